@@ -1,0 +1,126 @@
+"""Fixtures for tests against the local AWS endpoint (moto in server mode on 127.0.0.1).
+
+The endpoint is started once per test session by tools/local_endpoint.py, the same script the Makefile and
+molecule use, and reset between tests that ask for a clean one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+
+_spec = importlib.util.spec_from_file_location("local_endpoint", ROOT / "tools" / "local_endpoint.py")
+local_endpoint = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(local_endpoint)
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+@pytest.fixture(scope="session")
+def endpoint(tmp_path_factory) -> str:
+    state = tmp_path_factory.mktemp("endpoint") / "endpoint.json"
+    info = local_endpoint.start(state)
+    yield info["url"]
+    local_endpoint.stop(state)
+
+
+@pytest.fixture
+def clean_endpoint(endpoint) -> str:
+    """The endpoint with every resource of earlier tests removed."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+    return endpoint
+
+
+@pytest.fixture
+def boto(clean_endpoint):
+    """``boto("ec2", "eu-west-1")``: a boto3 client on the local endpoint."""
+
+    def make(service: str, region: str = "eu-west-1"):
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=clean_endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    return make
+
+
+def ansible_env(endpoint: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CREDENTIALS)
+    env["AWS_ENDPOINT_URL"] = endpoint
+    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    env["ANSIBLE_FORCE_COLOR"] = "0"
+    env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.json"
+    env["ANSIBLE_NOCOLOR"] = "1"
+    return env
+
+
+class PlaybookRun:
+    def __init__(self, completed: subprocess.CompletedProcess) -> None:
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        try:
+            self.data = json.loads(completed.stdout[completed.stdout.index("{") :])
+        except ValueError:
+            self.data = {}
+
+    @property
+    def stats(self) -> dict:
+        return self.data.get("stats", {})
+
+    def changed(self) -> dict:
+        return {host: s["changed"] for host, s in self.stats.items()}
+
+    def failures(self) -> list[str]:
+        out = []
+        for play in self.data.get("plays", []):
+            for task in play["tasks"]:
+                for host, result in task["hosts"].items():
+                    if result.get("failed"):
+                        out.append(f"{host}: {task['task']['name']}: {result.get('msg')}")
+        return out
+
+    def changed_tasks(self) -> list[str]:
+        out = []
+        for play in self.data.get("plays", []):
+            for task in play["tasks"]:
+                for host, result in task["hosts"].items():
+                    if result.get("changed"):
+                        out.append(f"{host}: {task['task']['name']}")
+        return out
+
+
+@pytest.fixture
+def ansible_playbook(clean_endpoint):
+    """Run ansible-playbook from the repo root against the local endpoint; returns a PlaybookRun."""
+
+    def run(playbook: str, *args: str, extra_env: dict | None = None) -> PlaybookRun:
+        env = ansible_env(clean_endpoint)
+        env.update(extra_env or {})
+        completed = subprocess.run(
+            [str(VENV_BIN / "ansible-playbook"), playbook, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        return PlaybookRun(completed)
+
+    return run

@@ -1,0 +1,147 @@
+"""Shared fixtures for the modules' unit tests.
+
+Every AWS call a module makes in a unit test goes to a real botocore client wrapped in botocore's
+Stubber, so each request is validated against the service model (shapes, required keys). Stubber does
+not check enum values; ``enum_violations`` does, on every request, through the client's event hooks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+from unittest import mock
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+
+from ansible.module_utils.testing import patch_module_args
+
+REGION = "eu-west-1"
+
+
+def _enum_errors(shape, value, path: str) -> list[str]:
+    """Every value under ``value`` whose shape has an enum that does not allow it."""
+    errors: list[str] = []
+    if shape is None or value is None:
+        return errors
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                errors += _enum_errors(member, value[name], f"{path}.{name}")
+    elif kind == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            errors += _enum_errors(shape.member, item, f"{path}[{i}]")
+    elif kind == "map" and isinstance(value, dict):
+        for k, v in value.items():
+            errors += _enum_errors(shape.value, v, f"{path}[{k!r}]")
+    elif kind == "string" and shape.enum and value not in shape.enum:
+        errors.append(f"{path}={value!r} is not one of {shape.enum}")
+    return errors
+
+
+def enum_violations(operation_model, params: dict) -> list[str]:
+    return _enum_errors(operation_model.input_shape, params, operation_model.name)
+
+
+class StubbedClients:
+    """One stubbed client per (service, region); ``stub(service)`` gives the Stubber to queue responses on."""
+
+    def __init__(self) -> None:
+        self._session = botocore.session.Session()
+        self.clients: dict[tuple[str, str], Any] = {}
+        self.stubbers: dict[tuple[str, str], Stubber] = {}
+        self.enum_errors: list[str] = []
+
+    def client(self, service: str, region: str = REGION):
+        key = (service, region)
+        if key not in self.clients:
+            client = self._session.create_client(
+                service,
+                region_name=region,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+
+            def check_enums(params, model, **_kwargs):
+                self.enum_errors.extend(enum_violations(model, params))
+
+            client.meta.events.register("provide-client-params.*.*", check_enums)
+            stubber = Stubber(client)
+            stubber.activate()
+            self.clients[key] = client
+            self.stubbers[key] = stubber
+        return self.clients[key]
+
+    def stub(self, service: str, region: str = REGION) -> Stubber:
+        self.client(service, region)
+        return self.stubbers[(service, region)]
+
+    def assert_done(self) -> None:
+        assert not self.enum_errors, f"requests with values outside the service model's enums: {self.enum_errors}"
+        for key, stubber in self.stubbers.items():
+            stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def aws():
+    """Stubbed clients, wired in where amazon.aws' AnsibleAWSModule builds its connections.
+
+    The test queues responses with ``aws.stub("ec2").add_response(...)``; at the end every queued response
+    must have been consumed and no request may carry a value outside the model's enums.
+    """
+    clients = StubbedClients()
+
+    def fake_boto3_conn(module, conn_type=None, resource=None, region=None, endpoint=None, **params):
+        assert conn_type == "client", "modules of this collection use clients only"
+        return clients.client(resource, region or REGION)
+
+    sleeps: list[float] = []
+    with (
+        mock.patch("ansible_collections.amazon.aws.plugins.module_utils.modules.boto3_conn", fake_boto3_conn),
+        mock.patch("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append),
+    ):
+        clients.sleeps = sleeps
+        yield clients
+    clients.assert_done()
+
+
+class ModuleExit(Exception):
+    def __init__(self, result: dict, failed: bool) -> None:
+        super().__init__(json.dumps(result, default=str))
+        self.result = result
+        self.failed = failed
+
+
+def run_module(main: Callable[[], None], args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    """Run a module's ``main()`` with ``args``; return its result, with ``failed`` set when it called fail_json."""
+    args = dict(args)
+    args.setdefault("region", REGION)
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+
+    def exit_json(self, **kwargs):
+        raise ModuleExit(kwargs, failed=False)
+
+    def fail_json(self, **kwargs):
+        kwargs["failed"] = True
+        raise ModuleExit(kwargs, failed=True)
+
+    with (
+        patch_module_args(args),
+        mock.patch("ansible.module_utils.basic.AnsibleModule.exit_json", exit_json),
+        mock.patch("ansible.module_utils.basic.AnsibleModule.fail_json", fail_json),
+    ):
+        try:
+            main()
+        except ModuleExit as done:
+            return done.result
+    raise AssertionError("the module returned without calling exit_json or fail_json")
+
+
+def client_error(code: str, message: str = "", status: int = 400) -> dict:
+    """Keyword arguments for Stubber.add_client_error."""
+    return {"service_error_code": code, "service_message": message or code, "http_status_code": status}
