@@ -52,6 +52,19 @@ class MultiregionAWSModule(AnsibleAWSModule):
         return self.client(service, retry_decorator=decorator, **kwargs)
 
 
+def paginate(client, operation: str, **params: Any) -> dict:
+    """The full result of a paginated operation, retried as a whole on throttling.
+
+    A client's paginator bypasses the ``aws_retry`` wrapper, so the pagination itself is wrapped here.
+    """
+
+    @AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30)
+    def _all_pages() -> dict:
+        return client.get_paginator(operation).paginate(**params).build_full_result()
+
+    return _all_pages()
+
+
 class MultiregionAWSError(AnsibleAWSError):
     """An AWS error already described as 'Failed to <verb> <thing>'."""
 

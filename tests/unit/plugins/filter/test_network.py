@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
+from ansible_collections.multiregion.serverless.plugins.filter.network import subnet_cidrs
+from ansible_collections.multiregion.serverless.plugins.filter.network import vpc_cidr_errors
+
+
+@pytest.mark.parametrize("cidr", ["10.1.0.0/16", "172.20.0.0/16", "192.168.0.0/20", "10.9.8.0/24"])
+def test_valid_private_cidrs(cidr):
+    assert vpc_cidr_errors(cidr) == []
+
+
+@pytest.mark.parametrize(
+    "cidr, fragment",
+    [
+        (None, "is not set"),
+        ("", "is not set"),
+        ("10.1.0.0/33", "not a valid IPv4 network"),
+        ("10.1.0.1/16", "host bits set"),
+        ("banana", "not a valid IPv4 network"),
+        ("8.8.0.0/16", "not inside a private range"),
+        ("10.0.0.0/8", "is a /8"),
+        ("10.1.0.0/26", "is a /26"),
+        ("fd00::/64", "not IPv4"),
+    ],
+)
+def test_invalid_cidrs_name_the_variable(cidr, fragment):
+    errors = vpc_cidr_errors(cidr, variable="hostvars['eu-west-1'].vpc_private_cidr")
+    assert errors, cidr
+    assert all("hostvars['eu-west-1'].vpc_private_cidr" in e for e in errors)
+    assert any(fragment in e for e in errors)
+
+
+def test_overlaps_are_reported_in_pairs():
+    cidrs = {"eu-west-1": "10.1.0.0/16", "eu-central-1": "10.1.128.0/17", "us-east-1": "10.5.0.0/16"}
+    assert overlapping_cidrs(cidrs) == [["eu-central-1", "10.1.128.0/17", "eu-west-1", "10.1.0.0/16"]]
+    assert overlapping_cidrs({"a": "10.1.0.0/16", "b": "10.5.0.0/16"}) == []
+
+
+def test_subnet_cidrs():
+    assert subnet_cidrs("10.1.0.0/16") == ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"]
+    assert subnet_cidrs("10.1.0.0/22", 3, 24) == ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"]
+    with pytest.raises(AnsibleFilterError):
+        subnet_cidrs("10.1.0.0/24", 3, 24)
+    with pytest.raises(AnsibleFilterError):
+        subnet_cidrs("10.1.0.0/23", 3, 24)
