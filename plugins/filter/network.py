@@ -64,10 +64,25 @@ def subnet_cidrs(cidr, count=3, new_prefix=None):
     raise AnsibleFilterError(f"{cidr} holds fewer than {count} /{prefix} subnets")
 
 
+def subnet_plan(zones, cidr, count=3, new_prefix=None):
+    """``[{"az": zone, "cidr": subnet}]``: one subnet of ``cidr`` in each of the first ``count`` zones."""
+    zones = list(zones or [])
+    if len(zones) < int(count):
+        raise AnsibleFilterError(f"{count} subnets need {count} availability zones; the region offers {zones}")
+    return [{"az": az, "cidr": subnet} for az, subnet in zip(zones, subnet_cidrs(cidr, count, new_prefix))]
+
+
+def nacl_deny_rules(ports, first_rule_number=50, cidr="0.0.0.0/0"):
+    """Network ACL entries (amazon.aws.ec2_vpc_nacl's list form) denying TCP to each port, numbered upwards."""
+    return [[int(first_rule_number) + i, "tcp", "deny", cidr, None, None, int(p), int(p)] for i, p in enumerate(ports)]
+
+
 class FilterModule:
     def filters(self):
         return {
             "vpc_cidr_errors": vpc_cidr_errors,
             "overlapping_cidrs": overlapping_cidrs,
             "subnet_cidrs": subnet_cidrs,
+            "subnet_plan": subnet_plan,
+            "nacl_deny_rules": nacl_deny_rules,
         }

@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.multiregion.serverless.plugins.filter.network import nacl_deny_rules
 from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
 from ansible_collections.multiregion.serverless.plugins.filter.network import subnet_cidrs
+from ansible_collections.multiregion.serverless.plugins.filter.network import subnet_plan
 from ansible_collections.multiregion.serverless.plugins.filter.network import vpc_cidr_errors
 
 
@@ -47,3 +49,21 @@ def test_subnet_cidrs():
         subnet_cidrs("10.1.0.0/24", 3, 24)
     with pytest.raises(AnsibleFilterError):
         subnet_cidrs("10.1.0.0/23", 3, 24)
+
+
+def test_subnet_plan_pairs_zones_and_cidrs():
+    plan = subnet_plan(["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], "10.5.0.0/16", 3, 0)
+    assert plan == [
+        {"az": "eu-west-1a", "cidr": "10.5.0.0/24"},
+        {"az": "eu-west-1b", "cidr": "10.5.1.0/24"},
+        {"az": "eu-west-1c", "cidr": "10.5.2.0/24"},
+    ]
+    with pytest.raises(AnsibleFilterError, match="need 3 availability zones"):
+        subnet_plan(["eu-west-1a", "eu-west-1b"], "10.5.0.0/16", 3)
+
+
+def test_nacl_deny_rules():
+    assert nacl_deny_rules([3389, 22], 50) == [
+        [50, "tcp", "deny", "0.0.0.0/0", None, None, 3389, 3389],
+        [51, "tcp", "deny", "0.0.0.0/0", None, None, 22, 22],
+    ]

@@ -1,0 +1,80 @@
+# multiregion.serverless: the two commands are `make demo` (deploy to the local endpoint) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+# ansible-core 2.21 needs Python >= 3.12: the first one found wins.
+PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.13.*/bin/python3.13) $(shell command -v python3.13 python3.12 2>/dev/null))
+COLLECTION_LINK := $(VENV)/collections/ansible_collections/multiregion/serverless
+ENDPOINT_STATE := $(ROOT)/.local-endpoint.json
+INVENTORY ?= inventories/local
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+export PATH := $(BIN):$(PATH)
+# Dummy credentials for the local endpoint only; the local inventory refuses any non-loopback endpoint.
+LOCAL_AWS := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=eu-west-1
+
+.PHONY: help venv demo deploy destroy endpoint endpoint-stop summary test lint sanity unit integration molecule bench clean
+
+help:
+	@echo "make demo     deploy every region to a local AWS-compatible endpoint and print a summary"
+	@echo "make test     run every check: lint, sanity, unit, integration, molecule"
+	@echo "make bench    measure deploy and no-op run times against their boto3 lower bound"
+	@echo "make clean    remove the virtualenv and build output"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (ansible-core 2.21); set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(ROOT) $@
+
+venv: $(BIN)/.installed $(COLLECTION_LINK)
+
+endpoint: venv
+	@$(BIN)/python tools/local_endpoint.py start --state $(ENDPOINT_STATE)
+
+endpoint-stop:
+	@test ! -x $(BIN)/python || $(BIN)/python tools/local_endpoint.py stop --state $(ENDPOINT_STATE)
+
+# Deploys against the local endpoint, prints the summary and stops the endpoint, whatever happened.
+demo: venv
+	@url=$$($(BIN)/python tools/local_endpoint.py start --state $(ENDPOINT_STATE)); \
+	trap '$(BIN)/python tools/local_endpoint.py stop --state $(ENDPOINT_STATE)' EXIT; \
+	echo "Local AWS endpoint: $$url"; \
+	export $(LOCAL_AWS) AWS_ENDPOINT_URL=$$url; \
+	$(BIN)/ansible-playbook site.yml -i $(INVENTORY); \
+	$(BIN)/python tools/summary.py --inventory $(INVENTORY) --endpoint $$url
+
+test: venv lint sanity unit integration molecule
+	@echo "make test: every check passed"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/yamllint -s .
+	$(BIN)/ansible-lint
+
+sanity: venv
+	tools/sanity.sh
+
+unit: venv
+	$(BIN)/pytest -q -n 2 tests/unit files/lambda/tests
+
+integration: venv
+	$(BIN)/pytest -q tests/integration
+
+molecule: venv
+	cd extensions && $(BIN)/molecule test --all
+
+bench: venv
+	$(BIN)/python bench/bench.py
+
+clean: endpoint-stop
+	rm -rf $(VENV) .build .pytest_cache .ruff_cache reports bench/results

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+"""Input validation for the preflight play: every problem, each naming its variable, before any AWS call."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
+from ansible_collections.multiregion.serverless.plugins.filter.network import vpc_cidr_errors
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
+DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+LOOPBACK_HOSTS = {"localhost", "::1"}
+
+
+def known_aws_regions():
+    """Regions of the standard AWS partitions, from botocore's own endpoint data (no network)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    regions = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("ec2", partition_name=partition))
+    return regions
+
+
+def _is_loopback(url):
+    host = (urlparse(url).hostname or "").lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+REGION_VARIABLES = ("aws_region", "vpc_private_cidr")
+
+
+def deployment_errors(deployment, regions, hostvars=None, known_regions=None):
+    """All input errors of a deployment.
+
+    ``deployment``: the deployment-wide variables (deployment_name, deployment_domain, deployment_tags,
+    deployment_local_endpoint, aws_endpoint_url). ``regions``: ``{host: {"aws_region": ..., "vpc_private_cidr": ...}}``,
+    or a list of inventory host names whose variables are read from ``hostvars``.
+    """
+    if hostvars is not None:
+        regions = {host: {k: hostvars[host].get(k) for k in REGION_VARIABLES} for host in regions}
+    known = set(known_regions) if known_regions is not None else known_aws_regions()
+    errors = []
+
+    name = deployment.get("deployment_name")
+    if not name:
+        errors.append("deployment_name is not set: every resource name derives from it")
+    elif not NAME_PATTERN.match(str(name)):
+        errors.append(
+            f"deployment_name={name!r} must be 3-20 lower-case letters, digits or hyphens, starting with a letter"
+        )
+
+    domain = deployment.get("deployment_domain")
+    if not domain:
+        errors.append("deployment_domain is not set: the API's custom domain and DNS records live in it")
+    elif not DOMAIN_PATTERN.match(str(domain)):
+        errors.append(f"deployment_domain={domain!r} is not a valid lower-case DNS name")
+
+    tags = deployment.get("deployment_tags")
+    if tags is not None:
+        if not isinstance(tags, dict):
+            errors.append("deployment_tags must be a mapping of tag names to values")
+        else:
+            for key, value in tags.items():
+                if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                    errors.append(f"deployment_tags[{key!r}] must be a string, not {type(value).__name__}")
+                if str(key).lower().startswith("aws:"):
+                    errors.append(f"deployment_tags[{key!r}]: the aws: prefix is reserved by AWS")
+
+    if deployment.get("deployment_local_endpoint"):
+        url = deployment.get("aws_endpoint_url") or ""
+        if not url:
+            errors.append(
+                "aws_endpoint_url (from AWS_ENDPOINT_URL) is not set: this inventory targets the local endpoint "
+                "and must not reach AWS; start it with `make endpoint` or run `make demo`"
+            )
+        elif not _is_loopback(url):
+            errors.append(f"aws_endpoint_url={url!r} is not a loopback address: this inventory only targets 127.0.0.1")
+
+    if not regions:
+        errors.append("the inventory group 'regions' has no hosts: add one host per AWS region")
+    seen = {}
+    for host, hostvars in sorted((regions or {}).items()):
+        region = hostvars.get("aws_region")
+        if not region:
+            errors.append(f"hostvars[{host!r}].aws_region is not set")
+        elif region not in known:
+            errors.append(f"hostvars[{host!r}].aws_region={region!r} is not a known AWS region")
+        elif region in seen:
+            errors.append(f"hostvars[{host!r}].aws_region={region!r} duplicates host {seen[region]!r}: one host per region")
+        else:
+            seen[region] = host
+        errors.extend(vpc_cidr_errors(hostvars.get("vpc_private_cidr"), variable=f"hostvars[{host!r}].vpc_private_cidr"))
+
+    cidrs = {host: hv.get("vpc_private_cidr") for host, hv in (regions or {}).items() if hv.get("vpc_private_cidr")}
+    for a, cidr_a, b, cidr_b in overlapping_cidrs(cidrs):
+        errors.append(
+            f"hostvars[{a!r}].vpc_private_cidr={cidr_a} overlaps hostvars[{b!r}].vpc_private_cidr={cidr_b}: "
+            "regions' CIDRs must not overlap"
+        )
+    return errors
+
+
+class FilterModule:
+    def filters(self):
+        return {"deployment_errors": deployment_errors}

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.multiregion.serverless.plugins.filter.validation import deployment_errors
+from ansible_collections.multiregion.serverless.plugins.filter.validation import known_aws_regions
+
+KNOWN = {"eu-west-1", "eu-central-1", "us-east-1"}
+GOOD = {
+    "deployment_name": "orders-prod",
+    "deployment_domain": "orders.example.com",
+    "deployment_tags": {"Project": "orders"},
+}
+REGIONS = {
+    "eu-west-1": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/16"},
+    "eu-central-1": {"aws_region": "eu-central-1", "vpc_private_cidr": "10.5.0.0/16"},
+}
+
+
+def test_good_input_has_no_errors():
+    assert deployment_errors(GOOD, REGIONS, known_regions=KNOWN) == []
+
+
+def test_known_regions_come_from_botocore():
+    regions = known_aws_regions()
+    assert {"eu-west-1", "eu-central-1", "us-east-1"} <= regions
+    assert "eu-westish-9" not in regions
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"deployment_name": None}, "deployment_name is not set"),
+        ({"deployment_name": "Orders_Prod"}, "deployment_name='Orders_Prod'"),
+        ({"deployment_domain": ""}, "deployment_domain is not set"),
+        ({"deployment_domain": "not a domain"}, "deployment_domain='not a domain'"),
+        ({"deployment_tags": ["a"]}, "deployment_tags must be a mapping"),
+        ({"deployment_tags": {"a": {"b": 1}}}, "deployment_tags['a']"),
+        ({"deployment_tags": {"aws:x": "1"}}, "aws: prefix is reserved"),
+        ({"deployment_local_endpoint": True}, "aws_endpoint_url (from AWS_ENDPOINT_URL) is not set"),
+        (
+            {"deployment_local_endpoint": True, "aws_endpoint_url": "https://dynamodb.eu-west-1.amazonaws.com"},
+            "is not a loopback address",
+        ),
+    ],
+)
+def test_deployment_variables(change, expected):
+    errors = deployment_errors({**GOOD, **change}, REGIONS, known_regions=KNOWN)
+    assert any(expected in e for e in errors), errors
+
+
+def test_loopback_endpoint_is_accepted():
+    for url in ("http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000"):
+        assert deployment_errors({**GOOD, "deployment_local_endpoint": True, "aws_endpoint_url": url}, REGIONS, known_regions=KNOWN) == []
+
+
+@pytest.mark.parametrize(
+    "regions, expected",
+    [
+        ({}, "has no hosts"),
+        ({"x": {"aws_region": "eu-westish-9", "vpc_private_cidr": "10.1.0.0/16"}}, "'eu-westish-9' is not a known AWS region"),
+        ({"x": {"vpc_private_cidr": "10.1.0.0/16"}}, "hostvars['x'].aws_region is not set"),
+        (
+            {
+                "a": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/16"},
+                "b": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.2.0.0/16"},
+            },
+            "duplicates host 'a'",
+        ),
+        ({"x": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/33"}}, "hostvars['x'].vpc_private_cidr"),
+        ({"x": {"aws_region": "eu-west-1"}}, "hostvars['x'].vpc_private_cidr is not set"),
+        (
+            {
+                "a": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/16"},
+                "b": {"aws_region": "eu-central-1", "vpc_private_cidr": "10.1.0.0/20"},
+            },
+            "overlaps",
+        ),
+    ],
+)
+def test_region_errors_name_the_host_variable(regions, expected):
+    errors = deployment_errors(GOOD, regions, known_regions=KNOWN)
+    assert any(expected in e for e in errors), errors
+
+
+def test_regions_from_hostvars():
+    hostvars = {"eu-west-1": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/16"}, "x": {}}
+    errors = deployment_errors(GOOD, ["eu-west-1", "x"], hostvars, known_regions=KNOWN)
+    assert errors == ["hostvars['x'].aws_region is not set", "hostvars['x'].vpc_private_cidr is not set"]
