@@ -1,0 +1,84 @@
+"""ec2_vpc_flow_log and ec2_vpc_flow_log_info against the local endpoint, through a playbook."""
+
+from __future__ import annotations
+
+PLAYBOOK = "tests/integration/playbooks/ec2_vpc_flow_log.yml"
+FLOW_LOG_TASK = "localhost: Flow log"
+GROUP = "/vpc/flow-logs-test"
+
+
+def vpc_id(ec2) -> str | None:
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["flow-log-test"]}])["Vpcs"]
+    return vpcs[0]["VpcId"] if vpcs else None
+
+
+def flow_logs(ec2, resource_id: str) -> list[dict]:
+    return ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [resource_id]}])["FlowLogs"]
+
+
+def tags(flow_log: dict) -> dict:
+    return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
+
+
+def task_result(run, name: str) -> dict:
+    for play in run.data["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"] == name:
+                return task["hosts"]["localhost"]
+    raise AssertionError(f"no task {name!r} in the run")
+
+
+def run_phase(ansible_playbook, phase: str, *args: str):
+    run = ansible_playbook(PLAYBOOK, "-e", f"flow_log_phase={phase}", *args)
+    assert run.returncode == 0, run.failures() or run.stderr or run.stdout
+    return run
+
+
+def test_flow_log_lifecycle(ansible_playbook, boto):
+    ec2 = boto("ec2")
+
+    created = run_phase(ansible_playbook, "present")
+    assert FLOW_LOG_TASK in created.changed_tasks()
+    vpc = vpc_id(ec2)
+    [flow_log] = flow_logs(ec2, vpc)
+    assert flow_log["TrafficType"] == "ALL"
+    assert flow_log["LogDestinationType"] == "cloud-watch-logs"
+    assert flow_log["LogGroupName"] == GROUP
+    assert flow_log["MaxAggregationInterval"] == 60
+    assert flow_log["DeliverLogsPermissionArn"] == boto("iam").get_role(RoleName="flow-log-test")["Role"]["Arn"]
+    assert tags(flow_log) == {"Name": "vpc-flow-log"}
+    assert task_result(created, "Flow log")["flow_log"]["flow_log_id"] == flow_log["FlowLogId"]
+    listed = task_result(created, "Flow logs of the VPC")["flow_logs"]
+    assert [f["flow_log_id"] for f in listed] == [flow_log["FlowLogId"]]
+
+    again = run_phase(ansible_playbook, "present")
+    assert FLOW_LOG_TASK not in again.changed_tasks()
+    assert again.changed() == {"localhost": 0}, again.changed_tasks()
+    assert [f["FlowLogId"] for f in flow_logs(ec2, vpc)] == [flow_log["FlowLogId"]]
+
+    retagged = run_phase(ansible_playbook, "tags")
+    assert retagged.changed_tasks() == [FLOW_LOG_TASK]
+    assert task_result(retagged, "Flow log")["replaced"] is False
+    [updated] = flow_logs(ec2, vpc)
+    assert updated["FlowLogId"] == flow_log["FlowLogId"]
+    assert tags(updated) == {"Name": "vpc-flow-log", "Team": "network"}
+
+    replaced = run_phase(ansible_playbook, "replace")
+    result = task_result(replaced, "Flow log")
+    assert result["replaced"] is True and result["replaced_attributes"] == ["max_aggregation_interval"]
+    [replacement] = flow_logs(ec2, vpc)
+    assert replacement["FlowLogId"] != flow_log["FlowLogId"]
+    assert replacement["MaxAggregationInterval"] == 600
+    assert result["flow_log"]["flow_log_id"] == replacement["FlowLogId"]
+
+    removed = run_phase(ansible_playbook, "absent")
+    assert FLOW_LOG_TASK in removed.changed_tasks()
+    assert flow_logs(ec2, vpc) == []
+
+
+def test_check_mode_creates_nothing(ansible_playbook, boto):
+    run = run_phase(ansible_playbook, "present", "--check")
+    assert FLOW_LOG_TASK in run.changed_tasks()
+    ec2 = boto("ec2")
+    assert vpc_id(ec2) is None
+    assert ec2.describe_flow_logs()["FlowLogs"] == []
