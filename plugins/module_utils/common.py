@@ -34,9 +34,21 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 COLLECTION_NAME = "multiregion.serverless"
 COLLECTION_VERSION = "0.1.0"
 
-# Throttling and transient errors are retried by AWSRetry.jittered_backoff out of the box; these are the
-# service-specific codes that mean "try again shortly" on top of those.
-RETRYABLE_CODES = ["ConcurrentModificationException", "ResourceInUseException", "LimitExceededException"]
+# AWSRetry retries RequestLimitExceeded, Throttling, TooManyRequestsException and 5xx codes out of the box;
+# these are the other services' throttling codes, retried by every client of this collection.
+THROTTLING_CODES = [
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestThrottled",
+    "PriorRequestNotComplete",
+    "SlowDown",
+]
+
+
+def _retry(extra_codes: Optional[list[str]] = None):
+    return AWSRetry.jittered_backoff(
+        retries=10, delay=1, max_delay=30, catch_extra_error_codes=THROTTLING_CODES + list(extra_codes or [])
+    )
 
 
 class MultiregionAWSModule(AnsibleAWSModule):
@@ -47,9 +59,8 @@ class MultiregionAWSModule(AnsibleAWSModule):
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
     def retrying_client(self, service: str, extra_codes: Optional[list[str]] = None, **kwargs: Any):
-        """A client whose calls retry on throttling when called with ``aws_retry=True``."""
-        decorator = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=extra_codes)
-        return self.client(service, retry_decorator=decorator, **kwargs)
+        """A client whose calls retry on throttling (and ``extra_codes``) when called with ``aws_retry=True``."""
+        return self.client(service, retry_decorator=_retry(extra_codes), **kwargs)
 
 
 def paginate(client, operation: str, **params: Any) -> dict:
@@ -58,7 +69,7 @@ def paginate(client, operation: str, **params: Any) -> dict:
     A client's paginator bypasses the ``aws_retry`` wrapper, so the pagination itself is wrapped here.
     """
 
-    @AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30)
+    @_retry()
     def _all_pages() -> dict:
         return client.get_paginator(operation).paginate(**params).build_full_result()
 
