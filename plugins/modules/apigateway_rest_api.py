@@ -1,0 +1,698 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: apigateway_rest_api
+short_description: Manage an API Gateway REST API from an OpenAPI definition, with its deployment and stage
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes an Amazon API Gateway REST API (API Gateway v1) identified by O(name), defined by an
+    OpenAPI 3 or Swagger 2 document, and keeps one stage of it serving that definition.
+  - The definition is applied with PutRestApi in C(overwrite) mode, so the document is the whole API; resources,
+    methods, integrations, request validators, models and gateway responses not in it are removed.
+  - Change detection is exact. The module computes the SHA-256 of the canonical JSON of the definition (sorted keys,
+    no insignificant whitespace, C(info.title) set to O(name)) and records it in the description of every deployment
+    it creates. The definition is put and a new deployment made only when the deployment the stage serves does not
+    carry that SHA-256 (or the stage does not exist yet); otherwise neither PutRestApi nor CreateDeployment is called.
+  - The deployment is created without a stage and the stage then pointed at it (CreateStage for a new stage,
+    UpdateStage C(/deploymentId) for an existing one), so the stage's own settings are never reset by a deployment.
+  - Stage settings (description, X-Ray tracing, variables, access logging, method settings for every method) are
+    reconciled with one UpdateStage call carrying only the PATCH operations for the settings that differ.
+  - Changes made to the API outside this module (console, other tools) are not detected until the definition given
+    to the module changes; see the collection's docs/modules/apigateway.md.
+author: multiregion.serverless contributors
+options:
+  name:
+    description:
+      - Name of the REST API. Without O(api_id) the API is found by this name, and the module fails when more than one
+        REST API in the region carries it.
+      - It is also written into C(info.title) of the definition, because PutRestApi renames the API after the title.
+    type: str
+    required: true
+  api_id:
+    description:
+      - Id of an existing REST API to manage, for when several APIs share O(name). The API is renamed to O(name) if
+        its name differs.
+      - With O(state=present) the API must exist; the module does not create an API with a given id.
+    type: str
+  state:
+    description: Whether the REST API should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  definition:
+    description:
+      - 'The OpenAPI 3 (C(openapi: 3.0.1)) or Swagger 2 (C(swagger: "2.0")) document defining the API, as a dict or as
+        JSON or YAML text (for example C("{{ lookup(''file'', ''api.yml'') }}")).'
+      - Integrations come from each operation's C(x-amazon-apigateway-integration), request validators from
+        C(x-amazon-apigateway-request-validators) and C(x-amazon-apigateway-request-validator).
+      - Required with O(state=present).
+    type: raw
+  description:
+    description:
+      - Description of the REST API. Left alone when not given.
+      - Reconciled after the definition is put, because PutRestApi may take the description from C(info.description).
+    type: str
+  endpoint_type:
+    description: Endpoint type of the API. C(PRIVATE) APIs also need a resource policy (C(x-amazon-apigateway-policy)).
+    type: str
+    choices: [REGIONAL, EDGE, PRIVATE]
+    default: REGIONAL
+  fail_on_warnings:
+    description: Whether PutRestApi rolls the update back when API Gateway finds warnings in the definition.
+    type: bool
+    default: true
+  stage:
+    description:
+      - The stage that serves the definition. Options left out are left alone on an existing stage.
+    type: dict
+    default: {}
+    suboptions:
+      name:
+        description: Stage name; it is the first path segment of the invoke URL.
+        type: str
+        default: v1
+      description:
+        description: Description of the stage.
+        type: str
+      tracing_enabled:
+        description: Whether AWS X-Ray tracing is enabled for the stage.
+        type: bool
+      variables:
+        description:
+          - Stage variables. Replacive - variables of the stage that are not listed are removed. Values are strings.
+        type: dict
+      access_log_destination_arn:
+        description:
+          - ARN of the CloudWatch Logs log group (or C(amazon-apigateway-) Firehose stream) receiving access logs.
+            A trailing C(:*), as in the ARNs DescribeLogGroups returns, is removed.
+          - An empty string turns access logging off.
+          - Requires O(stage.access_log_format).
+        type: str
+      access_log_format:
+        description:
+          - Access log line format using C($context) variables. A dict is written as compact JSON (one JSON object
+            per request), a string is used as given.
+        type: raw
+      method_settings:
+        description:
+          - Settings for every method of the stage (the C(*/*) method-settings entry). Only the settings given are
+            compared and set.
+          - C(INFO) or C(ERROR) logging needs the account's CloudWatch Logs role, see
+            M(multiregion.serverless.apigateway_account).
+        type: dict
+        suboptions:
+          logging_level:
+            description: CloudWatch execution logging level.
+            type: str
+            choices: ['OFF', ERROR, INFO]
+          data_trace_enabled:
+            description: Whether full requests and responses are logged. Keep it off in production.
+            type: bool
+          metrics_enabled:
+            description: Whether detailed CloudWatch metrics are published per method.
+            type: bool
+          throttling_burst_limit:
+            description: Throttling burst limit.
+            type: int
+          throttling_rate_limit:
+            description: Throttling steady-state rate limit (requests per second).
+            type: float
+          caching_enabled:
+            description:
+              - Whether responses are cached. This module does not manage a stage cache cluster, so caching stays off
+                unless set otherwise here.
+            type: bool
+            default: false
+      tags:
+        description: Tags of the stage. Left alone when not given.
+        type: dict
+      purge_tags:
+        description: Whether stage tags not in O(stage.tags) are removed.
+        type: bool
+        default: true
+notes:
+  - The local AWS endpoint (moto) accepts only OpenAPI 3 documents in PutRestApi, cannot tag a REST API after it is
+    created, and ignores request validators; see the collection's docs/modules/apigateway.md.
+  - Deleting a REST API is rate-limited by AWS (about one call per 30 seconds per account); throttled calls are
+    retried.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+# API Gateway writes execution logs with the account's CloudWatch role: set it once per account and region.
+- name: CloudWatch Logs role of API Gateway
+  multiregion.serverless.apigateway_account:
+    cloudwatch_role_arn: "{{ apigw_logs_role.iam_role.arn }}"
+
+- name: KMS-encrypted log group for the access logs
+  amazon.aws.cloudwatchlogs_log_group:
+    log_group_name: /aws/apigateway/items-api/v1/access
+    kms_key_id: "{{ logs_key.key_arn }}"
+    retention: 30
+  register: access_log_group
+
+- name: Items API, Lambda proxy integrations, stage v1
+  multiregion.serverless.apigateway_rest_api:
+    name: items-api
+    description: Items API (multi-region active/active)
+    endpoint_type: REGIONAL
+    definition:
+      openapi: 3.0.1
+      info:
+        title: items-api
+        version: "1.0"
+      x-amazon-apigateway-request-validators:
+        all:
+          validateRequestBody: true
+          validateRequestParameters: true
+        params-only:
+          validateRequestBody: false
+          validateRequestParameters: true
+      x-amazon-apigateway-request-validator: params-only
+      paths:
+        /healthcheck:
+          get:
+            responses:
+              "200": {description: Healthy}
+            x-amazon-apigateway-integration: &health
+              type: aws_proxy
+              httpMethod: POST
+              uri: "{{ lambda_invocations }}/{{ health_alias_arn }}/invocations"
+        /items/{id}:
+          # Parameters per operation: the local endpoint cannot read path-level ones.
+          get:
+            parameters: &id
+              - {name: id, in: path, required: true, schema: {type: string}}
+            responses:
+              "200": {description: The item}
+            x-amazon-apigateway-integration: &items
+              type: aws_proxy
+              httpMethod: POST
+              uri: "{{ lambda_invocations }}/{{ items_alias_arn }}/invocations"
+          put:
+            parameters: *id
+            x-amazon-apigateway-request-validator: all
+            requestBody:
+              required: true
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Item"}
+            responses:
+              "200": {description: Stored}
+            x-amazon-apigateway-integration: *items
+          delete:
+            parameters: *id
+            responses:
+              "204": {description: Deleted}
+            x-amazon-apigateway-integration: *items
+      components:
+        schemas:
+          Item:
+            type: object
+            required: [value]
+            properties:
+              value: {type: string}
+    stage:
+      name: v1
+      tracing_enabled: true
+      access_log_destination_arn: "{{ access_log_group.arn }}"
+      access_log_format:
+        requestId: $context.requestId
+        ip: $context.identity.sourceIp
+        requestTime: $context.requestTime
+        httpMethod: $context.httpMethod
+        resourcePath: $context.resourcePath
+        status: $context.status
+        responseLength: $context.responseLength
+        integrationLatency: $context.integrationLatency
+      method_settings:
+        logging_level: INFO
+        data_trace_enabled: false
+        metrics_enabled: true
+        throttling_burst_limit: 200
+        throttling_rate_limit: 100
+    tags:
+      project: multiregion-serverless
+  vars:
+    # An aws_proxy integration calls Lambda's Invoke API for the alias (a Lambda alias ARN, version pinned).
+    lambda_invocations: "arn:aws:apigateway:{{ aws_region }}:lambda:path/2015-03-31/functions"
+  register: items_api
+
+# Lambda needs a resource policy letting this API invoke the alias.
+- name: Allow the API to invoke the items alias
+  amazon.aws.lambda_policy:
+    function_name: items
+    alias: live
+    statement_id: apigateway-items-api
+    action: lambda:InvokeFunction
+    principal: apigateway.amazonaws.com
+    source_arn: "{{ items_api.execution_arn }}/*/*/items/*"
+
+- name: The definition can also come from a file (JSON or YAML)
+  multiregion.serverless.apigateway_rest_api:
+    name: items-api
+    definition: "{{ lookup('ansible.builtin.template', 'openapi.yml.j2') }}"
+
+- name: Delete the API, its stages and deployments
+  multiregion.serverless.apigateway_rest_api:
+    name: items-api
+    state: absent
+"""
+
+RETURN = r"""
+rest_api:
+  description: The REST API. Empty when it was deleted or is absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id of the REST API (none in check mode for an API still to be created).
+      type: str
+      sample: a1b2c3d4e5
+    name:
+      description: Name.
+      type: str
+      sample: items-api
+    description:
+      description: Description.
+      type: str
+    endpoint_configuration:
+      description: Endpoint configuration.
+      type: dict
+      sample: {"types": ["REGIONAL"]}
+    root_resource_id:
+      description: Id of the C(/) resource.
+      type: str
+    tags:
+      description: Tags of the REST API.
+      type: dict
+    definition_sha256:
+      description: SHA-256 of the canonical JSON of the definition the stage now serves.
+      type: str
+      sample: 3f2a...e9
+    arn:
+      description: ARN of the REST API (for tagging and WAF).
+      type: str
+      sample: arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5
+stage:
+  description: The stage.
+  returned: when state=present
+  type: dict
+  contains:
+    name:
+      description: Stage name.
+      type: str
+      sample: v1
+    arn:
+      description: ARN of the stage, the resource a regional WAF web ACL is associated with.
+      type: str
+      sample: arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/v1
+    deployment_id:
+      description: Id of the deployment the stage serves (none in check mode when a new one would be made).
+      type: str
+    tracing_enabled:
+      description: Whether X-Ray tracing is on.
+      type: bool
+    variables:
+      description: Stage variables.
+      type: dict
+    method_settings:
+      description: Method settings by C(resource/method) key (C(*/*) for every method), keys in snake_case.
+      type: dict
+      sample: {"*/*": {"logging_level": "INFO", "metrics_enabled": true, "throttling_rate_limit": 100.0}}
+    access_log_settings:
+      description: Access log destination and format.
+      type: dict
+      sample: {"destination_arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/x", "format": "{}"}
+    tags:
+      description: Tags of the stage.
+      type: dict
+deployment_id:
+  description: Id of the deployment the stage serves; it changes exactly when the definition does.
+  returned: when state=present
+  type: str
+  sample: x1y2z3
+invoke_url:
+  description: The stage's invoke URL, computed as C(https://{id}.execute-api.{region}.amazonaws.com/{stage}).
+  returned: when state=present and the API exists
+  type: str
+  sample: https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1
+execution_arn:
+  description: The API's execute-api ARN, for Lambda permissions' C(source_arn) (append C(/<stage>/<METHOD>/<path>)).
+  returned: when state=present and the API exists
+  type: str
+  sample: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5
+"""
+
+import datetime
+import json
+from typing import Any
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import DefinitionError
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_rest_api_patch_operations
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_stage_patch_operations
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import caller_identity
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import create_deployment
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import create_rest_api
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import create_stage
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import delete_rest_api
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import deployed_sha256
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import deployment_description
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import execution_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import find_rest_api
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import get_deployment
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import get_stage
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import invoke_url
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import prepare_definition
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import put_rest_api
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import rest_api_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import rest_api_patch_operations
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import stage_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import stage_patch_operations
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_rest_api
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_stage
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+
+METHOD_SETTINGS_SPEC = dict(
+    logging_level=dict(type="str", choices=["OFF", "ERROR", "INFO"]),
+    data_trace_enabled=dict(type="bool"),
+    metrics_enabled=dict(type="bool"),
+    throttling_burst_limit=dict(type="int"),
+    throttling_rate_limit=dict(type="float"),
+    caching_enabled=dict(type="bool", default=False),
+)
+
+STAGE_SPEC = dict(
+    name=dict(type="str", default="v1"),
+    description=dict(type="str"),
+    tracing_enabled=dict(type="bool"),
+    variables=dict(type="dict"),
+    access_log_destination_arn=dict(type="str"),
+    access_log_format=dict(type="raw"),
+    method_settings=dict(type="dict", options=METHOD_SETTINGS_SPEC),
+    tags=dict(type="dict"),
+    purge_tags=dict(type="bool", default=True),
+)
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    api_id=dict(type="str"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    definition=dict(type="raw"),
+    description=dict(type="str"),
+    endpoint_type=dict(type="str", choices=["REGIONAL", "EDGE", "PRIVATE"], default="REGIONAL"),
+    fail_on_warnings=dict(type="bool", default=True),
+    stage=dict(type="dict", default={}, options=STAGE_SPEC),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
+)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# What is wanted
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def wanted_stage(stage: dict) -> dict:
+    """The stage option with values in the form API Gateway reports them."""
+    wanted = dict(stage)
+    if wanted.get("variables") is not None:
+        wanted["variables"] = {str(k): str(v) for k, v in wanted["variables"].items()}
+    if wanted.get("tags") is not None:
+        wanted["tags"] = {str(k): str(v) for k, v in wanted["tags"].items()}
+    destination = wanted.get("access_log_destination_arn")
+    if destination and destination.endswith(":*"):
+        wanted["access_log_destination_arn"] = destination[:-2]
+    log_format = wanted.get("access_log_format")
+    if isinstance(log_format, dict):
+        wanted["access_log_format"] = json.dumps(log_format, separators=(",", ":"))
+    elif log_format is not None:
+        wanted["access_log_format"] = str(log_format)
+    return wanted
+
+
+def stage_option_errors(stage: dict) -> str | None:
+    destination, log_format = stage.get("access_log_destination_arn"), stage.get("access_log_format")
+    if destination and not log_format:
+        return "stage.access_log_format is required with stage.access_log_destination_arn"
+    if log_format and not destination:
+        return "stage.access_log_destination_arn is required with stage.access_log_format"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# What would change
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def new_rest_api(params: dict) -> dict:
+    """The REST API as CreateRestApi makes it."""
+    return {
+        "name": params["name"],
+        "description": params["description"] or "",
+        "endpointConfiguration": {"types": [params["endpoint_type"]]},
+        "tags": dict(params["tags"] or {}),
+    }
+
+
+def new_stage(stage: dict) -> dict:
+    """The stage as CreateStage makes it (method settings and access logs need UpdateStage)."""
+    return {
+        "stageName": stage["name"],
+        "description": stage.get("description") or "",
+        "tracingEnabled": bool(stage.get("tracing_enabled")),
+        "variables": dict(stage.get("variables") or {}),
+        "methodSettings": {},
+        "tags": dict(stage.get("tags") or {}),
+    }
+
+
+def plan_changes(api: dict | None, stage: dict | None, live_sha256: str | None, params: dict, wanted: dict):
+    """Every change the module would make, and the API and stage it would leave. Pure: no AWS call."""
+    plan: dict[str, Any] = {"create_api": api is None, "create_stage": stage is None}
+    plan["deploy"] = live_sha256 != wanted["sha256"]
+
+    if api is None:
+        plan["api_ops"], plan["api_tags"] = [], ({}, [])
+        predicted_api = new_rest_api(params)
+    else:
+        plan["api_ops"] = rest_api_patch_operations(api, params["name"], params["description"], params["endpoint_type"])
+        plan["api_tags"] = tag_changes(api.get("tags"), params["tags"], params["purge_tags"])
+        predicted_api = apply_rest_api_patch_operations(api, plan["api_ops"])
+        predicted_api["tags"] = apply_tag_changes(api.get("tags"), *plan["api_tags"])
+
+    wanted_st = wanted["stage"]
+    base_stage = new_stage(wanted_st) if stage is None else stage
+    plan["stage_ops"] = stage_patch_operations(base_stage, wanted_st)
+    plan["stage_tags"] = (
+        ({}, []) if stage is None else tag_changes(stage.get("tags"), wanted_st["tags"], wanted_st["purge_tags"])
+    )
+    predicted_stage = apply_stage_patch_operations(base_stage, plan["stage_ops"])
+    predicted_stage["tags"] = apply_tag_changes(predicted_stage.get("tags"), *plan["stage_tags"])
+    if plan["deploy"]:
+        predicted_stage["deploymentId"] = None
+
+    plan["changed"] = bool(
+        plan["create_api"]
+        or plan["deploy"]
+        or plan["api_ops"]
+        or any(plan["api_tags"])
+        or plan["stage_ops"]
+        or any(plan["stage_tags"])
+    )
+    plan["api"], plan["stage"] = predicted_api, predicted_stage
+    return plan
+
+
+def summary(api: dict | None, stage: dict | None, sha256: str | None) -> dict:
+    """What the diff shows: the managed properties only."""
+    if api is None:
+        return {}
+    result: dict[str, Any] = {
+        "name": api.get("name"),
+        "description": api.get("description") or "",
+        "endpoint_type": ((api.get("endpointConfiguration") or {}).get("types") or [None])[0],
+        "tags": api.get("tags") or {},
+        "definition_sha256": sha256,
+        "stage": None,
+    }
+    if stage is not None:
+        access_log = stage.get("accessLogSettings") or {}
+        result["stage"] = {
+            "name": stage.get("stageName"),
+            "description": stage.get("description") or "",
+            "tracing_enabled": bool(stage.get("tracingEnabled")),
+            "variables": stage.get("variables") or {},
+            "access_log_settings": {
+                "destination_arn": access_log.get("destinationArn"),
+                "format": access_log.get("format"),
+            }
+            if access_log
+            else None,
+            "method_settings": snake_result(stage.get("methodSettings") or {}),
+            "tags": stage.get("tags") or {},
+        }
+    return result
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Apply
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def apply_changes(client, module, api: dict | None, stage: dict | None, plan: dict, wanted: dict, partition: str):
+    params, region = module.params, module.region
+    wanted_st = wanted["stage"]
+
+    if api is None:
+        api = create_rest_api(client, params["name"], params["description"], params["endpoint_type"], params["tags"])
+    api_id = api["id"]
+
+    deployment_id = (stage or {}).get("deploymentId")
+    if plan["deploy"]:
+        api = dict(api, **put_rest_api(client, api_id, wanted["body"], params["fail_on_warnings"]))
+        deployment_id = create_deployment(client, api_id, deployment_description(wanted["sha256"]))["id"]
+
+    # Against the API as PutRestApi left it: the put may have taken the description from the definition.
+    api_ops = rest_api_patch_operations(api, params["name"], params["description"], params["endpoint_type"])
+    if api_ops:
+        api = dict(api, **update_rest_api(client, api_id, api_ops))
+    if not plan["create_api"] and any(plan["api_tags"]):
+        update_tags(client, rest_api_arn(partition, region, api_id), *plan["api_tags"])
+        api["tags"] = apply_tag_changes(api.get("tags"), *plan["api_tags"])
+
+    if stage is None:
+        stage = create_stage(client, api_id, wanted_st["name"], deployment_id, wanted_st)
+        stage_ops = stage_patch_operations(stage, wanted_st)
+    else:
+        stage_ops = list(plan["stage_ops"])
+        if plan["deploy"]:
+            stage_ops.insert(0, {"op": "replace", "path": "/deploymentId", "value": deployment_id})
+        if any(plan["stage_tags"]):
+            update_tags(client, stage_arn(partition, region, api_id, wanted_st["name"]), *plan["stage_tags"])
+            stage = dict(stage, tags=apply_tag_changes(stage.get("tags"), *plan["stage_tags"]))
+    if stage_ops:
+        tags = stage.get("tags")
+        stage = update_stage(client, api_id, wanted_st["name"], stage_ops)
+        stage.setdefault("tags", tags)
+    return api, stage
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Results
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+
+def results(api: dict, stage: dict, sha256: str, region: str, account_id: str, partition: str) -> dict:
+    api_id = api.get("id")
+    rest = snake_result(api)
+    rest["id"] = api_id
+    rest["tags"] = api.get("tags") or {}
+    rest["definition_sha256"] = sha256
+    rest["arn"] = rest_api_arn(partition, region, api_id) if api_id else None
+    st = snake_result(stage, ignore=("tags", "variables"))
+    st["name"] = stage.get("stageName")
+    st["tags"] = stage.get("tags") or {}
+    st["arn"] = stage_arn(partition, region, api_id, st["name"]) if api_id else None
+    out = {"rest_api": rest, "stage": st, "deployment_id": stage.get("deploymentId")}
+    if api_id:
+        out["invoke_url"] = invoke_url(partition, region, api_id, st["name"])
+        out["execution_arn"] = execution_arn(partition, region, account_id, api_id)
+    return _plain(out)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The story
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def ensure_absent(module, client, api: dict | None) -> None:
+    if api is None:
+        module.exit_json(changed=False, rest_api={}, diff={"before": {}, "after": {}})
+    if not module.check_mode:
+        delete_rest_api(client, api["id"])
+    module.exit_json(changed=True, rest_api={}, diff={"before": summary(api, None, None), "after": {}})
+
+
+def ensure_present(module, client, api: dict | None) -> None:
+    params = module.params
+    if api is None and params["api_id"]:
+        module.fail_json(msg=f"REST API {params['api_id']} not found; leave out api_id to create {params['name']!r}")
+    error = stage_option_errors(params["stage"])
+    if error:
+        module.fail_json(msg=error)
+    try:
+        _doc, body, sha256 = prepare_definition(params["definition"], params["name"])
+    except DefinitionError as e:
+        module.fail_json(msg=str(e))
+    wanted = {"body": body, "sha256": sha256, "stage": wanted_stage(params["stage"])}
+
+    account_id, partition = caller_identity(module.retrying_client("sts"))
+    stage = get_stage(client, api["id"], wanted["stage"]["name"]) if api else None
+    deployment = (
+        get_deployment(client, api["id"], stage["deploymentId"]) if stage and stage.get("deploymentId") else None
+    )
+    live_sha256 = deployed_sha256((deployment or {}).get("description"))
+
+    plan = plan_changes(api, stage, live_sha256, params, wanted)
+    before = summary(api, stage, live_sha256)
+
+    if module.check_mode:
+        module.exit_json(
+            changed=plan["changed"],
+            diff={"before": before, "after": summary(plan["api"], plan["stage"], sha256)},
+            **results(plan["api"], plan["stage"], sha256, module.region, account_id, partition),
+        )
+
+    if plan["changed"]:
+        api, stage = apply_changes(client, module, api, stage, plan, wanted, partition)
+    module.exit_json(
+        changed=plan["changed"],
+        diff={"before": before, "after": summary(api, stage, sha256)},
+        **results(api, stage, sha256, module.region, account_id, partition),
+    )
+
+
+def main() -> None:
+    module = MultiregionAWSModule(
+        argument_spec=ARGUMENT_SPEC,
+        required_if=[("state", "present", ["definition"])],
+        supports_check_mode=True,
+    )
+    client = module.retrying_client("apigateway")
+    try:
+        api = find_rest_api(client, module.params["name"], module.params["api_id"])
+        if module.params["state"] == "absent":
+            ensure_absent(module, client, api)
+        ensure_present(module, client, api)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""apigateway_account against a stubbed API Gateway client."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.multiregion.serverless.plugins.modules import apigateway_account
+from ansible_collections.multiregion.serverless.plugins.modules.apigateway_account import main
+from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+ROLE = "arn:aws:iam::123456789012:role/apigateway-cloudwatch-logs"
+OLD_ROLE = "arn:aws:iam::123456789012:role/old"
+NOT_ACCEPTED = (
+    "The role ARN does not have required permissions configured. "
+    "Please grant trust permission for API Gateway and add the required role policy."
+)
+
+
+def account(role=None) -> dict:
+    result = {
+        "throttleSettings": {"burstLimit": 5000, "rateLimit": 10000.0},
+        "features": ["UsagePlans"],
+        "apiKeyVersion": "4",
+    }
+    if role:
+        result["cloudwatchRoleArn"] = role
+    return result
+
+
+UPDATE = {"patchOperations": [{"op": "replace", "path": "/cloudwatchRoleArn", "value": ROLE}]}
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(apigateway_account, "_clock", clock)
+    monkeypatch.setattr(apigateway_account, "_sleep", clock.sleep)
+    return clock.sleeps
+
+
+def test_sets_the_role(aws):
+    apigw = aws.stub("apigateway")
+    apigw.add_response("get_account", account(), {})
+    apigw.add_response("update_account", account(ROLE), UPDATE)
+    result = run_module(main, {"cloudwatch_role_arn": ROLE}, diff=True)
+    assert result["changed"] is True
+    assert result["account"]["cloudwatch_role_arn"] == ROLE
+    assert result["account"]["throttle_settings"] == {"burst_limit": 5000, "rate_limit": 10000.0}
+    assert result["diff"] == {"before": {"cloudwatch_role_arn": None}, "after": {"cloudwatch_role_arn": ROLE}}
+
+
+def test_replaces_another_role(aws):
+    apigw = aws.stub("apigateway")
+    apigw.add_response("get_account", account(OLD_ROLE), {})
+    apigw.add_response("update_account", account(ROLE), UPDATE)
+    result = run_module(main, {"cloudwatch_role_arn": ROLE}, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["before"] == {"cloudwatch_role_arn": OLD_ROLE}
+
+
+def test_no_change(aws):
+    aws.stub("apigateway").add_response("get_account", account(ROLE), {})
+    result = run_module(main, {"cloudwatch_role_arn": ROLE}, diff=True)
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+@pytest.mark.parametrize("current, changed", [(None, True), (OLD_ROLE, True), (ROLE, False)])
+def test_check_mode_makes_no_update(aws, current, changed):
+    aws.stub("apigateway").add_response("get_account", account(current), {})
+    result = run_module(main, {"cloudwatch_role_arn": ROLE}, check_mode=True, diff=True)
+    assert result["changed"] is changed
+    assert result["account"]["cloudwatch_role_arn"] == ROLE
+    assert result["diff"]["after"] == {"cloudwatch_role_arn": ROLE}
+
+
+def test_throttled_then_retried(aws):
+    apigw = aws.stub("apigateway")
+    apigw.add_client_error("get_account", **client_error("TooManyRequestsException", "Too Many Requests", 429))
+    apigw.add_response("get_account", account(), {})
+    apigw.add_client_error("update_account", **client_error("TooManyRequestsException", "Too Many Requests", 429))
+    apigw.add_response("update_account", account(ROLE), UPDATE)
+    assert run_module(main, {"cloudwatch_role_arn": ROLE})["changed"] is True
+    assert len(aws.sleeps) == 2
+
+
+def test_a_role_still_propagating_is_retried(aws, sleeps):
+    apigw = aws.stub("apigateway")
+    apigw.add_response("get_account", account(), {})
+    apigw.add_client_error("update_account", **client_error("BadRequestException", NOT_ACCEPTED))
+    apigw.add_client_error("update_account", **client_error("BadRequestException", NOT_ACCEPTED))
+    apigw.add_response("update_account", account(ROLE), UPDATE)
+    assert run_module(main, {"cloudwatch_role_arn": ROLE})["changed"] is True
+    assert sleeps == [5, 5]
+
+
+def test_a_role_never_accepted_fails_after_the_timeout(aws, sleeps):
+    apigw = aws.stub("apigateway")
+    apigw.add_response("get_account", account(), {})
+    for _ in range(3):
+        apigw.add_client_error("update_account", **client_error("BadRequestException", NOT_ACCEPTED))
+    result = run_module(main, {"cloudwatch_role_arn": ROLE, "wait_timeout": 10})
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed to update the API Gateway account settings: the role was still rejected")
+    assert "does not have required permissions" in result["error"]["message"]
+    assert sleeps == [5, 5]
+
+
+def test_other_errors_fail_at_once(aws, sleeps):
+    apigw = aws.stub("apigateway")
+    apigw.add_response("get_account", account(), {})
+    apigw.add_client_error("update_account", **client_error("BadRequestException", "Invalid ARN specified"))
+    result = run_module(main, {"cloudwatch_role_arn": "not-an-arn"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed to update the API Gateway account settings")
+    assert sleeps == []
+
+
+def test_a_read_error_fails(aws):
+    aws.stub("apigateway").add_client_error("get_account", **client_error("AccessDeniedException", "denied", 403))
+    result = run_module(main, {"cloudwatch_role_arn": ROLE})
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed to get the API Gateway account settings")
