@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+
+from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+NAME = "prod-GlobalMissionCritical"
+ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:resiliency-policy/8c3b5a1e-2f8e-4c43-9d6e-0d8c1a0f2b7e"
+OTHER_ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:resiliency-policy/0f0f0f0f-2f8e-4c43-9d6e-0d8c1a0f2b7e"
+TARGETS = {
+    "Software": {"rtoInSecs": 5400, "rpoInSecs": 300},
+    "Hardware": {"rtoInSecs": 1, "rpoInSecs": 1},
+    "AZ": {"rtoInSecs": 1, "rpoInSecs": 1},
+    "Region": {"rtoInSecs": 3600, "rpoInSecs": 5},
+}
+POLICY = {
+    "policyArn": ARN,
+    "policyName": NAME,
+    "policyDescription": "Active/active API",
+    "tier": "MissionCritical",
+    "dataLocationConstraint": "AnyLocation",
+    "estimatedCostTier": "L4",
+    "creationTime": datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.UTC),
+    "policy": TARGETS,
+    "tags": {"deployment": "prod"},
+}
+TAGS = {"deployment": "prod"}
+ARGS = {
+    "name": NAME,
+    "description": "Active/active API",
+    "tier": "MissionCritical",
+    "data_location_constraint": "AnyLocation",
+    "policy": {
+        "software": {"rto": 5400, "rpo": 300},
+        "hardware": {"rto": 1, "rpo": 1},
+        "az": {"rto": 1, "rpo": 1},
+        "region": {"rto": 3600, "rpo": 5},
+    },
+    "tags": TAGS,
+}
+LIST = {"policyName": NAME}
+
+
+def args(**changes):
+    result = copy.deepcopy(ARGS)
+    result.update(changes)
+    return result
+
+
+def policy(**changes):
+    result = copy.deepcopy(POLICY)
+    result.update(changes)
+    return result
+
+
+def found(stub, current=POLICY, tags=TAGS):
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [current]}, LIST)
+    stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
+
+
+def not_found(stub):
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": []}, LIST)
+
+
+def test_create(aws):
+    stub = aws.stub("resiliencehub")
+    not_found(stub)
+    stub.add_response(
+        "create_resiliency_policy",
+        {"policy": POLICY},
+        {
+            "policyName": NAME,
+            "policyDescription": "Active/active API",
+            "tier": "MissionCritical",
+            "dataLocationConstraint": "AnyLocation",
+            "policy": TARGETS,
+            "tags": TAGS,
+        },
+    )
+    result = run_module(module.main, args())
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["policy"]["policy_arn"] == ARN
+    assert result["policy"]["tier"] == "MissionCritical"
+    assert result["policy"]["policy"]["region"] == {"rto_in_secs": 3600, "rpo_in_secs": 5}
+    assert result["policy"]["policy"]["az"] == {"rto_in_secs": 1, "rpo_in_secs": 1}
+    assert result["policy"]["creation_time"] == "2026-11-24T12:00:00+00:00"
+    assert result["policy"]["tags"] == TAGS
+
+
+def test_create_without_region_and_optional_attributes(aws):
+    stub = aws.stub("resiliencehub")
+    not_found(stub)
+    targets = {k: v for k, v in TARGETS.items() if k != "Region"}
+    stub.add_response(
+        "create_resiliency_policy",
+        {"policy": policy(policy=targets, tags={})},
+        {"policyName": NAME, "tier": "Critical", "policy": targets},
+    )
+    wanted = {k: v for k, v in ARGS["policy"].items() if k != "region"}
+    result = run_module(module.main, {"name": NAME, "tier": "Critical", "policy": wanted})
+    assert result["changed"] is True, result
+    assert "region" not in result["policy"]["policy"]
+
+
+def test_no_change(aws):
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args())
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+    assert result["policy"]["policy_arn"] == ARN
+
+
+def test_rto_aliases_match_the_result_keys(aws):
+    found(aws.stub("resiliencehub"))
+    targets = {k: {"rto_in_secs": v["rto"], "rpo_in_secs": v["rpo"]} for k, v in ARGS["policy"].items()}
+    result = run_module(module.main, args(policy=targets))
+    assert result["changed"] is False, result
+
+
+def test_omitted_attributes_are_left_alone(aws):
+    found(aws.stub("resiliencehub"), current=policy(dataLocationConstraint="SameContinent"), tags={"other": "x"})
+    result = run_module(module.main, {"name": NAME})
+    assert result["changed"] is False, result
+    assert result["policy"]["data_location_constraint"] == "SameContinent"
+    assert result["policy"]["tags"] == {"other": "x"}
+
+
+@pytest.mark.parametrize(
+    "changed_args, update",
+    [
+        ({"description": "New text"}, {"policyDescription": "New text"}),
+        ({"tier": "Critical"}, {"tier": "Critical"}),
+        ({"data_location_constraint": "SameCountry"}, {"dataLocationConstraint": "SameCountry"}),
+        (
+            {"policy": dict(ARGS["policy"], software={"rto": 3600, "rpo": 300})},
+            {"policy": dict(TARGETS, Software={"rtoInSecs": 3600, "rpoInSecs": 300})},
+        ),
+        (
+            {"policy": {k: v for k, v in ARGS["policy"].items() if k != "region"}},
+            {"policy": {k: v for k, v in TARGETS.items() if k != "Region"}},
+        ),
+    ],
+    ids=["description", "tier", "data_location_constraint", "software_rto", "region_removed"],
+)
+def test_update_each_attribute(aws, changed_args, update):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    after = policy(**update)
+    stub.add_response("update_resiliency_policy", {"policy": after}, {"policyArn": ARN, **update})
+    result = run_module(module.main, args(**changed_args), diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["diff"]["before"] != result["diff"]["after"]
+
+
+def test_update_reports_the_new_targets(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    new = dict(TARGETS, Software={"rtoInSecs": 3600, "rpoInSecs": 300})
+    stub.add_response("update_resiliency_policy", {"policy": policy(policy=new)}, {"policyArn": ARN, "policy": new})
+    result = run_module(module.main, args(policy=dict(ARGS["policy"], software={"rto": 3600, "rpo": 300})))
+    assert result["policy"]["policy"]["software"] == {"rto_in_secs": 3600, "rpo_in_secs": 300}
+
+
+def test_tags_added_and_purged(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub, tags={"deployment": "prod", "stale": "yes"})
+    stub.add_response("untag_resource", {}, {"resourceArn": ARN, "tagKeys": ["stale"]})
+    stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"owner": "team"}})
+    result = run_module(module.main, args(tags={"deployment": "prod", "owner": "team"}))
+    assert result["changed"] is True, result
+    assert result["policy"]["tags"] == {"deployment": "prod", "owner": "team"}
+
+
+def test_tags_kept_without_purge(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub, tags={"deployment": "prod", "stale": "yes"})
+    stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"owner": "team"}})
+    result = run_module(module.main, args(tags={"owner": "team"}, purge_tags=False))
+    assert result["changed"] is True, result
+    assert result["policy"]["tags"] == {"deployment": "prod", "stale": "yes", "owner": "team"}
+
+
+def test_delete(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    stub.add_response("delete_resiliency_policy", {"policyArn": ARN}, {"policyArn": ARN})
+    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    assert result["changed"] is True, result
+    assert result["policy"] == {}
+    assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
+
+
+def test_already_absent(aws):
+    not_found(aws.stub("resiliencehub"))
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert result["changed"] is False, result
+
+
+def test_gone_between_lookup_and_delete(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    stub.add_client_error("delete_resiliency_policy", **client_error("ResourceNotFoundException", status=404))
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+
+
+def test_list_not_found_means_absent(aws):
+    stub = aws.stub("resiliencehub")
+    stub.add_client_error("list_resiliency_policies", **client_error("ResourceNotFoundException", status=404))
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert result["changed"] is False, result
+
+
+def test_only_the_exact_name_matches(aws):
+    stub = aws.stub("resiliencehub")
+    similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar]}, LIST)
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert result["changed"] is False, result
+
+
+def test_listing_follows_next_token(aws):
+    stub = aws.stub("resiliencehub")
+    similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar], "nextToken": "t1"}, LIST)
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [POLICY]}, {**LIST, "nextToken": "t1"})
+    stub.add_response("list_tags_for_resource", {"tags": TAGS}, {"resourceArn": ARN})
+    result = run_module(module.main, args())
+    assert result["changed"] is False, result
+    assert result["policy"]["policy_arn"] == ARN
+
+
+def test_two_policies_with_the_name_fail(aws):
+    stub = aws.stub("resiliencehub")
+    twin = policy(policyArn=OTHER_ARN)
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [POLICY, twin]}, LIST)
+    result = run_module(module.main, args())
+    assert result["failed"]
+    assert "2 resiliency policies are named" in result["msg"] and ARN in result["msg"]
+
+
+def test_throttled_then_retried(aws):
+    stub = aws.stub("resiliencehub")
+    stub.add_client_error("list_resiliency_policies", **client_error("ThrottlingException", status=429))
+    found(stub)
+    result = run_module(module.main, args())
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+    assert aws.sleeps
+
+
+def test_check_mode_create_makes_no_call(aws):
+    not_found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args(), check_mode=True, diff=True)
+    assert result["changed"] is True, result
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"]["policy"]["region"] == {"rto_in_secs": 3600, "rpo_in_secs": 5}
+    assert result["diff"]["after"]["tags"] == TAGS
+    assert "policy_arn" not in result["policy"]
+
+
+def test_check_mode_update_makes_no_call(aws):
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args(tier="Critical", tags={}), check_mode=True, diff=True)
+    assert result["changed"] is True, result
+    assert result["diff"]["before"]["tier"] == "MissionCritical"
+    assert result["diff"]["after"]["tier"] == "Critical"
+    assert result["diff"]["after"]["tags"] == {}
+    assert result["policy"]["tier"] == "Critical"
+
+
+def test_check_mode_delete_makes_no_call(aws):
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    assert result["changed"] is True, result
+
+
+def test_diff_without_change_is_equal(aws):
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args(), diff=True)
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert result["diff"]["before"]["policy"]["software"] == {"rto_in_secs": 5400, "rpo_in_secs": 300}
+
+
+def test_create_needs_tier_and_policy(aws):
+    not_found(aws.stub("resiliencehub"))
+    result = run_module(module.main, {"name": NAME, "tier": "MissionCritical"})
+    assert result["failed"]
+    assert result["msg"].startswith(f"tier and policy are required to create resiliency policy {NAME}")
+
+
+@pytest.mark.parametrize(
+    "targets, message",
+    [
+        ({"software": {"rto": -1, "rpo": 300}}, "policy.software.rto must be a non-negative"),
+        ({"software": {"rto": 5400, "rpo": 300}, "hardware": {"rto": 1, "rpo": 1}}, "policy.az is required"),
+    ],
+)
+def test_invalid_policy_fails_before_any_change(aws, targets, message):
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args(policy=targets))
+    assert result["failed"]
+    assert message in result["msg"]
+
+
+def test_missing_rpo_is_rejected_by_the_argument_spec(aws):
+    result = run_module(module.main, args(policy={"software": {"rto": 1}}))
+    assert result["failed"]
+    assert "rpo" in result["msg"]
+
+
+def test_create_error_is_described(aws):
+    stub = aws.stub("resiliencehub")
+    not_found(stub)
+    stub.add_client_error("create_resiliency_policy", **client_error("AccessDeniedException", status=403))
+    result = run_module(module.main, args())
+    assert result["failed"]
+    assert result["msg"].startswith(f"Failed to create resiliency policy {NAME}")
+
+
+def test_delete_in_use_error_is_described(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    stub.add_client_error("delete_resiliency_policy", **client_error("ConflictException", "in use", 409))
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert result["failed"]
+    assert result["msg"].startswith(f"Failed to delete resiliency policy {ARN}")
