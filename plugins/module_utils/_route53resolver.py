@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+"""What the Route 53 Resolver DNS Firewall modules share.
+
+- Lookups by name (the API only knows ids) and paginated listings, retried on throttling.
+- ``creator_request_id``: the idempotency token every create call requires, derived from what identifies
+  the resource, so that a create retried after a lost answer returns the resource made the first time.
+- Domain normalisation: AWS stores every domain fully qualified and answers ``*.`` for ``*``.
+- Bounded waits for the asynchronous statuses of domain lists and rule group associations.
+- Result shaping: snake_case keys, ``q_type`` for the model's ``Qtype``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore.
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
+
+SERVICE = "route53resolver"
+NOT_FOUND_CODES = ("ResourceNotFoundException",)
+ResolverErrorHandler = error_handler(NOT_FOUND_CODES)
+
+# Seconds between two polls of an asynchronous status. Associations take about a minute to settle.
+POLL_DELAY = 5
+
+# Domain list statuses after which the list accepts another update.
+DOMAIN_LIST_SETTLED = ("COMPLETE", "COMPLETE_IMPORT_FAILED")
+
+# Route 53 Resolver signals throttling with ThrottlingException, which AWSRetry does not retry unless told.
+RETRY_CODES = ["ThrottlingException"]
+
+# Paginators bypass the retrying client's wrapper, so whole listings are retried instead.
+_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
+
+
+def resolver_client(module):
+    """The Route 53 Resolver client of ``module``, retrying throttled calls made with ``aws_retry=True``."""
+    return module.retrying_client(SERVICE, extra_codes=RETRY_CODES)
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+def creator_request_id(kind: str, *parts: Any) -> str:
+    """The idempotency token for creating the resource identified by ``parts``.
+
+    Deterministic, so that a create repeated after a lost answer (a retry, a re-run) is answered with the
+    resource the first attempt made instead of creating a twin.
+    """
+    digest = hashlib.sha256("\x1f".join([kind] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f"ansible-{kind}-{digest[:40]}"
+
+
+def fresh_creator_request_id(kind: str, *parts: Any) -> str:
+    """A token that was never used: for re-creating a resource whose first token answered with a deleted one."""
+    return creator_request_id(kind, *parts, time.time_ns())
+
+
+def normalize_domain(domain: str) -> str:
+    """The form two domains are compared in: AWS answers ``example.com.`` for ``example.com`` and DNS ignores case."""
+    return domain.strip().rstrip(".").lower()
+
+
+def find_by_name(items: list[dict], name: str, kind: str) -> dict | None:
+    """The single item named ``name``; an error when AWS holds several, since names are not unique there."""
+    matches = [item for item in items if item.get("Name") == name]
+    if len(matches) > 1:
+        ids = ", ".join(sorted(m.get("Id", "?") for m in matches))
+        raise MultiregionAWSError(
+            message=f"{len(matches)} {kind}s are named {name!r} ({ids}); rename or delete all but one "
+            "so that the name identifies a single resource"
+        )
+    return matches[0] if matches else None
+
+
+# ---- tags ----------------------------------------------------------------------------------------------------
+
+
+@ResolverErrorHandler.list_error_handler("list tags of {arn}", default_value={})
+@_retry
+def list_tags(client, arn: str) -> dict:
+    pages = client.get_paginator("list_tags_for_resource").paginate(ResourceArn=arn).build_full_result()
+    return tags_from_boto3(pages.get("Tags", []))
+
+
+@ResolverErrorHandler.common_error_handler("update tags of {arn}")
+def apply_tag_changes(client, arn: str, to_set: dict, to_remove: list) -> None:
+    if to_remove:
+        client.untag_resource(ResourceArn=arn, TagKeys=list(to_remove), aws_retry=True)
+    if to_set:
+        client.tag_resource(ResourceArn=arn, Tags=tags_to_boto3(to_set), aws_retry=True)
+
+
+# ---- domain lists --------------------------------------------------------------------------------------------
+
+
+@ResolverErrorHandler.common_error_handler("list firewall domain lists")
+@_retry
+def list_domain_lists(client) -> list[dict]:
+    pages = client.get_paginator("list_firewall_domain_lists").paginate().build_full_result()
+    return pages.get("FirewallDomainLists", [])
+
+
+def find_domain_list(client, name: str, include_managed: bool = False) -> dict | None:
+    """The domain list named ``name`` (metadata), ignoring lists on their way out.
+
+    AWS-managed lists are only matched with ``include_managed``: they can be used in rules but never changed.
+    """
+    candidates = [
+        item
+        for item in list_domain_lists(client)
+        if item.get("Status") != "DELETING" and (include_managed or not item.get("ManagedOwnerName"))
+    ]
+    return find_by_name(candidates, name, "firewall domain list")
+
+
+@ResolverErrorHandler.list_error_handler("get firewall domain list {list_id}")
+def get_domain_list(client, list_id: str) -> dict | None:
+    return client.get_firewall_domain_list(FirewallDomainListId=list_id, aws_retry=True)["FirewallDomainList"]
+
+
+@ResolverErrorHandler.common_error_handler("list the domains of firewall domain list {list_id}")
+@_retry
+def list_domains(client, list_id: str) -> list[str]:
+    pages = client.get_paginator("list_firewall_domains").paginate(FirewallDomainListId=list_id).build_full_result()
+    return pages.get("Domains", [])
+
+
+def wait_domain_list(client, list_id: str, timeout: float, settled_only: bool = False) -> dict:
+    """Wait until the list is COMPLETE (or, with ``settled_only``, in any status that accepts an update)."""
+    wanted = DOMAIN_LIST_SETTLED if settled_only else ("COMPLETE",)
+    return _wait(
+        fetch=lambda: get_domain_list(client, list_id),
+        done=lambda item: item is not None and item.get("Status") in wanted,
+        failed=lambda item: item is None or item.get("Status") in ("DELETING", "COMPLETE_IMPORT_FAILED"),
+        description=f"firewall domain list {list_id} to be {'/'.join(wanted)}",
+        timeout=timeout,
+    )
+
+
+def wait_domain_list_gone(client, list_id: str, timeout: float) -> None:
+    _wait(
+        fetch=lambda: get_domain_list(client, list_id),
+        done=lambda item: item is None,
+        description=f"firewall domain list {list_id} to be deleted",
+        timeout=timeout,
+    )
+
+
+# ---- rule groups and rules -----------------------------------------------------------------------------------
+
+
+@ResolverErrorHandler.common_error_handler("list firewall rule groups")
+@_retry
+def list_rule_groups(client) -> list[dict]:
+    pages = client.get_paginator("list_firewall_rule_groups").paginate().build_full_result()
+    return pages.get("FirewallRuleGroups", [])
+
+
+def find_rule_group(client, name: str, owned_only: bool = True) -> dict | None:
+    """The rule group named ``name`` (metadata); groups shared by another account only when not ``owned_only``."""
+    candidates = [
+        item for item in list_rule_groups(client) if not owned_only or item.get("ShareStatus") != "SHARED_WITH_ME"
+    ]
+    return find_by_name(candidates, name, "firewall rule group")
+
+
+@ResolverErrorHandler.list_error_handler("get firewall rule group {group_id}")
+def get_rule_group(client, group_id: str) -> dict | None:
+    return client.get_firewall_rule_group(FirewallRuleGroupId=group_id, aws_retry=True)["FirewallRuleGroup"]
+
+
+@ResolverErrorHandler.list_error_handler("list the rules of firewall rule group {group_id}", default_value=[])
+@_retry
+def list_rules(client, group_id: str) -> list[dict]:
+    pages = client.get_paginator("list_firewall_rules").paginate(FirewallRuleGroupId=group_id).build_full_result()
+    return pages.get("FirewallRules", [])
+
+
+# ---- associations --------------------------------------------------------------------------------------------
+
+
+def association_filters(vpc_id: str | None = None, group_id: str | None = None, status: str | None = None) -> dict:
+    """The request parameters of ListFirewallRuleGroupAssociations for these filters."""
+    params = {"VpcId": vpc_id, "FirewallRuleGroupId": group_id, "Status": status}
+    return {key: value for key, value in params.items() if value is not None}
+
+
+@ResolverErrorHandler.common_error_handler("list firewall rule group associations")
+@_retry
+def list_associations(client, filters: dict) -> list[dict]:
+    pages = client.get_paginator("list_firewall_rule_group_associations").paginate(**filters).build_full_result()
+    return pages.get("FirewallRuleGroupAssociations", [])
+
+
+@ResolverErrorHandler.list_error_handler("get firewall rule group association {association_id}")
+def get_association(client, association_id: str) -> dict | None:
+    answer = client.get_firewall_rule_group_association(FirewallRuleGroupAssociationId=association_id, aws_retry=True)
+    return answer["FirewallRuleGroupAssociation"]
+
+
+def wait_association(client, association_id: str, timeout: float) -> dict:
+    return _wait(
+        fetch=lambda: get_association(client, association_id),
+        done=lambda item: item is not None and item.get("Status") == "COMPLETE",
+        failed=lambda item: item is None or item.get("Status") == "DELETING",
+        description=f"firewall rule group association {association_id} to be COMPLETE",
+        timeout=timeout,
+    )
+
+
+def wait_association_gone(client, association_id: str, timeout: float) -> None:
+    _wait(
+        fetch=lambda: get_association(client, association_id),
+        done=lambda item: item is None,
+        description=f"firewall rule group association {association_id} to be deleted",
+        timeout=timeout,
+    )
+
+
+# ---- firewall configs ----------------------------------------------------------------------------------------
+
+
+@ResolverErrorHandler.list_error_handler("get the firewall config of {resource_id}")
+def get_firewall_config(client, resource_id: str) -> dict | None:
+    return client.get_firewall_config(ResourceId=resource_id, aws_retry=True)["FirewallConfig"]
+
+
+@ResolverErrorHandler.common_error_handler("list firewall configs")
+@_retry
+def list_firewall_configs(client) -> list[dict]:
+    pages = client.get_paginator("list_firewall_configs").paginate().build_full_result()
+    return pages.get("FirewallConfigs", [])
+
+
+# ---- waiting -------------------------------------------------------------------------------------------------
+
+
+def _status_of(item: Any) -> str:
+    if item is None:
+        return "gone"
+    status = item.get("Status", "unknown")
+    message = item.get("StatusMessage")
+    return f"{status} ({message})" if message else status
+
+
+def _wait(
+    fetch: Callable[[], Any],
+    done: Callable[[Any], bool],
+    description: str,
+    timeout: float,
+    failed: Callable[[Any], bool] | None = None,
+) -> Any:
+    """``wait_for`` with this service's poll delay, reporting the status last seen rather than the whole resource.
+
+    ``failed(item)`` marks a state the awaited one can no longer be reached from (a list being deleted while we
+    wait for it to complete): the wait ends there with an error.
+    """
+    last: list[Any] = []
+
+    def remembered_fetch():
+        item = fetch()
+        last[:] = [item]
+        return item
+
+    def settled(item):
+        return done(item) or (failed is not None and failed(item))
+
+    try:
+        item = wait_for(
+            remembered_fetch, settled, description, timeout=timeout, delay=POLL_DELAY, clock=_clock, sleep=_sleep
+        )
+    except WaitTimeout:
+        status = _status_of(last[0] if last else None)
+        raise MultiregionAWSError(
+            message=f"Timeout waiting {timeout:g} s for {description}; last status: {status}"
+        ) from None
+    if not done(item):
+        raise MultiregionAWSError(message=f"Failed waiting for {description}: status is {_status_of(item)}")
+    return item
+
+
+# ---- request building and results ---------------------------------------------------------------------------
+
+
+def error_code(error: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError, else None."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        return error.response.get("Error", {}).get("Code")
+    return None
+
+
+def result(resource: dict | None, **extra: Any) -> dict:
+    """A resource as the modules return it: snake_case keys, tags as given, ``q_type`` for ``Qtype``."""
+    shaped = snake_result(resource)
+    if "qtype" in shaped:
+        shaped["q_type"] = shaped.pop("qtype")
+    shaped.update(extra)
+    return shaped
