@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 """Start and stop the local AWS-compatible endpoint (moto in server mode) on 127.0.0.1.
 
 One endpoint serves every region: the region comes from each request's signature.
 
-    tools/local_endpoint.py start [--state FILE] [--port N]   # prints the URL; records pid and URL in FILE
-    tools/local_endpoint.py url   [--state FILE]
-    tools/local_endpoint.py stop  [--state FILE]
+    python tools/local_endpoint.py start [--state FILE] [--port N]   # prints the URL; records pid and URL in FILE
+    python tools/local_endpoint.py url   [--state FILE]
+    python tools/local_endpoint.py stop  [--state FILE]
 
 The Makefile, the pytest fixtures (``start()``/``stop()``) and molecule's create/destroy playbooks all use
 this file. It only ever binds to and talks to 127.0.0.1.

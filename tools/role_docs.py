@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Keep each role's README options table generated from its meta/argument_specs.yml.
 
-    tools/role_docs.py           # rewrite the generated part of every roles/*/README.md
-    tools/role_docs.py --check   # exit 1 when a README is out of date (make lint runs this)
+    python tools/role_docs.py           # rewrite the generated part of every roles/*/README.md
+    python tools/role_docs.py --check   # exit 1 when a README is out of date (make lint runs this)
 
 The generated part sits between the markers <!-- BEGIN OPTIONS --> and <!-- END OPTIONS -->.
 """
@@ -34,10 +33,15 @@ def options_table(options: dict, prefix: str = "") -> list[str]:
     rows = []
     for name, spec in options.items():
         default = spec.get("default")
-        default_text = f"`{yaml.safe_dump(default, default_flow_style=True).strip().removesuffix('...').strip()}`" if "default" in spec else ""
+        default_text = (
+            f"`{yaml.safe_dump(default, default_flow_style=True).strip().removesuffix('...').strip()}`"
+            if "default" in spec
+            else ""
+        )
         choices = f" Choices: {', '.join(f'`{c}`' for c in spec['choices'])}." if spec.get("choices") else ""
         required = "yes" if spec.get("required") else ""
-        rows.append(f"| `{prefix}{name}` | {_type(spec)} | {required} | {default_text} | {_text(spec.get('description', ''))}{choices} |")
+        description = _text(spec.get("description", ""))
+        rows.append(f"| `{prefix}{name}` | {_type(spec)} | {required} | {default_text} | {description}{choices} |")
         if spec.get("options"):
             rows += options_table(spec["options"], prefix=f"{prefix}{name}.")
     return rows
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.check:
                 readme.write_text(new)
     if args.check and stale:
-        print("out of date (run tools/role_docs.py): " + ", ".join(stale), file=sys.stderr)
+        print("out of date (run python tools/role_docs.py): " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
 

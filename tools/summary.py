@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Print what a deployment has in each region, read back from the endpoint with boto3.
 
-    tools/summary.py --inventory inventories/local [--endpoint URL] [--json]
+    python tools/summary.py --inventory inventories/local [--endpoint URL] [--json]
 
 The regions and the deployment name come from the inventory (ansible-inventory); what the run could not
 apply on the endpoint comes from reports/<deployment>/summary.json, written by playbooks/summary.yml.
@@ -65,14 +64,23 @@ def vpc_section(r: Region) -> list[tuple[str, str]]:
     nacls = [n for n in ec2.describe_network_acls(Filters=vpc_filter)["NetworkAcls"] if not n["IsDefault"]]
     return [
         ("VPC", f"{vpc['VpcId']} {vpc['CidrBlock']} (internet gateways: {len(igws['InternetGateways'])})"),
-        ("Subnets", ", ".join(f"{s['AvailabilityZone']} {s['CidrBlock']}" for s in sorted(subnets, key=lambda s: s["CidrBlock"]))),
+        (
+            "Subnets",
+            ", ".join(
+                f"{s['AvailabilityZone']} {s['CidrBlock']}" for s in sorted(subnets, key=lambda s: s["CidrBlock"])
+            ),
+        ),
         ("Network ACL", ", ".join(f"{n['NetworkAclId']} ({len(n['Entries'])} entries)" for n in nacls) or "none"),
         ("Security groups", ", ".join(sorted(g["GroupName"] for g in groups))),
         (
             "VPC endpoints",
             ", ".join(sorted(f"{e['ServiceName'].rsplit('.', 1)[-1]} ({e['VpcEndpointType']})" for e in endpoints)),
         ),
-        ("Flow logs", ", ".join(f"{f['TrafficType']} -> {f.get('LogGroupName', f.get('LogDestination'))}" for f in flow_logs) or "none"),
+        (
+            "Flow logs",
+            ", ".join(f"{f['TrafficType']} -> {f.get('LogGroupName', f.get('LogDestination'))}" for f in flow_logs)
+            or "none",
+        ),
     ]
 
 
@@ -87,7 +95,10 @@ def kms_logs_section(r: Region) -> list[tuple[str, str]]:
     logs = r.client("logs")
     groups = logs.describe_log_groups(logGroupNamePrefix=f"/{r.deployment}/")["logGroups"]
     rows.append(
-        ("Log groups", ", ".join(f"{g['logGroupName']} (kms={'yes' if g.get('kmsKeyId') else 'NO'})" for g in groups) or "none")
+        (
+            "Log groups",
+            ", ".join(f"{g['logGroupName']} (kms={'yes' if g.get('kmsKeyId') else 'NO'})" for g in groups) or "none",
+        )
     )
     return rows
 
@@ -130,13 +141,17 @@ def main(argv: list[str] | None = None) -> int:
         result[region.region] = rows
 
     if args.json:
-        print(json.dumps({"deployment": deployment, "regions": result, "not_applied": collect_not_applied(report)}, indent=2))
+        print(
+            json.dumps(
+                {"deployment": deployment, "regions": result, "not_applied": collect_not_applied(report)}, indent=2
+            )
+        )
         return 0
 
     print(f"\nDeployment {deployment!r} on {args.endpoint or 'AWS'}")
     for region, rows in result.items():
         print(f"\n== {region}")
-        width = max(len(k) for k, _ in rows)
+        width = max(len(row[0]) for row in rows)
         for key, value in rows:
             print(f"  {key.ljust(width)}  {value}")
     not_applied = collect_not_applied(report)

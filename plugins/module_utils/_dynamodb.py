@@ -356,8 +356,8 @@ def create_table_request(name: str, wanted: dict) -> dict:
         keys.append(("RANGE", wanted["range_key_name"], wanted["range_key_type"]))
     request: dict[str, Any] = {
         "TableName": name,
-        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for _, n, t in keys],
-        "KeySchema": [{"AttributeName": n, "KeyType": k} for k, n, _ in keys],
+        "AttributeDefinitions": [{"AttributeName": attr, "AttributeType": kind} for _role, attr, kind in keys],
+        "KeySchema": [{"AttributeName": attr, "KeyType": role} for role, attr, _kind in keys],
         "BillingMode": wanted["billing_mode"],
         "DeletionProtectionEnabled": wanted["deletion_protection"],
     }

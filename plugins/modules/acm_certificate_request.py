@@ -20,7 +20,7 @@ description:
     are pending validation or issued. A certificate that failed validation or expired is not reused; a new
     one is requested.
   - C(community.aws.acm_certificate) only imports certificates; this module requests them.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   domain_name:
     description:

@@ -18,7 +18,7 @@ description:
   - The role must trust C(apigateway.amazonaws.com) and allow writing to CloudWatch Logs (for example the managed
     policy C(AmazonAPIGatewayPushToCloudWatchLogs)). A role created moments earlier may be rejected while IAM
     propagates it; the module retries for up to O(wait_timeout) seconds.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   cloudwatch_role_arn:
     description: ARN of the IAM role API Gateway uses to write logs to CloudWatch Logs.

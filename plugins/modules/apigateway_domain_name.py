@@ -18,7 +18,7 @@ description:
   - C(community.aws.api_gateway_domain) compares O(certificate_arn) with the domain's C(certificateArn),
     but a REGIONAL domain keeps its certificate in C(regionalCertificateArn), so it reports a change on
     every run. This module compares the field that belongs to the endpoint type.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   domain_name:
     description:

@@ -25,7 +25,7 @@ description:
     reconciled with one UpdateStage call carrying only the PATCH operations for the settings that differ.
   - Changes made to the API outside this module (console, other tools) are not detected until the definition given
     to the module changes; see the collection's docs/modules/apigateway.md.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 module: dynamodb_table
 short_description: Manage a DynamoDB table and its global table (version 2019.11.21) replicas
 version_added: 0.1.0
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 description:
   - Creates, updates and deletes a DynamoDB table in the module's I(region) with its key schema, capacity
     mode, stream, server-side encryption, point-in-time recovery, deletion protection, time to live, table

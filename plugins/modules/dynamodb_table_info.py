@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 module: dynamodb_table_info
 short_description: Describe DynamoDB tables, with encryption, PITR, TTL, tags and replicas
 version_added: 0.1.0
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 description:
   - Describes one DynamoDB table, or every table in the region, in the shape
     M(multiregion.serverless.dynamodb_table) returns - key schema, capacity mode, stream, encryption,

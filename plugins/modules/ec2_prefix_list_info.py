@@ -11,7 +11,7 @@ description:
   - Returns the AWS-managed prefix lists (for example C(com.amazonaws.eu-west-1.dynamodb)) that security group
     rules use to allow traffic to gateway VPC endpoints without hard-coding IP ranges.
   - Uses the EC2 DescribePrefixLists API.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   services:
     description:

@@ -18,7 +18,7 @@ description:
     A single match is adopted whatever its C(Name) tag, and O(name) is set on it."
   - The type, VPC and service of an endpoint cannot be changed; the module fails when O(vpc_endpoint_id) names an
     endpoint that contradicts O(vpc_id), O(service) or O(vpc_endpoint_type).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   vpc_id:
     description:

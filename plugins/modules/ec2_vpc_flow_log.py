@@ -20,7 +20,7 @@ description:
   - Where more than one flow log with the same identity exists (left over from an interrupted replacement),
     one is kept and the others are deleted.
   - Uses the EC2 CreateFlowLogs, DescribeFlowLogs, DeleteFlowLogs, CreateTags and DeleteTags APIs.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   state:
     description: Whether the flow log should exist.

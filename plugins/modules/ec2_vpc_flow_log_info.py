@@ -11,7 +11,7 @@ description:
   - Lists the flow logs in a region, optionally only those of some resources, some flow log ids, or those
     matching DescribeFlowLogs filters. The conditions given all apply.
   - Uses the EC2 DescribeFlowLogs API, every page of it.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   resource_ids:
     description: Only the flow logs of these VPCs, subnets, network interfaces or transit gateways.

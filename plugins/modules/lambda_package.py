@@ -1,5 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-  # noqa: UP009
+# -*- coding: utf-8 -*-
 # Copyright: multiregion.serverless contributors
 # Apache License 2.0 (see LICENSE)
 
@@ -24,7 +24,7 @@ description:
     C(delegate_to=localhost).
   - Identical bytes hold for the same Python and zlib build. A different zlib (another Python build or
     operating system) may compress differently, which changes RV(sha256) once and then stays stable.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   src:
     description:
@@ -45,7 +45,8 @@ options:
         O(python_version), CPython, binary wheels only) into a temporary directory and packaged at the root of the
         archive beside the contents of O(src).
       - Pip runs on every build, also in check mode (into a temporary directory, changing nothing), because the
-        resulting bytes are what decides RV(changed). Pin every requirement to keep builds reproducible.
+        resulting bytes are what decides whether the task reports C(changed). Pin every requirement to keep builds
+        reproducible.
       - The installed packages' C(bin/) scripts and C(*.dist-info/RECORD) files are left out, since they carry the
         building host's interpreter path.
       - A path that both O(src) and the installed packages provide is an error.

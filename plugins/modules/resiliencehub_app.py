@@ -19,7 +19,7 @@ description:
     ListAppVersionResourceMappings for version C(release)); a new version is published only when the definition
     changed.
   - No module for Resilience Hub exists in amazon.aws or community.aws.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description: Name of the application, 2-60 letters, digits, V(_) or V(-), starting with a letter or digit.

@@ -15,7 +15,7 @@ description:
   - Starting an assessment always reports a change, because it creates one. In check mode none is started.
   - A breached policy is a result, not an error; the task fails on it only with O(fail_on_breach=true).
   - With O(state=absent), deletes an assessment (DeleteAppAssessment).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   app_name:
     description: Name of the application. One of O(app_name) and O(app_arn) is needed to start an assessment.

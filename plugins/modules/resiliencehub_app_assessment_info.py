@@ -11,7 +11,7 @@ description:
   - Lists the assessments of an application (ListAppAssessments), newest first, optionally filtered.
   - With O(assessment_arn), also describes that assessment (DescribeAppAssessment) and reports its compliance per
     failure domain the way M(multiregion.serverless.resiliencehub_app_assessment) does.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   app_name:
     description: Name of the application whose assessments to list.

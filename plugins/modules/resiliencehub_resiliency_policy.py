@@ -12,7 +12,7 @@ description:
     recovery point objective (RPO) an application must meet for each kind of disruption.
   - A policy is identified by its name. Its attributes are changed in place (UpdateResiliencyPolicy).
   - No module for Resilience Hub exists in amazon.aws or community.aws.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:

@@ -17,7 +17,7 @@ description:
     policies (key order, single values and lists), not as text.
   - C(community.aws.sns_topic) has no option for the KMS key and fails in check mode on a topic that does
     not exist yet.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:

@@ -120,6 +120,7 @@ def ansible_playbook(clean_endpoint):
             capture_output=True,
             text=True,
             timeout=1200,
+            check=False,
         )
         return PlaybookRun(completed)
 

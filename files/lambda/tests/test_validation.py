@@ -37,7 +37,7 @@ def test_put_request_without_version():
 
 def nested(depth: int) -> dict:
     value: dict = {}
-    for _ in range(depth - 1):
+    for _level in range(depth - 1):
         value = {"x": value}
     return value
 

@@ -298,7 +298,7 @@ def test_wait_on_an_issued_certificate_makes_no_extra_call(aws, clock):
 
 def test_wait_timeout_names_the_records_to_check(aws, clock):
     expect_existing(aws, status="PENDING_VALIDATION")
-    for _ in range(3):
+    for _poll in range(3):
         expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, {**ARGS, "wait": True, "wait_timeout": 40})
     assert result["failed"]

@@ -111,7 +111,7 @@ def test_a_role_still_propagating_is_retried(aws, sleeps):
 def test_a_role_never_accepted_fails_after_the_timeout(aws, sleeps):
     apigw = aws.stub("apigateway")
     apigw.add_response("get_account", account(), {})
-    for _ in range(3):
+    for _attempt in range(3):
         apigw.add_client_error("update_account", **client_error("BadRequestException", NOT_ACCEPTED))
     result = run_module(main, {"cloudwatch_role_arn": ROLE, "wait_timeout": 10})
     assert result["failed"] is True

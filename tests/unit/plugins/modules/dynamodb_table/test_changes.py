@@ -194,9 +194,9 @@ def test_replicas_are_removed_only_with_purge(replicas, purge, expected_regions,
 
 def test_replicas_are_added_in_the_order_given_before_any_removal():
     current = dict(CURRENT, sse_kms_key_arn="", replicas=["us-east-1"])
-    _, actions = plan(
+    actions = plan(
         current, replicas=[{"region_name": "us-west-2"}, {"region_name": "eu-central-1"}], purge_replicas=True
-    )
+    )[1]
     assert [a[1]["RegionName"] for a in actions] == ["us-west-2", "eu-central-1", "us-east-1"]
     assert [a[0] for a in actions] == ["create_replica", "create_replica", "delete_replica"]
 

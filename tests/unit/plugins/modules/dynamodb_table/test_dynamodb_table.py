@@ -320,7 +320,7 @@ def test_wait_timeout_names_the_last_status(aws, clock):
     ddb_stub = aws.stub("dynamodb")
     queue_describe_full(ddb_stub, table(stream="NEW_IMAGE"))
     ddb_stub.add_response("update_table", {"TableDescription": table(status="UPDATING", stream=None)})
-    for _ in range(3):
+    for _poll in range(3):
         queue_describe_table(ddb_stub, table(status="UPDATING", stream=None))
     result = run(args(wait_timeout=12))
     assert result["failed"]

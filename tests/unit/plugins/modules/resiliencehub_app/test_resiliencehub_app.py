@@ -137,7 +137,9 @@ def app(**changes):
     return result
 
 
-def found(stub, current=APP, tags=TAGS):
+def found(stub, current=None, tags=None):
+    current = copy.deepcopy(APP) if current is None else current
+    tags = copy.deepcopy(TAGS) if tags is None else tags
     stub.add_response("list_apps", {"appSummaries": [SUMMARY]}, {"name": NAME})
     stub.add_response("describe_app", {"app": current}, {"appArn": ARN})
     stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
@@ -147,11 +149,13 @@ def not_found(stub):
     stub.add_response("list_apps", {"appSummaries": []}, {"name": NAME})
 
 
-def versions(stub, response=VERSIONS):
+def versions(stub, response=None):
+    response = copy.deepcopy(VERSIONS) if response is None else response
     stub.add_response("list_app_versions", response, {"appArn": ARN})
 
 
-def published(stub, template=PUBLISHED_TEMPLATE, mappings=PUBLISHED_MAPPINGS):
+def published(stub, template=PUBLISHED_TEMPLATE, mappings=None):
+    mappings = copy.deepcopy(PUBLISHED_MAPPINGS) if mappings is None else mappings
     versions(stub)
     stub.add_response(
         "describe_app_version_template",
@@ -163,7 +167,8 @@ def published(stub, template=PUBLISHED_TEMPLATE, mappings=PUBLISHED_MAPPINGS):
     )
 
 
-def draft_mappings(stub, mappings=PUBLISHED_MAPPINGS):
+def draft_mappings(stub, mappings=None):
+    mappings = copy.deepcopy(PUBLISHED_MAPPINGS) if mappings is None else mappings
     stub.add_response(
         "list_app_version_resource_mappings", {"resourceMappings": mappings}, {"appArn": ARN, "appVersion": "draft"}
     )

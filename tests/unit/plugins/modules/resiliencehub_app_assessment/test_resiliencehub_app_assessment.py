@@ -87,7 +87,8 @@ def app_found(stub):
     stub.add_response("describe_app", {"app": APP}, {"appArn": APP_ARN})
 
 
-def starts(stub, expected=START):
+def starts(stub, expected=None):
+    expected = copy.deepcopy(START) if expected is None else expected
     stub.add_response("start_app_assessment", {"assessment": assessment("Pending")}, expected)
 
 

@@ -58,7 +58,9 @@ def policy(**changes):
     return result
 
 
-def found(stub, current=POLICY, tags=TAGS):
+def found(stub, current=None, tags=None):
+    current = copy.deepcopy(POLICY) if current is None else current
+    tags = copy.deepcopy(TAGS) if tags is None else tags
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [current]}, LIST)
     stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
 

@@ -27,7 +27,8 @@ POLICY = {
 DELIVERY = {"http": {"defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3}}}
 
 
-def attributes(kms=KEY, display="Alarms", policy=POLICY, delivery=None, **extra):
+def attributes(kms=KEY, display="Alarms", policy=None, delivery=None, **extra):
+    policy = POLICY if policy is None else policy
     attrs = {"TopicArn": ARN, "Owner": ACCOUNT, "DisplayName": display, "Policy": json.dumps(policy)}
     if kms is not None:
         attrs["KmsMasterKeyId"] = kms
