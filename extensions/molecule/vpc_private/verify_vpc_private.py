@@ -154,7 +154,11 @@ def main() -> int:
         failures,
     )
     ddb_resources = [s["Resource"] for s in statements(endpoints.get("dynamodb", {}).get("PolicyDocument", '{"Statement": []}'))]
-    check(ddb_resources == [[f"arn:aws:dynamodb:{args.region}:123456789012:table/{name}-*"]], "DynamoDB endpoint policy scoped to this deployment's tables", failures)
+    check(
+        ddb_resources == [[f"arn:aws:dynamodb:{args.region}:123456789012:table/{name}-*"]],
+        "DynamoDB endpoint policy scoped to this deployment's tables",
+        failures,
+    )
     xray = endpoints.get("xray", {})
     check(xray.get("VpcEndpointType") == "Interface", "xray endpoint is an interface endpoint", failures)
     check(set(xray.get("SubnetIds", [])) == {s["SubnetId"] for s in subnets}, "xray endpoint in every subnet", failures)
