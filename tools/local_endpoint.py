@@ -86,6 +86,20 @@ def read_state(state: Path = DEFAULT_STATE) -> dict | None:
         return None
 
 
+def _exited(pid: int) -> bool:
+    """True once ``pid`` is gone; reaps it when it is this process's own child (else it lingers as a zombie)."""
+    try:
+        reaped = os.waitpid(pid, os.WNOHANG)[0]
+        return reaped == pid
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def stop(state: Path = DEFAULT_STATE, timeout: float = 10.0) -> bool:
     """Stop the endpoint recorded in ``state`` by its pid. True when one was running."""
     info = read_state(state)
@@ -98,12 +112,13 @@ def stop(state: Path = DEFAULT_STATE, timeout: float = 10.0) -> bool:
         stopped = True
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            os.kill(pid, 0)
-            time.sleep(0.1)
-        os.killpg(pid, signal.SIGKILL)
+            if _exited(pid):
+                break
+            time.sleep(0.05)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+            _exited(pid)
     except ProcessLookupError:
-        pass
-    except ChildProcessError:
         pass
     state.unlink(missing_ok=True)
     return stopped

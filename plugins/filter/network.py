@@ -11,8 +11,6 @@ from itertools import combinations
 from ansible.errors import AnsibleFilterError
 
 
-
-
 def vpc_cidr_errors(cidr, variable="vpc_private_cidr", min_prefix=16, max_prefix=24):
     """Reasons why ``cidr`` is not a usable private VPC CIDR (empty list when it is one).
 
@@ -33,7 +31,9 @@ def vpc_cidr_errors(cidr, variable="vpc_private_cidr", min_prefix=16, max_prefix
     if not any(network.subnet_of(p) for p in private):
         errors.append(f"{variable}={cidr!r} is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
     if not min_prefix <= network.prefixlen <= max_prefix:
-        errors.append(f"{variable}={cidr!r} is a /{network.prefixlen}; supported sizes are /{min_prefix} to /{max_prefix}")
+        errors.append(
+            f"{variable}={cidr!r} is a /{network.prefixlen}; supported sizes are /{min_prefix} to /{max_prefix}"
+        )
     return errors
 
 

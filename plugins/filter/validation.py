@@ -92,10 +92,14 @@ def deployment_errors(deployment, regions, hostvars=None, known_regions=None):
         elif region not in known:
             errors.append(f"hostvars[{host!r}].aws_region={region!r} is not a known AWS region")
         elif region in seen:
-            errors.append(f"hostvars[{host!r}].aws_region={region!r} duplicates host {seen[region]!r}: one host per region")
+            errors.append(
+                f"hostvars[{host!r}].aws_region={region!r} duplicates host {seen[region]!r}: one host per region"
+            )
         else:
             seen[region] = host
-        errors.extend(vpc_cidr_errors(hostvars.get("vpc_private_cidr"), variable=f"hostvars[{host!r}].vpc_private_cidr"))
+        errors.extend(
+            vpc_cidr_errors(hostvars.get("vpc_private_cidr"), variable=f"hostvars[{host!r}].vpc_private_cidr")
+        )
 
     cidrs = {host: hv.get("vpc_private_cidr") for host, hv in (regions or {}).items() if hv.get("vpc_private_cidr")}
     for a, cidr_a, b, cidr_b in overlapping_cidrs(cidrs):

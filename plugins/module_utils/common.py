@@ -14,7 +14,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
+from typing import Callable
+from typing import Iterable
+from typing import Optional
 
 try:
     import botocore

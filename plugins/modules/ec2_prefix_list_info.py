@@ -118,9 +118,7 @@ def main():
         by_service = {names[p["prefix_list_name"]]: p for p in prefix_lists if p["prefix_list_name"] in names}
         missing = sorted(set(services) - set(by_service))
         if missing:
-            module.fail_json(
-                msg=f"No AWS-managed prefix list for {', '.join(missing)} in {module.region}", **result
-            )
+            module.fail_json(msg=f"No AWS-managed prefix list for {', '.join(missing)} in {module.region}", **result)
         result["by_service"] = by_service
     module.exit_json(**result)
 

@@ -15,7 +15,7 @@ description:
   - Every VPC has such a configuration, C(DISABLED) until changed; there is nothing to create or delete.
   - AWS enforces the setting only for VPCs that have at least one rule group association, see
     M(multiregion.serverless.route53resolver_firewall_rule_group_association).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   resource_id:
     description:

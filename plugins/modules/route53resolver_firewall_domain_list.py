@@ -16,7 +16,7 @@ description:
   - AWS-managed domain lists (C(AWSManagedDomains...)) cannot be changed and are never matched by this module.
   - Domain lists are used by the rules of a rule group, see
     M(multiregion.serverless.route53resolver_firewall_rule_group).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Returns what DNS Firewall holds in the account and region - domain lists, rule groups with their rules, rule
     group associations and the firewall configurations of VPCs - reading every page of each listing.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   vpc_id:
     description:

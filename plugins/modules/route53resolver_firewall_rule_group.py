@@ -16,7 +16,7 @@ description:
     region carries the name. Rule groups shared with the account by another account are never matched.
   - A rule group filters the DNS queries of a VPC once it is associated with it, see
     M(multiregion.serverless.route53resolver_firewall_rule_group_association).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:

@@ -15,7 +15,7 @@ description:
   - An association is identified by its VPC and its rule group (AWS allows one association per pair).
   - AWS applies an association asynchronously (status C(UPDATING), then C(COMPLETE); C(DELETING) on removal); the
     module waits for the outcome unless O(wait=false).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   vpc_id:
     description:

@@ -8,14 +8,14 @@ not check enum values; ``enum_violations`` does, on every request, through the c
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import botocore.session
 import pytest
-from botocore.stub import Stubber
-
 from ansible.module_utils.testing import patch_module_args
+from botocore.stub import Stubber
 
 REGION = "eu-west-1"
 
@@ -80,7 +80,7 @@ class StubbedClients:
 
     def assert_done(self) -> None:
         assert not self.enum_errors, f"requests with values outside the service model's enums: {self.enum_errors}"
-        for key, stubber in self.stubbers.items():
+        for stubber in self.stubbers.values():
             stubber.assert_no_pending_responses()
 
 

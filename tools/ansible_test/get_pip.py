@@ -1,5 +1,6 @@
 # Stand-in for the pip bootstrap script ansible-test downloads; see tools/sanity.sh.
 """Stand-in for the pip bootstrap script ansible-test downloads (its site is unreachable here)."""
+
 import os
 import subprocess
 import sys

@@ -1,6 +1,6 @@
 """boto3 assertions on what vpc_private created in one region of the local endpoint.
 
-    python verify_vpc_private.py --endpoint URL --region eu-west-1 --deployment NAME --cidr 10.31.0.0/16
+python verify_vpc_private.py --endpoint URL --region eu-west-1 --deployment NAME --cidr 10.31.0.0/16
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def main() -> int:
     parser.add_argument("--deployment", required=True)
     parser.add_argument("--cidr", required=True)
     args = parser.parse_args()
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region)
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
+    )
     ec2 = session.client("ec2", endpoint_url=args.endpoint)
     logs = session.client("logs", endpoint_url=args.endpoint)
     kms = session.client("kms", endpoint_url=args.endpoint)
@@ -55,13 +57,17 @@ def main() -> int:
     in_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
     check(vpc["CidrBlock"] == cidr, f"VPC CIDR is {cidr}", failures)
     tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
-    check(tags.get("Environment") == "molecule" and tags.get("Name") == name, "VPC carries the inventory's tags", failures)
+    check(
+        tags.get("Environment") == "molecule" and tags.get("Name") == name, "VPC carries the inventory's tags", failures
+    )
     for attribute in ("enableDnsSupport", "enableDnsHostnames"):
         value = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=attribute)
         key = attribute[0].upper() + attribute[1:]
         check(value[key]["Value"] is True, f"VPC {attribute} on", failures)
 
-    igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+    igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])[
+        "InternetGateways"
+    ]
     check(not igws, "no internet gateway", failures)
     nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
     check(not [n for n in nats if n["State"] != "deleted"], "no NAT gateway", failures)
@@ -71,7 +77,9 @@ def main() -> int:
     check(len({s["AvailabilityZone"] for s in subnets}) == 3, "subnets in three zones", failures)
     prefix = ".".join(cidr.split(".")[:2])
     expected = {f"{prefix}.0.0/24", f"{prefix}.1.0/24", f"{prefix}.2.0/24"}
-    check({s["CidrBlock"] for s in subnets} == expected, f"subnet CIDRs derived from {cidr}: {sorted(expected)}", failures)
+    check(
+        {s["CidrBlock"] for s in subnets} == expected, f"subnet CIDRs derived from {cidr}: {sorted(expected)}", failures
+    )
     check(not any(s["MapPublicIpOnLaunch"] for s in subnets), "no public IPs on launch", failures)
 
     tables = ec2.describe_route_tables(Filters=in_vpc + [{"Name": "tag:Deployment", "Values": [name]}])["RouteTables"]
@@ -80,15 +88,21 @@ def main() -> int:
     check(associated == {s["SubnetId"] for s in subnets}, "each subnet has its own route table", failures)
     for table in tables:
         outside = [
-            r for r in table["Routes"]
-            if r.get("GatewayId", "local") != "local" and not r.get("GatewayId", "").startswith("vpce-")
+            r
+            for r in table["Routes"]
+            if r.get("GatewayId", "local") != "local"
+            and not r.get("GatewayId", "").startswith("vpce-")
             or r.get("NatGatewayId")
         ]
         check(not outside, f"{table['RouteTableId']} has no route out of the VPC", failures)
 
     groups = {g["GroupName"]: g for g in ec2.describe_security_groups(Filters=in_vpc)["SecurityGroups"]}
     default = groups.get("default", {})
-    check(not default.get("IpPermissions") and not default.get("IpPermissionsEgress"), "default security group has no rules", failures)
+    check(
+        not default.get("IpPermissions") and not default.get("IpPermissionsEgress"),
+        "default security group has no rules",
+        failures,
+    )
     endpoints_sg = groups.get(f"{name}-endpoints", {})
     ingress = endpoints_sg.get("IpPermissions", [])
     check(
@@ -108,15 +122,30 @@ def main() -> int:
     }
     check(ports == {("tcp", 443, 443)}, "lambda group: egress on TCP 443 only", failures)
     check(cidrs == {cidr}, "lambda group: egress CIDR is the region's own", failures)
-    check(prefix_lists == {region_lists["dynamodb"], region_lists["s3"]}, "lambda group: S3 and DynamoDB prefix lists", failures)
+    check(
+        prefix_lists == {region_lists["dynamodb"], region_lists["s3"]},
+        "lambda group: S3 and DynamoDB prefix lists",
+        failures,
+    )
 
     nacls = [n for n in ec2.describe_network_acls(Filters=in_vpc)["NetworkAcls"] if not n["IsDefault"]]
     check(len(nacls) == 1, "one custom network ACL", failures)
     if nacls:
         nacl = nacls[0]
-        check({a["SubnetId"] for a in nacl["Associations"]} == {s["SubnetId"] for s in subnets}, "NACL on every subnet", failures)
+        check(
+            {a["SubnetId"] for a in nacl["Associations"]} == {s["SubnetId"] for s in subnets},
+            "NACL on every subnet",
+            failures,
+        )
         entries = {
-            (e["Egress"], e["RuleNumber"], e["RuleAction"], e.get("CidrBlock"), e.get("PortRange", {}).get("From"), e.get("PortRange", {}).get("To"))
+            (
+                e["Egress"],
+                e["RuleNumber"],
+                e["RuleAction"],
+                e.get("CidrBlock"),
+                e.get("PortRange", {}).get("From"),
+                e.get("PortRange", {}).get("To"),
+            )
             for e in nacl["Entries"]
             if e["RuleNumber"] < 32767
         }
@@ -146,14 +175,18 @@ def main() -> int:
         check(endpoint.get("VpcEndpointType") == "Gateway", f"{service} endpoint is a gateway", failures)
         check(set(endpoint.get("RouteTableIds", [])) == table_ids, f"{service} endpoint on every route table", failures)
         policy_actions = actions_of(endpoint.get("PolicyDocument", '{"Statement": []}'))
-        check(bool(policy_actions) and "*" not in policy_actions, f"{service} endpoint policy names its actions", failures)
+        check(
+            bool(policy_actions) and "*" not in policy_actions, f"{service} endpoint policy names its actions", failures
+        )
     ddb_actions = actions_of(endpoints.get("dynamodb", {}).get("PolicyDocument", '{"Statement": []}'))
     check(
         {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(ddb_actions),
         "DynamoDB endpoint policy allows item access",
         failures,
     )
-    ddb_resources = [s["Resource"] for s in statements(endpoints.get("dynamodb", {}).get("PolicyDocument", '{"Statement": []}'))]
+    ddb_resources = [
+        s["Resource"] for s in statements(endpoints.get("dynamodb", {}).get("PolicyDocument", '{"Statement": []}'))
+    ]
     check(
         ddb_resources == [[f"arn:aws:dynamodb:{args.region}:123456789012:table/{name}-*"]],
         "DynamoDB endpoint policy scoped to this deployment's tables",
@@ -162,15 +195,27 @@ def main() -> int:
     xray = endpoints.get("xray", {})
     check(xray.get("VpcEndpointType") == "Interface", "xray endpoint is an interface endpoint", failures)
     check(set(xray.get("SubnetIds", [])) == {s["SubnetId"] for s in subnets}, "xray endpoint in every subnet", failures)
-    check([g["GroupId"] for g in xray.get("Groups", [])] == [endpoints_sg.get("GroupId")], "xray endpoint uses the endpoints group", failures)
+    check(
+        [g["GroupId"] for g in xray.get("Groups", [])] == [endpoints_sg.get("GroupId")],
+        "xray endpoint uses the endpoints group",
+        failures,
+    )
 
     aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/{name}"]
     check(len(aliases) == 1, f"KMS alias alias/{name}", failures)
     key_arn = kms.describe_key(KeyId=aliases[0]["TargetKeyId"])["KeyMetadata"]["Arn"] if aliases else None
     if aliases:
-        check(kms.get_key_rotation_status(KeyId=aliases[0]["TargetKeyId"])["KeyRotationEnabled"], "KMS rotation on", failures)
+        check(
+            kms.get_key_rotation_status(KeyId=aliases[0]["TargetKeyId"])["KeyRotationEnabled"],
+            "KMS rotation on",
+            failures,
+        )
         policy = kms.get_key_policy(KeyId=aliases[0]["TargetKeyId"], PolicyName="default")["Policy"]
-        check("*" not in actions_of(policy) and "kms:*" not in actions_of(policy), "key policy names its actions", failures)
+        check(
+            "*" not in actions_of(policy) and "kms:*" not in actions_of(policy),
+            "key policy names its actions",
+            failures,
+        )
         check(f"logs.{args.region}.amazonaws.com" in policy, "key policy lets CloudWatch Logs use the key", failures)
 
     group_name = f"/{name}/vpc-flow-logs"
@@ -188,12 +233,22 @@ def main() -> int:
         check(flow_log.get("LogGroupName") == group_name, "flow log writes to the encrypted group", failures)
         check(flow_log.get("MaxAggregationInterval") == 60, "flow log aggregation 60 s", failures)
         role_name = f"{name}-flow-logs-{args.region}"
-        check(flow_log.get("DeliverLogsPermissionArn", "").endswith(f":role/{role_name}"), "flow log uses its own role", failures)
+        check(
+            flow_log.get("DeliverLogsPermissionArn", "").endswith(f":role/{role_name}"),
+            "flow log uses its own role",
+            failures,
+        )
         trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
-        check(statements(trust)[0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}, "role trusts VPC Flow Logs only", failures)
+        check(
+            statements(trust)[0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"},
+            "role trusts VPC Flow Logs only",
+            failures,
+        )
         inline = iam.get_role_policy(RoleName=role_name, PolicyName="write-flow-logs")["PolicyDocument"]
         check(not any(a.endswith("*") for a in actions_of(inline)), "flow logs policy names its actions", failures)
-        check("logs:CreateLogGroup" not in actions_of(inline), "flow logs cannot recreate the group unencrypted", failures)
+        check(
+            "logs:CreateLogGroup" not in actions_of(inline), "flow logs cannot recreate the group unencrypted", failures
+        )
 
     print(f"{args.region}: {len(failures)} failure(s)")
     return 1 if failures else 0

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.multiregion.serverless.plugins.filter.network import nacl_deny_rules
 from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
 from ansible_collections.multiregion.serverless.plugins.filter.network import subnet_cidrs

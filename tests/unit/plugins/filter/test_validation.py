@@ -51,14 +51,22 @@ def test_deployment_variables(change, expected):
 
 def test_loopback_endpoint_is_accepted():
     for url in ("http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000"):
-        assert deployment_errors({**GOOD, "deployment_local_endpoint": True, "aws_endpoint_url": url}, REGIONS, known_regions=KNOWN) == []
+        assert (
+            deployment_errors(
+                {**GOOD, "deployment_local_endpoint": True, "aws_endpoint_url": url}, REGIONS, known_regions=KNOWN
+            )
+            == []
+        )
 
 
 @pytest.mark.parametrize(
     "regions, expected",
     [
         ({}, "has no hosts"),
-        ({"x": {"aws_region": "eu-westish-9", "vpc_private_cidr": "10.1.0.0/16"}}, "'eu-westish-9' is not a known AWS region"),
+        (
+            {"x": {"aws_region": "eu-westish-9", "vpc_private_cidr": "10.1.0.0/16"}},
+            "'eu-westish-9' is not a known AWS region",
+        ),
         ({"x": {"vpc_private_cidr": "10.1.0.0/16"}}, "hostvars['x'].aws_region is not set"),
         (
             {

@@ -52,14 +52,23 @@ def test_wait_for_polls_until_done():
 def test_wait_for_times_out_with_the_last_state():
     clock = FakeClock()
     with pytest.raises(WaitTimeout, match="CREATING"):
-        wait_for(lambda: "CREATING", lambda s: s == "ACTIVE", "table", timeout=12, delay=5, clock=clock, sleep=clock.sleep)
+        wait_for(
+            lambda: "CREATING", lambda s: s == "ACTIVE", "table", timeout=12, delay=5, clock=clock, sleep=clock.sleep
+        )
     assert clock.now == 10
 
 
 def test_wait_for_stops_on_a_failed_state():
     clock = FakeClock()
     with pytest.raises(MultiregionAWSError, match="FAILED"):
-        wait_for(lambda: "FAILED", lambda s: s == "ACTIVE", "x", failed=lambda s: s == "FAILED", clock=clock, sleep=clock.sleep)
+        wait_for(
+            lambda: "FAILED",
+            lambda s: s == "ACTIVE",
+            "x",
+            failed=lambda s: s == "FAILED",
+            clock=clock,
+            sleep=clock.sleep,
+        )
 
 
 def test_enum_check_catches_a_value_outside_the_model():

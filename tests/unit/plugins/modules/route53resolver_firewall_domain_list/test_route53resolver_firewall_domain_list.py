@@ -50,8 +50,9 @@ def updated(stub, operation, names, status="UPDATING"):
     )
 
 
-def existing(stub, found_domains=("*.amazonaws.com.",), found_tags=TAGS, status="COMPLETE"):
+def existing(stub, found_domains=("*.amazonaws.com.",), found_tags=None, status="COMPLETE"):
     """The reads of a run against a list that exists: lookup by name, details, domains, tags."""
+    found_tags = TAGS if found_tags is None else found_tags
     listed(stub, r.domain_list_metadata(status=status))
     got(stub, r.domain_list(status=status, count=len(found_domains)))
     domains(stub, found_domains)
@@ -239,7 +240,7 @@ def test_wait_timeout_is_reported_with_the_last_status(aws, monkeypatch):
     stub = aws.stub("route53resolver")
     existing(stub, found_domains=[])
     updated(stub, "ADD", ["*.amazonaws.com"])
-    for _ in range(3):
+    for _attempt in range(3):
         got(stub, r.domain_list(status="UPDATING", count=0, StatusMessage="Updating domains"))
 
     result = run_module(module.main, dict(ARGS, wait_timeout=10))

@@ -58,7 +58,8 @@ def tags(stub, found):
     stub.add_response("list_tags_for_resource", {"Tags": r.tag_list(found)}, {"ResourceArn": GROUP_ARN})
 
 
-def domain_lists(stub, items=LISTS):
+def domain_lists(stub, items=None):
+    items = LISTS if items is None else items
     stub.add_response("list_firewall_domain_lists", {"FirewallDomainLists": list(items)}, {})
 
 
@@ -70,8 +71,9 @@ def associations(stub, *items):
     )
 
 
-def existing(stub, *found_rules, found_tags=TAGS, lists=True):
+def existing(stub, *found_rules, found_tags=None, lists=True):
     """The reads of a run against a group that exists."""
+    found_tags = TAGS if found_tags is None else found_tags
     groups(stub, r.rule_group_metadata())
     got(stub, r.rule_group(rule_count=len(found_rules)))
     rules(stub, *found_rules)

@@ -67,7 +67,8 @@ def updated(stub, changes, answer):
     )
 
 
-def existing(stub, association, found_tags=TAGS):
+def existing(stub, association, found_tags=None):
+    found_tags = TAGS if found_tags is None else found_tags
     groups(stub, r.rule_group_metadata())
     found(stub, association)
     tags(stub, found_tags)
@@ -144,7 +145,7 @@ def test_create_timeout_is_reported(aws, monkeypatch):
         {"FirewallRuleGroupAssociation": r.association(status="UPDATING")},
         associate_request(),
     )
-    for _ in range(3):
+    for _attempt in range(3):
         got(stub, r.association(status="UPDATING", StatusMessage="Creating Firewall Rule Group Association"))
 
     result = run_module(module.main, dict(ARGS, wait_timeout=10))
@@ -376,7 +377,7 @@ def test_delete_timeout_is_reported(aws, monkeypatch):
         {"FirewallRuleGroupAssociation": r.association(status="DELETING")},
         {"FirewallRuleGroupAssociationId": ASSOCIATION_ID},
     )
-    for _ in range(2):
+    for _attempt in range(2):
         got(stub, r.association(status="DELETING", StatusMessage="Deleting"))
 
     result = run_module(module.main, dict(ABSENT, wait_timeout=5))
