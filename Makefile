@@ -59,6 +59,8 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint -s .
+	$(BIN)/python tools/role_docs.py --check
+	$(BIN)/antsibull-changelog lint
 	$(BIN)/ansible-lint
 
 sanity: venv
@@ -68,7 +70,7 @@ unit: venv
 	$(BIN)/pytest -q -n 2 tests/unit files/lambda/tests
 
 integration: venv
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q -n 2 tests/integration
 
 molecule: venv
 	cd extensions && $(BIN)/molecule test --all
