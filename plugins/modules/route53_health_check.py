@@ -1,0 +1,502 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: route53_health_check
+short_description: Manage a Route 53 endpoint health check identified by its name
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a Route 53 health check of an endpoint (HTTP, HTTPS, with or without a
+    string match, or TCP), found by its C(Name) tag, with the health checkers' regions, SNI, latency
+    measurement, the failure threshold and tags.
+  - C(amazon.aws.route53_health_check) has no option for the health checkers' regions or for SNI, and with
+    O(state=absent) finds the check by its address instead of its name.
+  - The type, the request interval and latency measurement cannot change once the check exists; the module
+    fails naming the option instead of replacing the check (records may refer to its id).
+author: multiregion.serverless contributors
+options:
+  name:
+    description:
+      - The health check's C(Name) tag, unique among the account's health checks.
+    type: str
+    required: true
+  type:
+    description:
+      - The protocol of the check.
+    type: str
+    choices: [HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH, TCP]
+    default: HTTPS
+  fqdn:
+    description:
+      - The host name to check. With O(ip_address) it is only sent as the C(Host) header (and in SNI).
+      - One of O(fqdn) and O(ip_address) is required with O(state=present).
+    type: str
+  ip_address:
+    description:
+      - The IPv4 or IPv6 address to check.
+    type: str
+  port:
+    description:
+      - The port; V(443) for the HTTPS types and V(80) for the HTTP types when omitted. Required for V(TCP).
+    type: int
+  resource_path:
+    description:
+      - The path requested, starting with C(/), for example C(/v1/healthcheck).
+    type: str
+  search_string:
+    description:
+      - For the C(*_STR_MATCH) types, the text the first 5120 bytes of the response body must contain.
+    type: str
+  request_interval:
+    description:
+      - Seconds between a checker's requests, V(10) (fast) or V(30). Cannot change after creation.
+    type: int
+    choices: [10, 30]
+    default: 30
+  failure_threshold:
+    description:
+      - Consecutive failed (or passed) checks before a checker changes its view of the endpoint.
+    type: int
+    choices: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    default: 3
+  enable_sni:
+    description:
+      - Send O(fqdn) in the TLS client hello. Defaults to V(true) for the HTTPS types, V(false) otherwise.
+    type: bool
+  measure_latency:
+    description:
+      - Record the latency from each checker region in CloudWatch. Cannot change after creation.
+    type: bool
+    default: false
+  regions:
+    description:
+      - The regions whose health checkers check the endpoint, at least three.
+      - Omitted, an existing check keeps its regions and a new one is checked from every region;
+        V([]) returns an existing check to every region.
+    type: list
+    elements: str
+    choices: [us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1]
+  inverted:
+    description:
+      - Report healthy when the endpoint fails and the other way round.
+    type: bool
+    default: false
+  disabled:
+    description:
+      - Stop checking; Route 53 then considers the check healthy.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or updates the check; V(absent) deletes the check carrying the name.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Supports C(check_mode) and C(diff).
+  - The C(Name) tag is always kept, whatever O(purge_tags) says.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Fast HTTPS check of the eu-west-1 API stage from three checker regions
+  multiregion.serverless.route53_health_check:
+    name: mrdemo-api-eu-west-1
+    type: HTTPS
+    fqdn: a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com
+    resource_path: /v1/healthcheck
+    request_interval: 10
+    failure_threshold: 2
+    enable_sni: true
+    measure_latency: true
+    regions: [us-east-1, eu-west-1, ap-southeast-1]
+    tags:
+      Deployment: mrdemo
+  register: health_check
+
+- name: Remove it
+  multiregion.serverless.route53_health_check:
+    name: mrdemo-api-eu-west-1
+    state: absent
+"""
+
+RETURN = r"""
+health_check:
+  description:
+    - The health check after the task; empty when O(state=absent). In check mode a check that would be
+      created has no id.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The id of the health check, for records' C(health_check).
+      type: str
+      sample: 8f1c6a3e-1b2c-4d5e-8f90-1234567890ab
+    name:
+      description: The C(Name) tag.
+      type: str
+      sample: mrdemo-api-eu-west-1
+    health_check_version:
+      description: The version Route 53 increments on every update.
+      type: int
+      sample: 1
+    health_check_config:
+      description: The configuration, with Route 53's keys in snake case.
+      type: dict
+      sample:
+        type: HTTPS
+        fully_qualified_domain_name: a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com
+        port: 443
+        resource_path: /v1/healthcheck
+        request_interval: 10
+        failure_threshold: 2
+        enable_sni: true
+        measure_latency: true
+        inverted: false
+        disabled: false
+        regions: [ap-southeast-1, eu-west-1, us-east-1]
+    tags:
+      description: The tags, C(Name) included.
+      type: dict
+      sample: {"Name": "mrdemo-api-eu-west-1", "Deployment": "mrdemo"}
+"""
+
+import uuid
+from typing import Any
+from typing import Optional
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
+
+Route53ErrorHandler = error_handler(["NoSuchHealthCheck"])
+# Route 53 throttles with Throttling (retried by AWSRetry) and PriorRequestNotComplete (in the shared list).
+RETRY_CODES: list[str] = []
+HTTPS_TYPES = ("HTTPS", "HTTPS_STR_MATCH")
+STR_MATCH_TYPES = ("HTTP_STR_MATCH", "HTTPS_STR_MATCH")
+# ListTagsForResources takes at most 10 ids a call.
+TAG_BATCH = 10
+IMMUTABLE = {"Type": "type", "RequestInterval": "request_interval", "MeasureLatency": "measure_latency"}
+
+
+# --- pure functions ---------------------------------------------------------------------------------------
+
+
+def default_port(check_type: str) -> Optional[int]:
+    if check_type in HTTPS_TYPES:
+        return 443
+    if check_type in ("HTTP", "HTTP_STR_MATCH"):
+        return 80
+    return None
+
+
+def wanted_config(params: dict) -> dict[str, Any]:
+    """The HealthCheckConfig the options ask for (Regions only when given)."""
+    check_type = params["type"]
+    config: dict[str, Any] = {
+        "Type": check_type,
+        "Port": params["port"] if params.get("port") is not None else default_port(check_type),
+        "RequestInterval": params["request_interval"],
+        "FailureThreshold": params["failure_threshold"],
+        "MeasureLatency": params["measure_latency"],
+        "Inverted": params["inverted"],
+        "Disabled": params["disabled"],
+        "EnableSNI": params["enable_sni"] if params.get("enable_sni") is not None else check_type in HTTPS_TYPES,
+    }
+    if params.get("fqdn"):
+        config["FullyQualifiedDomainName"] = params["fqdn"]
+    if params.get("ip_address"):
+        config["IPAddress"] = params["ip_address"]
+    if params.get("resource_path") and check_type != "TCP":
+        config["ResourcePath"] = params["resource_path"]
+    if check_type in STR_MATCH_TYPES:
+        config["SearchString"] = params["search_string"]
+    if params.get("regions"):
+        config["Regions"] = sorted(params["regions"])
+    return config
+
+
+def immutable_errors(current: dict, wanted: dict) -> list[str]:
+    return [
+        f"{option} is {current.get(key)!r} and cannot change to {wanted[key]!r}: delete the health check first"
+        for key, option in IMMUTABLE.items()
+        if current.get(key) is not None and current.get(key) != wanted[key]
+    ]
+
+
+def config_changes(current: dict, wanted: dict, regions_given: Optional[list]) -> dict[str, Any]:
+    """The UpdateHealthCheck parameters that bring ``current`` to ``wanted``."""
+    changes: dict[str, Any] = {}
+    reset: list[str] = []
+    for key in ("Port", "FailureThreshold", "Inverted", "Disabled", "EnableSNI"):
+        if current.get(key) != wanted[key]:
+            changes[key] = wanted[key]
+    for key, reset_name in (
+        ("FullyQualifiedDomainName", "FullyQualifiedDomainName"),
+        ("ResourcePath", "ResourcePath"),
+        ("IPAddress", None),
+        ("SearchString", None),
+    ):
+        if (current.get(key) or None) != wanted.get(key):
+            if wanted.get(key) is not None:
+                changes[key] = wanted[key]
+            elif reset_name:
+                reset.append(reset_name)
+            elif key == "IPAddress":
+                # An empty IPAddress tells Route 53 to resolve FullyQualifiedDomainName instead.
+                changes[key] = ""
+    if regions_given is not None:
+        current_regions = sorted(current.get("Regions") or [])
+        if regions_given and current_regions != sorted(regions_given):
+            changes["Regions"] = sorted(regions_given)
+        elif not regions_given and current_regions:
+            reset.append("Regions")
+    if reset:
+        changes["ResetElements"] = reset
+    return changes
+
+
+def config_after(current: dict, changes: dict) -> dict:
+    after = {**current, **{k: v for k, v in changes.items() if k != "ResetElements"}}
+    for element in changes.get("ResetElements", []):
+        after.pop(element, None)
+    if after.get("IPAddress") == "":
+        after.pop("IPAddress")
+    return after
+
+
+def check_view(check_id: Optional[str], name: str, version: Optional[int], config: dict, tags: dict) -> dict:
+    shown = {k: v for k, v in config.items() if v is not None}
+    if shown.get("Regions"):
+        shown["Regions"] = sorted(shown["Regions"])
+    return {
+        "id": check_id,
+        "name": name,
+        "health_check_version": version,
+        "health_check_config": snake_result(shown),
+        "tags": tags,
+    }
+
+
+def diff_view(view: dict) -> dict:
+    return {k: v for k, v in view.items() if k not in ("id", "health_check_version")} if view else {}
+
+
+# --- AWS calls --------------------------------------------------------------------------------------------
+
+
+@Route53ErrorHandler.list_error_handler("list health checks", [])
+def list_health_checks(client) -> list[dict]:
+    return paginate(client, "list_health_checks").get("HealthChecks", [])
+
+
+@Route53ErrorHandler.list_error_handler("list the tags of health checks", [])
+def list_tags(client, check_ids: list[str]) -> list[dict]:
+    tag_sets: list[dict] = []
+    for start in range(0, len(check_ids), TAG_BATCH):
+        response = client.list_tags_for_resources(
+            ResourceType="healthcheck", ResourceIds=check_ids[start : start + TAG_BATCH], aws_retry=True
+        )
+        tag_sets.extend(response.get("ResourceTagSets", []))
+    return tag_sets
+
+
+def find_by_name(client, name: str) -> tuple[Optional[dict], dict]:
+    """(health check, its tags) of the check whose Name tag is ``name``; fails when several carry it."""
+    checks = {c["Id"]: c for c in list_health_checks(client)}
+    if not checks:
+        return None, {}
+    found = []
+    for tag_set in list_tags(client, sorted(checks)):
+        tags = tags_from_boto3(tag_set.get("Tags"))
+        if tags.get("Name") == name and tag_set["ResourceId"] in checks:
+            found.append((checks[tag_set["ResourceId"]], tags))
+    if len(found) > 1:
+        ids = ", ".join(sorted(c["Id"] for c, _ in found))
+        raise AnsibleAWSError(message=f"Several health checks carry the name {name}: {ids}; remove all but one")
+    return found[0] if found else (None, {})
+
+
+@Route53ErrorHandler.common_error_handler("create health check {name}")
+def create_check(client, name: str, config: dict) -> dict:
+    reference = f"{name[:40]}-{uuid.uuid4()}"
+    return client.create_health_check(CallerReference=reference, HealthCheckConfig=config, aws_retry=True)[
+        "HealthCheck"
+    ]
+
+
+@Route53ErrorHandler.common_error_handler("update health check {name}")
+def update_check(client, name: str, check: dict, changes: dict) -> dict:
+    return client.update_health_check(
+        HealthCheckId=check["Id"], HealthCheckVersion=check["HealthCheckVersion"], aws_retry=True, **changes
+    )["HealthCheck"]
+
+
+@Route53ErrorHandler.common_error_handler("tag health check {name}")
+def change_tags(client, name: str, check_id: str, to_set: dict, to_remove: list[str]) -> None:
+    params: dict[str, Any] = {}
+    if to_set:
+        params["AddTags"] = tags_to_boto3(to_set)
+    if to_remove:
+        params["RemoveTagKeys"] = sorted(to_remove)
+    client.change_tags_for_resource(ResourceType="healthcheck", ResourceId=check_id, aws_retry=True, **params)
+
+
+@Route53ErrorHandler.deletion_error_handler("delete health check {name}")
+def delete_check(client, name: str, check_id: str) -> bool:
+    client.delete_health_check(HealthCheckId=check_id, aws_retry=True)
+    return True
+
+
+# --- states -----------------------------------------------------------------------------------------------
+
+
+def wanted_tags(params: dict) -> Optional[dict]:
+    if params.get("tags") is None:
+        return None
+    return {**params["tags"], "Name": params["name"]}
+
+
+def create(module, client, params: dict, wanted: dict) -> dict:
+    tags = {**(params.get("tags") or {}), "Name": params["name"]}
+    planned = check_view(None, params["name"], None, wanted, tags)
+    diff = {"before": {}, "after": diff_view(planned)}
+    if module.check_mode:
+        return {"changed": True, "health_check": planned, "diff": diff}
+    check = create_check(client, params["name"], wanted)
+    change_tags(client, params["name"], check["Id"], tags, [])
+    view = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags)
+    return {"changed": True, "health_check": view, "diff": diff}
+
+
+def update(module, client, params: dict, wanted: dict, check: dict, current_tags: dict) -> dict:
+    current = check["HealthCheckConfig"]
+    errors = immutable_errors(current, wanted)
+    if errors:
+        raise AnsibleAWSError(message=f"Health check {params['name']} ({check['Id']}): " + "; ".join(errors))
+    changes = config_changes(current, wanted, params.get("regions"))
+    # The Name tag identifies the check: it is never purged.
+    tags_to_set, tags_to_remove = tag_changes(current_tags, wanted_tags(params), params["purge_tags"])
+    tags_to_remove = [k for k in tags_to_remove if k != "Name"]
+    tags = {k: v for k, v in {**current_tags, **tags_to_set}.items() if k not in tags_to_remove}
+
+    before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), current, current_tags)
+    after_config = config_after(current, changes)
+    after = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), after_config, tags)
+    changed = bool(changes or tags_to_set or tags_to_remove)
+    diff = {"before": diff_view(before), "after": diff_view(after)}
+    if not changed or module.check_mode:
+        return {"changed": changed, "health_check": after, "diff": diff}
+    if changes:
+        check = update_check(client, params["name"], check, changes)
+        after = check_view(
+            check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags
+        )
+    if tags_to_set or tags_to_remove:
+        change_tags(client, params["name"], check["Id"], tags_to_set, tags_to_remove)
+    return {"changed": True, "health_check": after, "diff": diff}
+
+
+def ensure_present(module, client, params: dict) -> dict:
+    wanted = wanted_config(params)
+    check, tags = find_by_name(client, params["name"])
+    if check is None:
+        return create(module, client, params, wanted)
+    return update(module, client, params, wanted, check, tags)
+
+
+def ensure_absent(module, client, params: dict) -> dict:
+    check, tags = find_by_name(client, params["name"])
+    if check is None:
+        return {"changed": False, "health_check": {}, "diff": {"before": {}, "after": {}}}
+    before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags)
+    changed = True if module.check_mode else delete_check(client, params["name"], check["Id"])
+    return {"changed": changed, "health_check": {}, "diff": {"before": diff_view(before), "after": {}}}
+
+
+def parameter_errors(params: dict) -> list[str]:
+    errors = []
+    if params["state"] != "present":
+        return errors
+    if not params.get("fqdn") and not params.get("ip_address"):
+        errors.append("one of fqdn and ip_address is required")
+    if params["type"] == "TCP" and params.get("port") is None:
+        errors.append("port is required for a TCP health check")
+    if params["type"] in STR_MATCH_TYPES and not params.get("search_string"):
+        errors.append(f"search_string is required for a {params['type']} health check")
+    if params.get("search_string") and params["type"] not in STR_MATCH_TYPES:
+        errors.append("search_string applies to the HTTP_STR_MATCH and HTTPS_STR_MATCH types only")
+    if params.get("resource_path") and not params["resource_path"].startswith("/"):
+        errors.append(f"resource_path {params['resource_path']!r} must start with /")
+    if params.get("regions") and len(set(params["regions"])) < 3:
+        errors.append(f"regions needs at least three distinct regions, not {sorted(set(params['regions']))}")
+    return errors
+
+
+def main() -> None:
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        type=dict(type="str", choices=["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"], default="HTTPS"),
+        fqdn=dict(type="str"),
+        ip_address=dict(type="str"),
+        port=dict(type="int"),
+        resource_path=dict(type="str"),
+        search_string=dict(type="str"),
+        request_interval=dict(type="int", choices=[10, 30], default=30),
+        failure_threshold=dict(type="int", choices=list(range(1, 11)), default=3),
+        enable_sni=dict(type="bool"),
+        measure_latency=dict(type="bool", default=False),
+        regions=dict(
+            type="list",
+            elements="str",
+            choices=[
+                "us-east-1",
+                "us-west-1",
+                "us-west-2",
+                "eu-west-1",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ap-northeast-1",
+                "sa-east-1",
+            ],
+        ),
+        inverted=dict(type="bool", default=False),
+        disabled=dict(type="bool", default=False),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    errors = parameter_errors(params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    client = module.retrying_client("route53", extra_codes=RETRY_CODES)
+    try:
+        if params["state"] == "present":
+            result = ensure_present(module, client, params)
+        else:
+            result = ensure_absent(module, client, params)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,403 @@
+from __future__ import annotations
+
+import pytest
+from botocore.stub import ANY
+
+from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+NAME = "mrdemo-api-eu-west-1"
+CHECK_ID = "8f1c6a3e-1b2c-4d5e-8f90-1234567890ab"
+OTHER_ID = "11111111-2222-3333-4444-555555555555"
+FQDN = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"]
+ARGS = {
+    "name": NAME,
+    "type": "HTTPS",
+    "fqdn": FQDN,
+    "resource_path": "/v1/healthcheck",
+    "request_interval": 10,
+    "failure_threshold": 2,
+    "measure_latency": True,
+    "regions": REGIONS,
+    "tags": {"Deployment": "mrdemo"},
+}
+CONFIG = {
+    "Type": "HTTPS",
+    "Port": 443,
+    "RequestInterval": 10,
+    "FailureThreshold": 2,
+    "MeasureLatency": True,
+    "Inverted": False,
+    "Disabled": False,
+    "EnableSNI": True,
+    "FullyQualifiedDomainName": FQDN,
+    "ResourcePath": "/v1/healthcheck",
+    "Regions": sorted(REGIONS),
+}
+TAGS = {"Name": NAME, "Deployment": "mrdemo"}
+
+
+def check(check_id=CHECK_ID, version=1, **config):
+    return {
+        "Id": check_id,
+        "CallerReference": f"{NAME}-ref",
+        "HealthCheckConfig": {**CONFIG, **config},
+        "HealthCheckVersion": version,
+    }
+
+
+def tag_set(check_id, tags):
+    return {
+        "ResourceType": "healthcheck",
+        "ResourceId": check_id,
+        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+    }
+
+
+def expect_list(aws, checks, tag_sets):
+    aws.stub("route53").add_response(
+        "list_health_checks", {"HealthChecks": checks, "Marker": "", "IsTruncated": False, "MaxItems": "100"}, {}
+    )
+    if checks:
+        aws.stub("route53").add_response(
+            "list_tags_for_resources",
+            {"ResourceTagSets": tag_sets},
+            {"ResourceType": "healthcheck", "ResourceIds": sorted(c["Id"] for c in checks)},
+        )
+
+
+def expect_existing(aws, existing=None, tags=None):
+    existing = existing or check()
+    other = check(OTHER_ID, FullyQualifiedDomainName="other.example.com")
+    expect_list(aws, [other, existing], [tag_set(OTHER_ID, {"Name": "other"}), tag_set(existing["Id"], tags or TAGS)])
+
+
+def expect_update(aws, changes, config=None, version=1):
+    updated = check(version=version + 1, **(config or {}))
+    aws.stub("route53").add_response(
+        "update_health_check",
+        {"HealthCheck": updated},
+        {"HealthCheckId": CHECK_ID, "HealthCheckVersion": version, **changes},
+    )
+
+
+def expect_tags(aws, add=None, remove=None):
+    params = {"ResourceType": "healthcheck", "ResourceId": CHECK_ID}
+    if add:
+        params["AddTags"] = [{"Key": k, "Value": v} for k, v in add.items()]
+    if remove:
+        params["RemoveTagKeys"] = remove
+    aws.stub("route53").add_response("change_tags_for_resource", {}, params)
+
+
+# --- pure functions ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ({}, {"Port": 443, "EnableSNI": True}),
+        ({"type": "HTTP"}, {"Type": "HTTP", "Port": 80, "EnableSNI": False}),
+        ({"type": "HTTPS", "enable_sni": False}, {"EnableSNI": False}),
+        ({"type": "TCP", "port": 5432}, {"Type": "TCP", "Port": 5432, "EnableSNI": False}),
+        ({"type": "HTTPS_STR_MATCH", "search_string": "OK"}, {"Type": "HTTPS_STR_MATCH", "SearchString": "OK"}),
+    ],
+)
+def test_wanted_config(given, expected):
+    params = {
+        "type": "HTTPS",
+        "port": None,
+        "fqdn": FQDN,
+        "ip_address": None,
+        "resource_path": "/v1/healthcheck",
+        "search_string": None,
+        "request_interval": 10,
+        "failure_threshold": 2,
+        "measure_latency": True,
+        "inverted": False,
+        "disabled": False,
+        "enable_sni": None,
+        "regions": None,
+        **given,
+    }
+    config = module.wanted_config(params)
+    for key, value in expected.items():
+        assert config[key] == value
+    assert "Regions" not in config
+    assert ("ResourcePath" in config) is (params["type"] != "TCP")
+
+
+@pytest.mark.parametrize(
+    "current, wanted, regions, expected",
+    [
+        (CONFIG, CONFIG, REGIONS, {}),
+        (CONFIG, {**CONFIG, "FailureThreshold": 3}, None, {"FailureThreshold": 3}),
+        (CONFIG, {**CONFIG, "EnableSNI": False}, None, {"EnableSNI": False}),
+        (CONFIG, {**CONFIG, "Port": 8443}, None, {"Port": 8443}),
+        (CONFIG, {**CONFIG, "Disabled": True, "Inverted": True}, None, {"Disabled": True, "Inverted": True}),
+        (CONFIG, {**CONFIG, "ResourcePath": "/v2/healthcheck"}, None, {"ResourcePath": "/v2/healthcheck"}),
+        (
+            CONFIG,
+            {**CONFIG, "FullyQualifiedDomainName": "x.example.com"},
+            None,
+            {"FullyQualifiedDomainName": "x.example.com"},
+        ),
+        (CONFIG, {k: v for k, v in CONFIG.items() if k != "ResourcePath"}, None, {"ResetElements": ["ResourcePath"]}),
+        (CONFIG, {**CONFIG, "IPAddress": "192.0.2.10"}, None, {"IPAddress": "192.0.2.10"}),
+        ({**CONFIG, "IPAddress": "192.0.2.10"}, CONFIG, None, {"IPAddress": ""}),
+        # Regions: order does not matter; None leaves them; [] resets them to every region.
+        (CONFIG, CONFIG, list(reversed(REGIONS)), {}),
+        (CONFIG, CONFIG, None, {}),
+        (CONFIG, CONFIG, ["us-east-1", "eu-west-1", "sa-east-1"], {"Regions": ["eu-west-1", "sa-east-1", "us-east-1"]}),
+        (CONFIG, CONFIG, [], {"ResetElements": ["Regions"]}),
+        ({k: v for k, v in CONFIG.items() if k != "Regions"}, CONFIG, [], {}),
+    ],
+)
+def test_config_changes(current, wanted, regions, expected):
+    assert module.config_changes(current, wanted, regions) == expected
+
+
+def test_immutable_errors_name_the_options():
+    errors = module.immutable_errors(CONFIG, {**CONFIG, "RequestInterval": 30, "MeasureLatency": False})
+    assert errors == [
+        "request_interval is 10 and cannot change to 30: delete the health check first",
+        "measure_latency is True and cannot change to False: delete the health check first",
+    ]
+    assert module.immutable_errors(CONFIG, CONFIG) == []
+
+
+# --- create -----------------------------------------------------------------------------------------------
+
+
+def test_creates_a_check_with_its_regions_sni_and_name(aws):
+    expect_list(aws, [], [])
+    aws.stub("route53").add_response(
+        "create_health_check",
+        {"HealthCheck": check(), "Location": f"https://route53.amazonaws.com/2013-04-01/healthcheck/{CHECK_ID}"},
+        {"CallerReference": ANY, "HealthCheckConfig": CONFIG},
+    )
+    expect_tags(aws, add={"Deployment": "mrdemo", "Name": NAME})
+    result = run_module(module.main, ARGS, diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    view = result["health_check"]
+    assert view["id"] == CHECK_ID
+    assert view["tags"] == TAGS
+    assert view["health_check_config"]["enable_sni"] is True
+    assert view["health_check_config"]["regions"] == sorted(REGIONS)
+    assert view["health_check_config"]["fully_qualified_domain_name"] == FQDN
+    assert result["diff"]["before"] == {}
+
+
+def test_check_mode_reports_the_creation_and_makes_no_call(aws):
+    expect_list(aws, [], [])
+    result = run_module(module.main, ARGS, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["health_check"]["id"] is None
+    assert result["diff"]["after"]["health_check_config"]["request_interval"] == 10
+
+
+def test_a_failed_creation_names_the_check(aws):
+    expect_list(aws, [], [])
+    aws.stub("route53").add_client_error("create_health_check", **client_error("TooManyHealthChecks"))
+    result = run_module(module.main, ARGS)
+    assert result["failed"]
+    assert result["msg"].startswith(f"Failed to create health check {NAME}")
+
+
+# --- no change / update -----------------------------------------------------------------------------------
+
+
+def test_an_unchanged_check_is_no_change(aws):
+    expect_existing(aws)
+    result = run_module(module.main, ARGS, diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert result["health_check"]["id"] == CHECK_ID
+
+
+def test_health_checks_and_tags_are_read_page_by_page(aws):
+    extra = [check(f"{i:08d}-0000-0000-0000-000000000000") for i in range(10)]
+    aws.stub("route53").add_response(
+        "list_health_checks",
+        {"HealthChecks": extra, "Marker": "", "IsTruncated": True, "NextMarker": "m", "MaxItems": "10"},
+        {},
+    )
+    aws.stub("route53").add_response(
+        "list_health_checks",
+        {"HealthChecks": [check()], "Marker": "m", "IsTruncated": False, "MaxItems": "10"},
+        {"Marker": "m"},
+    )
+    ids = sorted([c["Id"] for c in extra] + [CHECK_ID])
+    aws.stub("route53").add_response(
+        "list_tags_for_resources",
+        {"ResourceTagSets": [tag_set(i, {"Name": f"n{i}"}) for i in ids[:10]]},
+        {"ResourceType": "healthcheck", "ResourceIds": ids[:10]},
+    )
+    aws.stub("route53").add_response(
+        "list_tags_for_resources",
+        {"ResourceTagSets": [tag_set(CHECK_ID, TAGS)]},
+        {"ResourceType": "healthcheck", "ResourceIds": ids[10:]},
+    )
+    assert run_module(module.main, ARGS)["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "given, changes",
+    [
+        ({"failure_threshold": 3}, {"FailureThreshold": 3}),
+        ({"resource_path": "/v1/health"}, {"ResourcePath": "/v1/health"}),
+        (
+            {"fqdn": "b2c3.execute-api.eu-west-1.amazonaws.com"},
+            {"FullyQualifiedDomainName": "b2c3.execute-api.eu-west-1.amazonaws.com"},
+        ),
+        ({"enable_sni": False}, {"EnableSNI": False}),
+        ({"port": 8443}, {"Port": 8443}),
+        ({"disabled": True}, {"Disabled": True}),
+        ({"inverted": True}, {"Inverted": True}),
+        ({"regions": ["us-east-1", "us-west-2", "eu-west-1"]}, {"Regions": ["eu-west-1", "us-east-1", "us-west-2"]}),
+    ],
+)
+def test_each_mutable_setting_is_updated(aws, given, changes):
+    expect_existing(aws)
+    expect_update(aws, changes, config=changes)
+    result = run_module(module.main, {**ARGS, **given}, diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["health_check"]["health_check_version"] == 2
+    assert result["diff"]["before"] != result["diff"]["after"]
+
+
+def test_check_mode_reports_the_update_and_makes_no_call(aws):
+    expect_existing(aws)
+    result = run_module(module.main, {**ARGS, "failure_threshold": 5}, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["after"]["health_check_config"]["failure_threshold"] == 5
+    assert result["diff"]["before"]["health_check_config"]["failure_threshold"] == 2
+
+
+def test_tags_are_updated_and_the_name_is_kept(aws):
+    expect_existing(aws, tags={**TAGS, "Old": "x"})
+    expect_tags(aws, add={"Deployment": "other"}, remove=["Old"])
+    result = run_module(module.main, {**ARGS, "tags": {"Deployment": "other"}})
+    assert result["changed"] is True
+    assert result["health_check"]["tags"] == {"Name": NAME, "Deployment": "other"}
+
+
+def test_omitted_tags_and_regions_are_left_alone(aws):
+    expect_existing(aws, tags={**TAGS, "Extra": "y"})
+    args = {k: v for k, v in ARGS.items() if k not in ("tags", "regions")}
+    assert run_module(module.main, args)["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "given, option",
+    [
+        ({"request_interval": 30}, "request_interval"),
+        ({"measure_latency": False}, "measure_latency"),
+        ({"type": "HTTP"}, "type"),
+    ],
+)
+def test_immutable_settings_fail_naming_the_option(aws, given, option):
+    expect_existing(aws)
+    result = run_module(module.main, {**ARGS, **given})
+    assert result["failed"]
+    assert f"{option} is" in result["msg"] and "cannot change" in result["msg"]
+    assert NAME in result["msg"]
+
+
+def test_a_failed_update_names_the_check(aws):
+    expect_existing(aws)
+    aws.stub("route53").add_client_error(
+        "update_health_check", **client_error("HealthCheckVersionMismatch", status=409)
+    )
+    result = run_module(module.main, {**ARGS, "failure_threshold": 3})
+    assert result["failed"]
+    assert result["msg"].startswith(f"Failed to update health check {NAME}")
+
+
+def test_two_checks_with_the_name_fail(aws):
+    expect_list(aws, [check(), check(OTHER_ID)], [tag_set(CHECK_ID, TAGS), tag_set(OTHER_ID, TAGS)])
+    result = run_module(module.main, ARGS)
+    assert result["failed"]
+    assert f"Several health checks carry the name {NAME}" in result["msg"]
+
+
+def test_throttling_is_retried(aws):
+    aws.stub("route53").add_client_error("list_health_checks", **client_error("Throttling"))
+    expect_existing(aws)
+    assert run_module(module.main, ARGS)["changed"] is False
+    assert aws.sleeps
+
+
+def test_throttled_tags_are_retried(aws):
+    aws.stub("route53").add_response(
+        "list_health_checks", {"HealthChecks": [check()], "Marker": "", "IsTruncated": False, "MaxItems": "100"}, {}
+    )
+    aws.stub("route53").add_client_error("list_tags_for_resources", **client_error("ThrottlingException"))
+    aws.stub("route53").add_response(
+        "list_tags_for_resources",
+        {"ResourceTagSets": [tag_set(CHECK_ID, TAGS)]},
+        {"ResourceType": "healthcheck", "ResourceIds": [CHECK_ID]},
+    )
+    assert run_module(module.main, ARGS)["changed"] is False
+    assert aws.sleeps
+
+
+# --- delete -----------------------------------------------------------------------------------------------
+
+
+def test_deletes_the_check_by_name(aws):
+    expect_existing(aws)
+    aws.stub("route53").add_response("delete_health_check", {}, {"HealthCheckId": CHECK_ID})
+    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    assert result["changed"] is True
+    assert result["health_check"] == {}
+    assert result["diff"]["before"]["name"] == NAME
+
+
+def test_check_mode_deletes_nothing(aws):
+    expect_existing(aws)
+    assert run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)["changed"] is True
+
+
+def test_absent_check_is_no_change(aws):
+    expect_list(aws, [check(OTHER_ID)], [tag_set(OTHER_ID, {"Name": "other"})])
+    assert run_module(module.main, {"name": NAME, "state": "absent"})["changed"] is False
+
+
+def test_a_check_deleted_meanwhile_is_no_change(aws):
+    expect_existing(aws)
+    aws.stub("route53").add_client_error("delete_health_check", **client_error("NoSuchHealthCheck", status=404))
+    assert run_module(module.main, {"name": NAME, "state": "absent"})["changed"] is False
+
+
+def test_a_check_in_use_fails_naming_it(aws):
+    expect_existing(aws)
+    aws.stub("route53").add_client_error("delete_health_check", **client_error("HealthCheckInUse"))
+    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    assert result["failed"]
+    assert result["msg"].startswith(f"Failed to delete health check {NAME}")
+
+
+# --- input ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, text",
+    [
+        ({"fqdn": None}, "one of fqdn and ip_address is required"),
+        ({"type": "TCP"}, "port is required"),
+        ({"type": "HTTPS_STR_MATCH"}, "search_string is required"),
+        ({"search_string": "OK"}, "search_string applies to"),
+        ({"resource_path": "healthcheck"}, "must start with /"),
+        ({"regions": ["us-east-1", "eu-west-1"]}, "at least three distinct regions"),
+    ],
+)
+def test_bad_input_fails_before_any_call(given, text):
+    result = run_module(module.main, {**ARGS, **given})
+    assert result["failed"]
+    assert text in result["msg"]
