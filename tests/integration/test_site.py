@@ -61,7 +61,16 @@ TWO_REGIONS = {"eu-west-1": {"vpc_private_cidr": "10.1.0.0/16"}, "eu-central-1":
         (TWO_REGIONS, ["-e", "deployment_name=Bad_Name"], "deployment_name='Bad_Name'"),
         (TWO_REGIONS, ["-e", "aws_endpoint_url=https://ec2.eu-west-1.amazonaws.com"], "is not a loopback address"),
     ],
-    ids=["unknown-region", "duplicate-region", "invalid-cidr", "public-cidr", "overlap", "no-domain", "bad-name", "remote"],
+    ids=[
+        "unknown-region",
+        "duplicate-region",
+        "invalid-cidr",
+        "public-cidr",
+        "overlap",
+        "no-domain",
+        "bad-name",
+        "remote",
+    ],
 )
 def test_preflight_fails_early_naming_the_variable(ansible_playbook, boto, tmp_path, hosts, extra, expected):
     run = ansible_playbook("site.yml", "-i", inventory(tmp_path, hosts), *extra)
@@ -70,10 +79,10 @@ def test_preflight_fails_early_naming_the_variable(ansible_playbook, boto, tmp_p
     assert failures and all("Validate the deployment" in f for f in failures), failures
     assert expected in run.stdout, run.stdout[-3000:]
     for region in ("eu-west-1", "eu-central-1"):
-        assert boto("ec2", region).describe_vpcs(Filters=[{"Name": "tag:ManagedBy", "Values": ["ansible"]}])["Vpcs"] == []
-        assert boto("kms", region).list_aliases()["Aliases"] == [] or all(
-            not a["AliasName"].startswith("alias/mrdemo") for a in boto("kms", region).list_aliases()["Aliases"]
-        )
+        managed = [{"Name": "tag:ManagedBy", "Values": ["ansible"]}]
+        assert boto("ec2", region).describe_vpcs(Filters=managed)["Vpcs"] == []
+        aliases = [a["AliasName"] for a in boto("kms", region).list_aliases()["Aliases"]]
+        assert not [a for a in aliases if a.startswith("alias/mrdemo")], aliases
 
 
 def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto):
