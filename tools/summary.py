@@ -10,6 +10,7 @@ Every other line is read from the endpoint, not from the run's own output.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -103,7 +104,25 @@ def kms_logs_section(r: Region) -> list[tuple[str, str]]:
     return rows
 
 
-SECTIONS = [vpc_section, kms_logs_section]
+# The later roles each add a module tools/summary_sections/<role>.py with ``rows(region)``, in this order.
+SECTION_ORDER = ["global_table", "serverless_api", "dns_failover", "waf", "resilience_hub"]
+
+
+def sections() -> list:
+    """The VPC sections, then every role's ``rows`` from tools/summary_sections/ (known roles first)."""
+    found = []
+    folder = Path(__file__).resolve().parent / "summary_sections"
+    rank = {name: i for i, name in enumerate(SECTION_ORDER)}
+    files = sorted(folder.glob("*.py"), key=lambda f: (rank.get(f.stem, len(rank)), f.stem))
+    for file in files:
+        if file.stem.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location(f"summary_sections.{file.stem}", file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.rows.__name__ = f"{file.stem}_section"
+        found.append(module.rows)
+    return [vpc_section, kms_logs_section, *found]
 
 
 def collect_not_applied(report: dict) -> dict[str, str]:
@@ -133,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         region_name = hostvars.get("aws_region") or host
         region = Region(host if "{{" in region_name else region_name, args.endpoint, deployment)
         rows: list[tuple[str, str]] = []
-        for section in SECTIONS:
+        for section in sections():
             try:
                 rows += section(region)
             except (ClientError, BotoCoreError) as error:
