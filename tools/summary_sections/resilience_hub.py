@@ -1,0 +1,73 @@
+"""Summary rows for the resilience_hub role: the policy's tier and targets, the application, its last assessment.
+
+The application and its policy live in one region (the deployment's first); the other regions get one row
+saying there is none there.
+"""
+
+from __future__ import annotations
+
+DOMAINS = (("Software", "software"), ("Hardware", "hardware"), ("AZ", "az"), ("Region", "region"))
+
+
+def _all(client, operation: str, key: str, **params) -> list:
+    # Resilience Hub's list operations have no botocore paginator: follow nextToken.
+    items: list = []
+    while True:
+        page = getattr(client, operation)(**params)
+        items += page.get(key) or []
+        if not page.get("nextToken"):
+            return items
+        params["nextToken"] = page["nextToken"]
+
+
+def _targets(policy: dict) -> str:
+    targets = policy.get("policy") or {}
+    return ", ".join(
+        f"{label} {targets[api]['rtoInSecs']}s/{targets[api]['rpoInSecs']}s" for api, label in DOMAINS if api in targets
+    )
+
+
+def rows(region) -> list[tuple[str, str]]:
+    client = region.client("resiliencehub")
+    name = region.deployment
+    apps = [a for a in _all(client, "list_apps", "appSummaries", name=name) if a.get("name") == name]
+    app = client.describe_app(appArn=apps[0]["appArn"])["app"] if apps else None
+    policies = _all(client, "list_resiliency_policies", "resiliencyPolicies")
+    if app and app.get("policyArn"):
+        policy = next((p for p in policies if p["policyArn"] == app["policyArn"]), None)
+    else:
+        policy = next((p for p in policies if p["policyName"] == f"{name}-GlobalMissionCritical"), None)
+    if not app and not policy:
+        return [("Resilience Hub", "none in this region")]
+
+    out = []
+    if policy:
+        out.append(("Resiliency policy", f"{policy['policyName']} {policy['tier']} (RTO/RPO): {_targets(policy)}"))
+    if not app:
+        out.append(("Resilience Hub app", "none"))
+        return out
+    versions = _all(client, "list_app_versions", "appVersions", appArn=app["appArn"])
+    release = next((v for v in versions if v.get("appVersion") == "release"), None)
+    published = f"version {release.get('identifier')}" if release else "nothing published"
+    out.append(
+        (
+            "Resilience Hub app",
+            f"{app['name']} {app.get('status', '')}, assessed {app.get('assessmentSchedule') or 'Disabled'}, "
+            f"{published}, compliance {app.get('complianceStatus') or 'NotAssessed'}",
+        )
+    )
+    assessments = _all(client, "list_app_assessments", "assessmentSummaries", appArn=app["appArn"])
+    assessments.sort(key=lambda a: str(a.get("startTime") or ""), reverse=True)
+    if assessments:
+        last = assessments[0]
+        score = last.get("resiliencyScore")
+        out.append(
+            (
+                "Last assessment",
+                f"{last.get('assessmentName')} {last.get('assessmentStatus')} {last.get('complianceStatus') or ''}"
+                f"{'' if score is None else f' score {score}'} ({last.get('startTime')})",
+            )
+        )
+    else:
+        out.append(("Last assessment", "none"))
+    return out
