@@ -144,17 +144,20 @@ def failover_rto_errors(
     return errors
 
 
-def health_check_target(api_outputs: Optional[dict], region: str, dns_suffix: str = "amazonaws.com") -> dict:
+def health_check_target(
+    api_outputs: Optional[dict], region: str, path: Optional[str] = None, dns_suffix: str = "amazonaws.com"
+) -> dict:
     """Where a Region's health check sends its requests: the API's own execute-api host and stage.
 
     ``{"fqdn": "<api_id>.execute-api.<region>.<suffix>", "resource_path": "/<stage><health_check_path>"}``,
-    from ``serverless_api_outputs`` (its ``invoke_url`` when set, else ``api_id`` and ``stage_name``).
+    from ``serverless_api_outputs`` (its ``invoke_url`` when set, else ``api_id`` and ``stage_name``); ``path``,
+    when given, replaces its ``health_check_path``.
     The shared API name would be answered by whichever Region DNS picks; this host is the Region's own stack.
     """
     from urllib.parse import urlsplit
 
     outputs = api_outputs or {}
-    path = str(outputs.get("health_check_path") or "/healthcheck")
+    path = str(path or outputs.get("health_check_path") or "/healthcheck")
     if not path.startswith("/"):
         path = "/" + path
     stage = str(outputs.get("stage_name") or "").strip("/")
@@ -170,10 +173,53 @@ def health_check_target(api_outputs: Optional[dict], region: str, dns_suffix: st
     return {"fqdn": fqdn, "resource_path": f"{base}{path}", "port": 443}
 
 
+def region_plan(
+    hosts: list,
+    hostvars: Any,
+    name: str,
+    weights: Optional[dict] = None,
+    default_weight: Any = 100,
+    primary_region: Optional[str] = None,
+    health_check_path: Optional[str] = None,
+) -> list[dict]:
+    """One entry per region host: its alias target, weight, failover role, health check and alarm names.
+
+    ``hostvars`` maps each host to its variables (``aws_region``, ``serverless_api_outputs``).
+    """
+    weights = dict(weights or {})
+    regions = [str((hostvars[host].get("aws_region") if hostvars[host] else None) or host) for host in hosts]
+    primary = primary_region or (regions[0] if regions else "")
+    plan = []
+    for host, region in zip(hosts, regions):
+        variables = hostvars[host] or {}
+        outputs = variables.get("serverless_api_outputs")
+        target = health_check_target(outputs, region, health_check_path)
+        outputs = outputs or {}
+        plan.append(
+            {
+                "host": host,
+                "region": region,
+                "has_outputs": bool(variables.get("serverless_api_outputs") is not None),
+                "regional_domain_name": outputs.get("regional_domain_name") or "",
+                "regional_hosted_zone_id": outputs.get("regional_hosted_zone_id") or "",
+                "hosted_zone_id": outputs.get("hosted_zone_id") or "",
+                "alarm_topic_arn": outputs.get("alarm_topic_arn") or "",
+                "weight": int(weights.get(region, default_weight)),
+                "failover": "PRIMARY" if region == primary else "SECONDARY",
+                "health_check_name": f"{name}-api-{region}",
+                "alarm_name": f"{name}-api-health-{region}",
+                "fqdn": target["fqdn"],
+                "resource_path": target["resource_path"],
+            }
+        )
+    return plan
+
+
 class FilterModule:
     def filters(self):
         return {
             "failover_time": failover_time,
             "failover_rto_errors": failover_rto_errors,
             "health_check_target": health_check_target,
+            "failover_region_plan": region_plan,
         }

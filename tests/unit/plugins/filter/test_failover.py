@@ -6,6 +6,7 @@ from ansible_collections.multiregion.serverless.plugins.filter.failover import F
 from ansible_collections.multiregion.serverless.plugins.filter.failover import failover_rto_errors
 from ansible_collections.multiregion.serverless.plugins.filter.failover import failover_time
 from ansible_collections.multiregion.serverless.plugins.filter.failover import health_check_target
+from ansible_collections.multiregion.serverless.plugins.filter.failover import region_plan
 
 
 def test_the_role_defaults_give_162_seconds():
@@ -135,5 +136,69 @@ def test_health_check_target_is_the_regions_own_stack(outputs, region, expected)
     assert health_check_target(outputs, region) == expected
 
 
+def test_health_check_path_can_be_overridden():
+    outputs = {"api_id": "x9y8", "stage_name": "v1", "health_check_path": "/healthcheck"}
+    assert health_check_target(outputs, "eu-west-1", "deep")["resource_path"] == "/v1/deep"
+    assert health_check_target(outputs, "eu-west-1", "")["resource_path"] == "/v1/healthcheck"
+
+
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"failover_time", "failover_rto_errors", "health_check_target"}
+    assert set(FilterModule().filters()) == {
+        "failover_time",
+        "failover_rto_errors",
+        "health_check_target",
+        "failover_region_plan",
+    }
+
+
+HOSTVARS = {
+    "eu-west-1": {
+        "aws_region": "eu-west-1",
+        "serverless_api_outputs": {
+            "api_id": "a1",
+            "stage_name": "v1",
+            "invoke_url": "https://a1.execute-api.eu-west-1.amazonaws.com/v1",
+            "health_check_path": "/healthcheck",
+            "regional_domain_name": "d-a1.execute-api.eu-west-1.amazonaws.com",
+            "regional_hosted_zone_id": "ZLY8HYME6SFDD",
+            "hosted_zone_id": "Z0123",
+            "alarm_topic_arn": "arn:aws:sns:eu-west-1:123456789012:mrdemo-alarms",
+        },
+    },
+    "eu-central-1": {"aws_region": "eu-central-1"},
+}
+
+
+def test_region_plan_gives_each_region_its_target_weight_and_names():
+    plan = region_plan(["eu-west-1", "eu-central-1"], HOSTVARS, "mrdemo", weights={"eu-central-1": 20})
+    assert plan[0] == {
+        "host": "eu-west-1",
+        "region": "eu-west-1",
+        "has_outputs": True,
+        "regional_domain_name": "d-a1.execute-api.eu-west-1.amazonaws.com",
+        "regional_hosted_zone_id": "ZLY8HYME6SFDD",
+        "hosted_zone_id": "Z0123",
+        "alarm_topic_arn": "arn:aws:sns:eu-west-1:123456789012:mrdemo-alarms",
+        "weight": 100,
+        "failover": "PRIMARY",
+        "health_check_name": "mrdemo-api-eu-west-1",
+        "alarm_name": "mrdemo-api-health-eu-west-1",
+        "fqdn": "a1.execute-api.eu-west-1.amazonaws.com",
+        "resource_path": "/v1/healthcheck",
+    }
+    # A region whose API outputs are missing is planned, and says so.
+    assert plan[1]["has_outputs"] is False
+    assert plan[1]["regional_domain_name"] == ""
+    assert plan[1]["weight"] == 20
+    assert plan[1]["failover"] == "SECONDARY"
+
+
+def test_region_plan_primary_region_can_be_chosen():
+    plan = region_plan(["eu-west-1", "eu-central-1"], HOSTVARS, "x", primary_region="eu-central-1")
+    assert [p["failover"] for p in plan] == ["SECONDARY", "PRIMARY"]
+
+
+def test_region_plan_host_name_is_the_region_without_aws_region():
+    plan = region_plan(["us-east-1"], {"us-east-1": {}}, "x", default_weight="50")
+    assert plan[0]["region"] == "us-east-1"
+    assert plan[0]["weight"] == 50
