@@ -18,7 +18,7 @@ description:
     O(state=absent) finds the check by its address instead of its name.
   - The type, the request interval and latency measurement cannot change once the check exists; the module
     fails naming the option instead of replacing the check (records may refer to its id).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:
@@ -326,7 +326,7 @@ def find_by_name(client, name: str) -> tuple[Optional[dict], dict]:
         if tags.get("Name") == name and tag_set["ResourceId"] in checks:
             found.append((checks[tag_set["ResourceId"]], tags))
     if len(found) > 1:
-        ids = ", ".join(sorted(c["Id"] for c, _ in found))
+        ids = ", ".join(sorted(c["Id"] for c, _tags in found))
         raise AnsibleAWSError(message=f"Several health checks carry the name {name}: {ids}; remove all but one")
     return found[0] if found else (None, {})
 

@@ -19,7 +19,7 @@ description:
   - PutLoggingConfiguration replaces the whole configuration; the options left out are carried over from the
     current configuration, so a task that sets only the destination keeps the redacted fields and filter.
   - community.aws has no module for a WAFv2 logging configuration.
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   web_acl_arn:
     description:

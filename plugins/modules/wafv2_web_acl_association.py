@@ -19,7 +19,7 @@ description:
     which is slower on a busy web ACL and missing on some AWS-compatible endpoints.
   - A resource has at most one web ACL; associating it with another web ACL replaces the association.
   - CloudFront distributions are not associated through this API (their web ACL is set on the distribution).
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   resource_arn:
     description:
