@@ -19,7 +19,7 @@ description:
     changes nothing.
   - A vault holding recovery points is never deleted (AWS deletes only an empty vault); the module fails and
     says how many it holds.
-author: multiregion.serverless contributors
+author: multiregion.serverless contributors (!UNKNOWN)
 options:
   name:
     description:

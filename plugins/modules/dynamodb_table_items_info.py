@@ -19,7 +19,7 @@ description:
     is not used - AWS refreshes it about every six hours - and no item is returned.
   - This is the test M(multiregion.serverless.dynamodb_table) makes before deleting a table with
     O(multiregion.serverless.dynamodb_table#module:delete_with_items=false).
-author: multiregion.serverless contributors
+author: multiregion.serverless contributors (!UNKNOWN)
 options:
   name:
     description:

@@ -1,0 +1,72 @@
+"""Summary rows for the global_table role: the table in this region, its replicas as DescribeTable lists them,
+and the region's AWS Backup vault and plan.
+
+Replicas are read, never assumed: a region whose replica the endpoint did not create shows no table.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+
+def _table(ddb, name: str) -> dict | None:
+    try:
+        return ddb.describe_table(TableName=name)["Table"]
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def _plan_rules(backup, name: str) -> str:
+    plans = [p for p in backup.list_backup_plans()["BackupPlansList"] if p["BackupPlanName"] == name]
+    if not plans:
+        return "none"
+    rules = backup.get_backup_plan(BackupPlanId=plans[0]["BackupPlanId"])["BackupPlan"]["Rules"]
+    parts = []
+    for rule in rules:
+        days = rule.get("Lifecycle", {}).get("DeleteAfterDays", "?")
+        text = f"{rule['RuleName']} {rule['ScheduleExpression']} kept {days}d"
+        copies = [c["DestinationBackupVaultArn"].split(":")[3] for c in rule.get("CopyActions", [])]
+        parts.append(text + (f" copied to {', '.join(copies)}" if copies else ""))
+    return f"{name}: " + "; ".join(parts)
+
+
+def rows(region) -> list[tuple[str, str]]:
+    ddb = region.client("dynamodb")
+    backup = region.client("backup")
+    name = f"{region.deployment}-items"
+    table = _table(ddb, name)
+    out = []
+    if table is None:
+        out.append(("DynamoDB table", f"{name}: no table in this region (no replica verified here)"))
+    else:
+        keys = ", ".join(k["AttributeName"] for k in table["KeySchema"])
+        billing = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
+        stream = table.get("StreamSpecification", {})
+        pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        pitr_status = pitr.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus", "DISABLED")
+        sse = table.get("SSEDescription", {})
+        replicas = ", ".join(f"{r['RegionName']} {r.get('ReplicaStatus', '?')}" for r in table.get("Replicas", []))
+        out += [
+            ("DynamoDB table", f"{name} {table['TableStatus']}, key {keys}, {billing}"),
+            (
+                "Table protection",
+                f"PITR {pitr_status}, deletion protection {'on' if table.get('DeletionProtectionEnabled') else 'OFF'}, "
+                f"SSE {sse.get('SSEType', 'AWS owned key')} {sse.get('KMSMasterKeyArn', '')}".rstrip(),
+            ),
+            (
+                "Table stream",
+                stream.get("StreamViewType", "none") if stream.get("StreamEnabled") else "none",
+            ),
+            ("Table replicas", replicas or "none listed by DescribeTable"),
+        ]
+    vaults = [v for v in backup.list_backup_vaults()["BackupVaultList"] if v["BackupVaultName"] == name]
+    if vaults:
+        vault = vaults[0]
+        points = vault.get("NumberOfRecoveryPoints", 0)
+        out.append(("Backup vault", f"{name} (key {vault.get('EncryptionKeyArn', '?')}, {points} recovery points)"))
+    else:
+        out.append(("Backup vault", "none"))
+    out.append(("Backup plan", _plan_rules(backup, name)))
+    return out
