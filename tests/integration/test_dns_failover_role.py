@@ -50,6 +50,18 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
     assert again.returncode == 0, again.failures()
     assert sum(again.changed().values()) == 0, again.changed_tasks()
 
+    checked = ansible_playbook(
+        PLAYBOOK,
+        "--check",
+        "--diff",
+        "-e",
+        "dns_failover_routing=failover",
+        "-e",
+        "dns_failover_primary_region=eu-central-1",
+    )
+    assert checked.returncode == 0, checked.failures()
+    assert sum(checked.changed().values()) == 0, checked.changed_tasks()
+
     removed = ansible_playbook(PLAYBOOK, "-e", "dns_failover_operation=delete")
     assert removed.returncode == 0, removed.failures() or removed.stdout[-3000:]
     assert records(route53) == []
