@@ -14,7 +14,11 @@ copy action list), or the plan would be reported changed on every run.
 
 from __future__ import annotations
 
+import re
+
 from ansible.errors import AnsibleFilterError
+
+RULE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
 
 DEFAULT_START_WINDOW = 60
 DEFAULT_COMPLETION_WINDOW = 180
@@ -66,6 +70,8 @@ def backup_plan_rules(rules, vault_name, copy_vault_arns=(), timezone="Etc/UTC")
             }
         except (KeyError, TypeError, ValueError) as e:
             raise AnsibleFilterError(f"backup rule {rule!r} needs name, schedule and retention_days: {e}") from e
+        if not RULE_NAME.match(str(name)):
+            raise AnsibleFilterError(f"backup rule name {name!r}: 1 to 50 letters, digits, _ . or -")
         if name in names:
             raise AnsibleFilterError(f"backup rule names must be unique; {name!r} is given twice")
         names.add(name)

@@ -77,6 +77,7 @@ def test_windows_can_be_set():
         ([{"name": "x", "schedule": "rate(1 day)"}], "needs name, schedule and retention_days"),
         ([{"schedule": "rate(1 day)", "retention_days": 1}], "needs name, schedule and retention_days"),
         ([{"name": "x", "schedule": "rate(1 day)", "retention_days": 0}], "at least 1"),
+        ([{"name": "every hour", "schedule": "rate(1 hour)", "retention_days": 1}], "1 to 50 letters"),
         (
             [{"name": "x", "schedule": "a", "retention_days": 1}, {"name": "x", "schedule": "b", "retention_days": 1}],
             "unique",
