@@ -26,8 +26,9 @@ from pathlib import Path
 
 HOST = "127.0.0.1"
 DEFAULT_STATE = Path(__file__).resolve().parent.parent / ".local-endpoint.json"
-# moto marks a requested ACM certificate ISSUED after this many seconds (60 by default).
-DEFAULT_ENV = {"MOTO_ACM_VALIDATION_WAIT": "1"}
+# moto marks a requested ACM certificate ISSUED after this many seconds (60 by default); it attaches AWS managed
+# IAM policies (AWS Backup's service role policies) only when it has loaded them.
+DEFAULT_ENV = {"MOTO_ACM_VALIDATION_WAIT": "1", "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
 
 
 def free_port() -> int:

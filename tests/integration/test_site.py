@@ -60,6 +60,19 @@ TWO_REGIONS = {"eu-west-1": {"vpc_private_cidr": "10.1.0.0/16"}, "eu-central-1":
         (TWO_REGIONS, ["-e", "deployment_domain="], "deployment_domain is not set"),
         (TWO_REGIONS, ["-e", "deployment_name=Bad_Name"], "deployment_name='Bad_Name'"),
         (TWO_REGIONS, ["-e", "aws_endpoint_url=https://ec2.eu-west-1.amazonaws.com"], "is not a loopback address"),
+        (
+            TWO_REGIONS,
+            ["-e", "deployment_region_rto_seconds=100"],
+            "the worst-case DNS failover time, 162 s, exceeds the Region RTO deployment_region_rto_seconds=100",
+        ),
+        (
+            TWO_REGIONS,
+            [
+                "-e",
+                '{"dns_failover_health_check_failure_threshold": 10, "resilience_hub_policy": {"region": {"rto": 200}}}',  # noqa: E501
+            ],
+            "exceeds the Region RTO resilience_hub_policy.region.rto=200",
+        ),
     ],
     ids=[
         "unknown-region",
@@ -70,13 +83,16 @@ TWO_REGIONS = {"eu-west-1": {"vpc_private_cidr": "10.1.0.0/16"}, "eu-central-1":
         "no-domain",
         "bad-name",
         "remote",
+        "failover-slower-than-rto",
+        "policy-rto",
     ],
 )
 def test_preflight_fails_early_naming_the_variable(ansible_playbook, boto, tmp_path, hosts, extra, expected):
     run = ansible_playbook("site.yml", "-i", inventory(tmp_path, hosts), *extra)
     assert run.returncode != 0
     failures = run.failures()
-    assert failures and all("Validate the deployment" in f for f in failures), failures
+    preflight_tasks = ("Validate the deployment", "DNS failover can meet the Region RTO")
+    assert failures and all(any(t in f for t in preflight_tasks) for f in failures), failures
     assert expected in run.stdout, run.stdout[-3000:]
     for region in ("eu-west-1", "eu-central-1"):
         managed = [{"Name": "tag:ManagedBy", "Values": ["ansible"]}]

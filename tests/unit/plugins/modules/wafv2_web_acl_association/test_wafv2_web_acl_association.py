@@ -168,7 +168,7 @@ def test_an_unavailable_web_acl_is_waited_for(aws, no_waiting):
 def test_a_web_acl_that_stays_unavailable_fails_after_the_timeout(aws, no_waiting):
     expect_current(aws)
     # Two attempts fit in 10 s with 5 s between them.
-    for _ in range(2):
+    for _attempt in range(2):
         aws.stub("wafv2").add_client_error("associate_web_acl", **client_error("WAFUnavailableEntityException"))
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN, "wait_timeout": 10})
     assert result["failed"]
