@@ -114,10 +114,16 @@ class ModuleExit(Exception):
         self.failed = failed
 
 
-def run_module(main: Callable[[], None], args: dict, check_mode: bool = False, diff: bool = False) -> dict:
-    """Run a module's ``main()`` with ``args``; return its result, with ``failed`` set when it called fail_json."""
+def run_module(
+    main: Callable[[], None], args: dict, check_mode: bool = False, diff: bool = False, region: str | None = REGION
+) -> dict:
+    """Run a module's ``main()`` with ``args``; return its result, with ``failed`` set when it called fail_json.
+
+    ``region`` is added to the arguments unless given there or None (for modules that take no region).
+    """
     args = dict(args)
-    args.setdefault("region", REGION)
+    if region is not None:
+        args.setdefault("region", region)
     if check_mode:
         args["_ansible_check_mode"] = True
     if diff:

@@ -13,10 +13,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_package
-from ansible_collections.multiregion.serverless.tests.unit.conftest import ModuleExit
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 APP = {
     "app/__init__.py": b"",
@@ -38,29 +37,7 @@ JUNK = {
 
 def run(args: dict, check_mode: bool = False, diff: bool = False) -> dict:
     """Run the module's main() with ``args`` (this module takes no region, unlike the AWS modules)."""
-    args = dict(args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs, failed=False)
-
-    def fail_json(self, **kwargs):
-        kwargs["failed"] = True
-        raise ModuleExit(kwargs, failed=True)
-
-    with (
-        patch_module_args(args),
-        mock.patch("ansible.module_utils.basic.AnsibleModule.exit_json", exit_json),
-        mock.patch("ansible.module_utils.basic.AnsibleModule.fail_json", fail_json),
-    ):
-        try:
-            lambda_package.main()
-        except ModuleExit as done:
-            return done.result
-    raise AssertionError("the module returned without calling exit_json or fail_json")
+    return run_module(lambda_package.main, args, check_mode=check_mode, diff=diff, region=None)
 
 
 def write_tree(root: Path, files: dict[str, bytes], mtime: float | None = None) -> Path:
