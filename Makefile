@@ -16,12 +16,13 @@ export PATH := $(BIN):$(PATH)
 # Dummy credentials for the local endpoint only; the local inventory refuses any non-loopback endpoint.
 LOCAL_AWS := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=eu-west-1
 
-.PHONY: help venv demo deploy destroy endpoint endpoint-stop summary test lint sanity unit integration molecule bench clean
+.PHONY: help venv demo endpoint endpoint-stop test lint sanity unit integration molecule bench aws-check clean
 
 help:
 	@echo "make demo     deploy every region to a local AWS-compatible endpoint and print a summary"
 	@echo "make test     run every check: lint, sanity, unit, integration, molecule"
-	@echo "make bench    measure deploy and no-op run times against their boto3 lower bound"
+	@echo "make bench    measure deploy and no-op run times against their lower bound"
+	@echo "make aws-check INVENTORY=inventories/<yours>   opt-in: check-mode plan against a real AWS account"
 	@echo "make clean    remove the virtualenv and build output"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -77,6 +78,14 @@ molecule: venv
 
 bench: venv
 	$(BIN)/python bench/bench.py
+
+# Opt-in, against a real account: plan (check mode, diff) with the standard AWS credential chain.
+#   make aws-check INVENTORY=inventories/<yours>
+aws-check: venv
+	@test "$(INVENTORY)" != "inventories/local" || { echo "aws-check needs INVENTORY=inventories/<yours> (not the local one)"; exit 2; }
+	@env -u AWS_ENDPOINT_URL $(BIN)/python -c 'import boto3; boto3.client("sts").get_caller_identity()' \
+	  || { echo "aws-check needs AWS credentials (AWS_PROFILE, environment or instance role)"; exit 2; }
+	env -u AWS_ENDPOINT_URL $(BIN)/ansible-playbook site.yml -i $(INVENTORY) --check --diff
 
 clean: endpoint-stop
 	rm -rf $(VENV) .build .pytest_cache .ruff_cache reports bench/results
