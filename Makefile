@@ -73,8 +73,21 @@ unit: venv
 integration: venv
 	$(BIN)/pytest -q -n 2 tests/integration
 
+# Each scenario runs with an ephemeral directory of its own inside this checkout, emptied first (its endpoint, if a
+# stopped run left one, is stopped): a run that was killed, here or in another clone, never leaves state that the
+# next run picks up. Molecule's default directory (~/.ansible/tmp/molecule.<hash>.<scenario>) is shared by every
+# checkout on the machine.
+MOLECULE_STATE := $(ROOT)/.build/molecule
+MOLECULE_SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
+
 molecule: venv
-	cd extensions && $(BIN)/molecule test --all
+	@for scenario in $(MOLECULE_SCENARIOS); do \
+	  dir=$(MOLECULE_STATE)/$$scenario; \
+	  test ! -f $$dir/endpoint.json || $(BIN)/python tools/local_endpoint.py stop --state $$dir/endpoint.json; \
+	  rm -rf $$dir && mkdir -p $$dir; \
+	  echo "== molecule scenario $$scenario"; \
+	  (cd extensions && MOLECULE_EPHEMERAL_DIRECTORY=$$dir $(BIN)/molecule test -s $$scenario) || exit 1; \
+	done
 
 bench: venv
 	$(BIN)/python bench/bench.py

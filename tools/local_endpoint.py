@@ -101,6 +101,19 @@ def _exited(pid: int) -> bool:
     return False
 
 
+def _is_endpoint(pid: int) -> bool:
+    """False when ``pid`` now belongs to another program: a state file left by a stopped run (or a reboot) may name
+    a pid that has since been reused, and that process group must not be signalled."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # no /proc to ask (not Linux): trust the state file
+    # An exited child of this process that is not reaped yet has an empty command line: ours to reap.
+    return not cmdline or b"moto" in cmdline
+
+
 def stop(state: Path = DEFAULT_STATE, timeout: float = 10.0) -> bool:
     """Stop the endpoint recorded in ``state`` by its pid. True when one was running."""
     info = read_state(state)
@@ -108,6 +121,9 @@ def stop(state: Path = DEFAULT_STATE, timeout: float = 10.0) -> bool:
         return False
     pid = info["pid"]
     stopped = False
+    if Path("/proc").is_dir() and not _is_endpoint(pid):
+        state.unlink(missing_ok=True)
+        return False
     try:
         os.killpg(pid, signal.SIGTERM)
         stopped = True
