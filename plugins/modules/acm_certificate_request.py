@@ -63,10 +63,12 @@ options:
 notes:
   - ACM shows the validation records a few seconds after the request; the module polls for them for up to
     60 seconds.
-  - The request carries an idempotency token derived from the domain name, the alternative names and the
-    key algorithm, so a retried request within an hour does not create a second certificate. For the same
-    reason a certificate deleted less than an hour ago cannot be requested again with the same names
-    until the hour has passed.
+  - Each new request carries an idempotency token of its own, and a retry of that request (after throttling
+    or a lost answer) sends the same token, so ACM answers it with the certificate the first attempt made
+    instead of issuing a second one. ACM honours a token for one hour; a token derived from the names would
+    make a request made within the hour after the certificate was deleted (a destroy and redeploy) answer
+    with the deleted certificate's ARN. A rerun finds its certificate by its names instead, so it needs no
+    shared token.
   - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -180,7 +182,7 @@ validation_records:
       sample: _98d2646601fa951d53639ac514e785e8.acm-validations.aws.
 """
 
-import hashlib
+import uuid
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -212,10 +214,13 @@ def wanted_names(domain_name: str, subject_alternative_names: list[str] | None) 
     return frozenset(name.lower() for name in [domain_name, *(subject_alternative_names or [])])
 
 
-def idempotency_token(domain_name: str, names: frozenset, key_algorithm: str | None) -> str:
-    """A token ACM accepts (1-32 word characters) that is the same for the same request."""
-    material = "|".join([domain_name.lower(), ",".join(sorted(names)), key_algorithm or ""])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+def idempotency_token() -> str:
+    """A token ACM accepts (1-32 word characters), new for each request.
+
+    ACM answers a request whose token it saw in the last hour with that request's certificate, even one deleted
+    since; so a token is never derived from the names, only reused by the retries of one request.
+    """
+    return uuid.uuid4().hex
 
 
 def matches(detail: dict, domain_name: str, names: frozenset, key_algorithm: str | None) -> bool:
@@ -329,10 +334,12 @@ def list_tags(client, arn: str) -> list[dict]:
 
 @ACMErrorHandler.common_error_handler("request certificate {domain_name}")
 def request_certificate(client, domain_name: str, names: frozenset, key_algorithm: str | None, tags: dict) -> str:
+    # Made once: the retries of this call (aws_retry) send the same token, so a lost answer does not become a
+    # second certificate.
     params: dict[str, Any] = {
         "DomainName": domain_name,
         "ValidationMethod": "DNS",
-        "IdempotencyToken": idempotency_token(domain_name, names, key_algorithm),
+        "IdempotencyToken": idempotency_token(),
     }
     alternatives = sorted(names - {domain_name.lower()})
     if alternatives:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 
 import pytest
+from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
@@ -15,7 +17,6 @@ OTHER_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0c0c0c0c-1111-2222-3
 DOMAIN = "api.example.com"
 WILDCARD = "*.api.example.com"
 NAMES = acm.wanted_names(DOMAIN, [WILDCARD])
-TOKEN = acm.idempotency_token(DOMAIN, NAMES, None)
 RECORD = {
     "Name": "_3639ac514e785e898d2646601fa951d5.api.example.com.",
     "Type": "CNAME",
@@ -93,6 +94,15 @@ def expect_tags(aws, tags, arn=ARN):
     aws.stub("acm").add_response("list_tags_for_certificate", {"Tags": tags} if tags else {}, {"CertificateArn": arn})
 
 
+def record_requests(aws) -> list[dict]:
+    """The parameters of every RequestCertificate call, retries included."""
+    sent: list[dict] = []
+    aws.client("acm").meta.events.register(
+        "provide-client-params.acm.RequestCertificate", lambda params, **_: sent.append(dict(params))
+    )
+    return sent
+
+
 def expect_existing(aws, tags=(), status="ISSUED"):
     expect_list(aws, [summary(status=status)])
     expect_describe(aws, detail(status=status))
@@ -110,7 +120,7 @@ def test_requests_a_certificate_and_returns_its_validation_records(aws):
         {
             "DomainName": DOMAIN,
             "ValidationMethod": "DNS",
-            "IdempotencyToken": TOKEN,
+            "IdempotencyToken": ANY,
             "SubjectAlternativeNames": [WILDCARD],
             "Tags": [{"Key": "Application", "Value": "global-api"}],
         },
@@ -157,7 +167,7 @@ def test_a_certificate_with_only_its_domain_sends_no_alternative_names(aws):
         {
             "DomainName": DOMAIN,
             "ValidationMethod": "DNS",
-            "IdempotencyToken": acm.idempotency_token(DOMAIN, frozenset([DOMAIN]), "EC_prime256v1"),
+            "IdempotencyToken": ANY,
             "KeyAlgorithm": "EC_prime256v1",
         },
     )
@@ -165,6 +175,50 @@ def test_a_certificate_with_only_its_domain_sends_no_alternative_names(aws):
     result = run_module(acm.main, {"domain_name": DOMAIN, "key_algorithm": "EC_prime256v1"})
     assert not result.get("failed"), result
     assert result["changed"] is True
+
+
+def test_a_request_after_a_delete_carries_a_new_token(aws):
+    """A destroy and a redeploy within the hour: ACM would answer a repeated token with the deleted certificate."""
+    sent = record_requests(aws)
+    for arn in (ARN, OTHER_ARN):
+        expect_list(aws, [])
+        aws.stub("acm").add_response(
+            "request_certificate",
+            {"CertificateArn": arn},
+            {
+                "DomainName": DOMAIN,
+                "ValidationMethod": "DNS",
+                "IdempotencyToken": ANY,
+                "SubjectAlternativeNames": [WILDCARD],
+            },
+        )
+        expect_describe(aws, detail(arn=arn, status="PENDING_VALIDATION"), arn=arn)
+        result = run_module(acm.main, ARGS)
+        assert result["certificate"]["arn"] == arn
+        if arn == ARN:
+            expect_list(aws, [summary(status="PENDING_VALIDATION")], LIST_ABSENT)
+            expect_describe(aws, detail(status="PENDING_VALIDATION"))
+            aws.stub("acm").add_response("delete_certificate", {}, {"CertificateArn": ARN})
+            assert run_module(acm.main, {**ARGS, "state": "absent"})["changed"] is True
+    tokens = [params["IdempotencyToken"] for params in sent]
+    assert len(tokens) == 2
+    assert tokens[0] != tokens[1]
+    assert all(re.fullmatch(r"\w{1,32}", token) for token in tokens), tokens
+
+
+def test_a_retried_request_sends_the_same_token(aws):
+    """A throttled (or unanswered) request is retried with its token, so ACM does not issue a second certificate."""
+    sent = record_requests(aws)
+    expect_list(aws, [])
+    aws.stub("acm").add_client_error("request_certificate", **client_error("ThrottlingException"))
+    aws.stub("acm").add_response("request_certificate", {"CertificateArn": ARN})
+    expect_describe(aws, detail(status="PENDING_VALIDATION"))
+    result = run_module(acm.main, ARGS)
+    assert not result.get("failed"), result
+    assert result["certificate"]["arn"] == ARN
+    assert len(sent) == 2
+    assert sent[0]["IdempotencyToken"] == sent[1]["IdempotencyToken"]
+    assert len(aws.sleeps) == 1
 
 
 def test_a_failed_request_names_the_domain(aws):
