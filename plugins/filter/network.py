@@ -77,12 +77,32 @@ def nacl_deny_rules(ports, first_rule_number=50, cidr="0.0.0.0/0"):
     return [[int(first_rule_number) + i, "tcp", "deny", cidr, None, None, int(p), int(p)] for i, p in enumerate(ports)]
 
 
+def nacl_allow_rules(first_rule_number, cidr, from_port, to_port, excluded_ports=(), step=10, protocol="tcp"):
+    """Entries allowing ``protocol`` from ``cidr`` to ``from_port``-``to_port`` less ``excluded_ports``.
+
+    One entry per remaining contiguous range, numbered ``first_rule_number``, +``step``... An allow from the
+    world that covers 22 or 3389 fails AWS Security Hub's EC2.21 even behind a deny: such ranges are split
+    around the ports instead.
+    """
+    low, high = int(from_port), int(to_port)
+    if not 0 <= low <= high <= 65535:
+        raise AnsibleFilterError(f"invalid port range {from_port}-{to_port}")
+    ranges, start = [], low
+    for port in sorted({int(p) for p in excluded_ports or [] if low <= int(p) <= high}):
+        if start < port:
+            ranges.append((start, port - 1))
+        start = port + 1
+    if start <= high:
+        ranges.append((start, high))
+    first = int(first_rule_number)
+    return [[first + i * int(step), protocol, "allow", cidr, None, None, a, b] for i, (a, b) in enumerate(ranges)]
+
+
 class FilterModule:
     def filters(self):
+        # vpc_cidr_errors, overlapping_cidrs and subnet_cidrs serve the other filters and are not exposed.
         return {
-            "vpc_cidr_errors": vpc_cidr_errors,
-            "overlapping_cidrs": overlapping_cidrs,
-            "subnet_cidrs": subnet_cidrs,
             "subnet_plan": subnet_plan,
             "nacl_deny_rules": nacl_deny_rules,
+            "nacl_allow_rules": nacl_allow_rules,
         }

@@ -154,21 +154,47 @@ def main() -> int:
             == {
                 (False, 50, "deny", "0.0.0.0/0", 3389, 3389),
                 (False, 100, "allow", cidr, 443, 443),
-                (False, 200, "allow", "0.0.0.0/0", 1024, 65535),
+                (False, 200, "allow", "0.0.0.0/0", 1024, 3388),
+                (False, 210, "allow", "0.0.0.0/0", 3390, 65535),
                 (True, 50, "deny", "0.0.0.0/0", 3389, 3389),
                 (True, 100, "allow", "0.0.0.0/0", 443, 443),
                 (True, 200, "allow", cidr, 1024, 65535),
             },
-            "NACL entries: deny RDP, HTTPS in from the VPC, replies, HTTPS out, replies into the VPC",
+            "NACL entries: deny RDP, HTTPS in from the VPC, replies split around RDP, HTTPS out, replies to the VPC",
             failures,
         )
+
+    # Security Hub EC2.21: no network ACL of the VPC, the default one included, allows 22 or 3389 from the world.
+    all_nacls = ec2.describe_network_acls(Filters=in_vpc)["NetworkAcls"]
+    world_admin = [
+        (n["NetworkAclId"], e["RuleNumber"])
+        for n in all_nacls
+        for e in n["Entries"]
+        if not e["Egress"]
+        and e["RuleAction"] == "allow"
+        and (e.get("CidrBlock") == "0.0.0.0/0" or e.get("Ipv6CidrBlock") == "::/0")
+        and e.get("Protocol") in ("-1", "6", "17")
+        and any("PortRange" not in e or e["PortRange"]["From"] <= port <= e["PortRange"]["To"] for port in (22, 3389))
+    ]
+    check(not world_admin, f"no NACL allows 22 or 3389 from the world (EC2.21): {world_admin}", failures)
+    default_nacls = [n for n in all_nacls if n["IsDefault"]]
+    check(len(default_nacls) == 1, "the VPC has its default network ACL", failures)
+    check(
+        all(e["RuleNumber"] == 32767 and e["RuleAction"] == "deny" for n in default_nacls for e in n["Entries"]),
+        "default network ACL emptied: only the deny-all entries are left",
+        failures,
+    )
 
     endpoints = {
         e["ServiceName"].rsplit(".", 1)[-1]: e
         for e in ec2.describe_vpc_endpoints(Filters=in_vpc)["VpcEndpoints"]
         if e["State"].lower() not in ("deleted", "deleting")
     }
-    check(set(endpoints) == {"s3", "dynamodb", "xray"}, "endpoints: s3, dynamodb (gateway), xray (interface)", failures)
+    check(
+        set(endpoints) == {"s3", "dynamodb", "xray", "ec2"},
+        "endpoints: s3, dynamodb (gateway), xray and ec2 (interface)",
+        failures,
+    )
     table_ids = {t["RouteTableId"] for t in tables}
     for service in ("s3", "dynamodb"):
         endpoint = endpoints.get(service, {})
@@ -198,6 +224,29 @@ def main() -> int:
     check(
         [g["GroupId"] for g in xray.get("Groups", [])] == [endpoints_sg.get("GroupId")],
         "xray endpoint uses the endpoints group",
+        failures,
+    )
+
+    # Security Hub EC2.10: an interface endpoint for EC2, with private DNS and a policy naming its actions.
+    ec2_endpoint = endpoints.get("ec2", {})
+    check(
+        ec2_endpoint.get("VpcEndpointType") == "Interface", "ec2 endpoint is an interface endpoint (EC2.10)", failures
+    )
+    check(
+        set(ec2_endpoint.get("SubnetIds", [])) == {s["SubnetId"] for s in subnets},
+        "ec2 endpoint in every subnet",
+        failures,
+    )
+    check(ec2_endpoint.get("PrivateDnsEnabled") is True, "ec2 endpoint has private DNS", failures)
+    check(
+        [g["GroupId"] for g in ec2_endpoint.get("Groups", [])] == [endpoints_sg.get("GroupId")],
+        "ec2 endpoint uses the endpoints group",
+        failures,
+    )
+    ec2_actions = actions_of(ec2_endpoint.get("PolicyDocument", '{"Statement": []}'))
+    check(
+        bool(ec2_actions) and all(a.startswith("ec2:Describe") for a in ec2_actions),
+        "ec2 endpoint policy allows named read-only actions",
         failures,
     )
 

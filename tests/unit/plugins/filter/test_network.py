@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.multiregion.serverless.plugins.filter.network import nacl_allow_rules
 from ansible_collections.multiregion.serverless.plugins.filter.network import nacl_deny_rules
 from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
 from ansible_collections.multiregion.serverless.plugins.filter.network import subnet_cidrs
@@ -67,3 +68,27 @@ def test_nacl_deny_rules():
         [50, "tcp", "deny", "0.0.0.0/0", None, None, 3389, 3389],
         [51, "tcp", "deny", "0.0.0.0/0", None, None, 22, 22],
     ]
+
+
+def test_nacl_allow_rules_split_around_ssh_and_rdp():
+    # EC2.21: no allow from the world may cover 22 or 3389; 22 is below the range, 3389 splits it.
+    assert nacl_allow_rules(200, "0.0.0.0/0", 1024, 65535, [22, 3389]) == [
+        [200, "tcp", "allow", "0.0.0.0/0", None, None, 1024, 3388],
+        [210, "tcp", "allow", "0.0.0.0/0", None, None, 3390, 65535],
+    ]
+
+
+def test_nacl_allow_rules_edges_and_duplicates():
+    assert nacl_allow_rules(100, "10.0.0.0/16", 22, 3389, [22, 3389, 3389, 80], step=1) == [
+        [100, "tcp", "allow", "10.0.0.0/16", None, None, 23, 79],
+        [101, "tcp", "allow", "10.0.0.0/16", None, None, 81, 3388],
+    ]
+    assert nacl_allow_rules(100, "10.0.0.0/16", 443, 443, [22]) == [
+        [100, "tcp", "allow", "10.0.0.0/16", None, None, 443, 443]
+    ]
+    assert nacl_allow_rules(100, "10.0.0.0/16", 22, 22, [22]) == []
+
+
+def test_nacl_allow_rules_refuses_a_bad_range():
+    with pytest.raises(AnsibleFilterError, match="invalid port range 2000-1000"):
+        nacl_allow_rules(100, "0.0.0.0/0", 2000, 1000)
