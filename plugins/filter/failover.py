@@ -220,6 +220,5 @@ class FilterModule:
         return {
             "failover_time": failover_time,
             "failover_rto_errors": failover_rto_errors,
-            "health_check_target": health_check_target,
             "failover_region_plan": region_plan,
         }

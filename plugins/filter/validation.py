@@ -14,6 +14,11 @@ from ansible_collections.multiregion.serverless.plugins.filter.network import vp
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 LOOPBACK_HOSTS = {"localhost", "::1"}
+# The example inventory's placeholders: a deployment must not go out under them.
+PLACEHOLDER_NAMES = {"change-me", "changeme", "example"}
+# RFC 2606 / RFC 6761 names that no one can own on the public DNS: fine on the local endpoint (its zone exists only
+# there), never for AWS, where a public hosted zone and an ACM certificate need a domain the deployment controls.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "example", "invalid", "test", "localhost")
 
 
 def known_aws_regions():
@@ -32,6 +37,11 @@ def _is_loopback(url):
     return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
+def _is_reserved(domain):
+    labels = domain.lower().rstrip(".").split(".")
+    return any(".".join(labels[-len(r.split(".")) :]) == r for r in RESERVED_DOMAINS)
+
+
 REGION_VARIABLES = ("aws_region", "vpc_private_cidr")
 
 
@@ -47,9 +57,12 @@ def deployment_errors(deployment, regions, hostvars=None, known_regions=None):
     known = set(known_regions) if known_regions is not None else known_aws_regions()
     errors = []
 
+    local = bool(deployment.get("deployment_local_endpoint"))
     name = deployment.get("deployment_name")
     if not name:
         errors.append("deployment_name is not set: every resource name derives from it")
+    elif str(name).lower() in PLACEHOLDER_NAMES:
+        errors.append(f"deployment_name={name!r} is the example inventory's placeholder: set your deployment's name")
     elif not NAME_PATTERN.match(str(name)):
         errors.append(
             f"deployment_name={name!r} must be 3-20 lower-case letters, digits or hyphens, starting with a letter"
@@ -60,6 +73,11 @@ def deployment_errors(deployment, regions, hostvars=None, known_regions=None):
         errors.append("deployment_domain is not set: the API's custom domain and DNS records live in it")
     elif not DOMAIN_PATTERN.match(str(domain)):
         errors.append(f"deployment_domain={domain!r} is not a valid lower-case DNS name")
+    elif not local and _is_reserved(str(domain)):
+        errors.append(
+            f"deployment_domain={domain!r} is a reserved example domain, the example inventory's placeholder: "
+            "set a domain whose public Route 53 hosted zone you control"
+        )
 
     tags = deployment.get("deployment_tags")
     if tags is not None:
@@ -72,7 +90,7 @@ def deployment_errors(deployment, regions, hostvars=None, known_regions=None):
                 if str(key).lower().startswith("aws:"):
                     errors.append(f"deployment_tags[{key!r}]: the aws: prefix is reserved by AWS")
 
-    if deployment.get("deployment_local_endpoint"):
+    if local:
         url = deployment.get("aws_endpoint_url") or ""
         if not url:
             errors.append(

@@ -146,7 +146,6 @@ def test_filters_are_registered():
     assert set(FilterModule().filters()) == {
         "failover_time",
         "failover_rto_errors",
-        "health_check_target",
         "failover_region_plan",
     }
 

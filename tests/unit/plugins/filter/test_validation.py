@@ -8,7 +8,7 @@ from ansible_collections.multiregion.serverless.plugins.filter.validation import
 KNOWN = {"eu-west-1", "eu-central-1", "us-east-1"}
 GOOD = {
     "deployment_name": "orders-prod",
-    "deployment_domain": "orders.example.com",
+    "deployment_domain": "orders.acme-corp.io",
     "deployment_tags": {"Project": "orders"},
 }
 REGIONS = {
@@ -95,3 +95,44 @@ def test_regions_from_hostvars():
     hostvars = {"eu-west-1": {"aws_region": "eu-west-1", "vpc_private_cidr": "10.1.0.0/16"}, "x": {}}
     errors = deployment_errors(GOOD, ["eu-west-1", "x"], hostvars, known_regions=KNOWN)
     assert errors == ["hostvars['x'].aws_region is not set", "hostvars['x'].vpc_private_cidr is not set"]
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"deployment_name": "change-me"}, "deployment_name='change-me' is the example inventory's placeholder"),
+        ({"deployment_name": "CHANGEME"}, "deployment_name='CHANGEME' is the example inventory's placeholder"),
+        ({"deployment_domain": "change-me.example.com"}, "deployment_domain='change-me.example.com' is a reserved"),
+        ({"deployment_domain": "example.org"}, "deployment_domain='example.org' is a reserved"),
+        ({"deployment_domain": "api.shop.test"}, "deployment_domain='api.shop.test' is a reserved"),
+    ],
+)
+def test_placeholders_are_refused_for_aws(change, expected):
+    errors = deployment_errors({**GOOD, **change}, REGIONS, known_regions=KNOWN)
+    assert any(expected in e for e in errors), errors
+
+
+@pytest.mark.parametrize("domain", ["notexample.com", "example.com.au", "orders.examples.org"])
+def test_domains_that_only_look_reserved_are_accepted(domain):
+    assert deployment_errors({**GOOD, "deployment_domain": domain}, REGIONS, known_regions=KNOWN) == []
+
+
+def test_reserved_domain_is_accepted_on_the_local_endpoint():
+    local = {**GOOD, "deployment_domain": "mrdemo.example.com", "deployment_local_endpoint": True}
+    assert deployment_errors({**local, "aws_endpoint_url": "http://127.0.0.1:5000"}, REGIONS, known_regions=KNOWN) == []
+
+
+def test_example_inventory_is_refused_until_edited():
+    """The shipped example inventory's placeholders fail the preflight, each naming its variable."""
+    import pathlib
+
+    import yaml
+
+    root = pathlib.Path(__file__).resolve().parents[4] / "inventories" / "example"
+    deployment = yaml.safe_load((root / "group_vars" / "all" / "deployment.yml").read_text())
+    hosts = yaml.safe_load((root / "hosts.yml").read_text())["regions"]["hosts"]
+    regions = {host: {"aws_region": host, **(values or {})} for host, values in hosts.items()}
+    errors = deployment_errors(deployment, regions, known_regions=set(regions))
+    assert [e.split("=")[0] for e in errors] == ["deployment_name", "deployment_domain"], errors
+    edited = {**deployment, "deployment_name": "orders-prod", "deployment_domain": "orders.acme-corp.io"}
+    assert deployment_errors(edited, regions, known_regions=set(regions)) == []
