@@ -229,6 +229,9 @@ def stage_patch_operations(current: dict, wanted: dict) -> list[dict]:
         ops.append(_replace("/description", wanted["description"]))
     if wanted.get("tracing_enabled") is not None and bool(current.get("tracingEnabled")) != wanted["tracing_enabled"]:
         ops.append(_replace("/tracingEnabled", _bool(wanted["tracing_enabled"])))
+    certificate = wanted.get("client_certificate_id")
+    if certificate is not None and (current.get("clientCertificateId") or "") != certificate:
+        ops.append(_replace("/clientCertificateId", certificate))
     ops += variables_patch_operations(current.get("variables"), wanted.get("variables"))
     ops += access_log_patch_operations(
         current.get("accessLogSettings"), wanted.get("access_log_destination_arn"), wanted.get("access_log_format")
@@ -248,6 +251,11 @@ def apply_stage_patch_operations(stage: dict, ops: list[dict]) -> dict:
             result["deploymentId"] = op["value"]
         elif path == "/tracingEnabled":
             result["tracingEnabled"] = op["value"] == "true"
+        elif path == "/clientCertificateId":
+            if op["value"]:
+                result["clientCertificateId"] = op["value"]
+            else:
+                result.pop("clientCertificateId", None)
         elif path.startswith("/variables/"):
             variables = result["variables"] = dict(result.get("variables") or {})
             if kind == "remove":

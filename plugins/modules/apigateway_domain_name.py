@@ -33,6 +33,14 @@ options:
     type: str
     choices: [REGIONAL, EDGE]
     default: REGIONAL
+  ip_address_type:
+    description:
+      - The IP address types that can invoke the domain. V(ipv4) (API Gateway's default for public domains) answers
+        IPv4 clients only, so an AAAA alias record to it answers nothing useful; V(dualstack) answers IPv4 and IPv6.
+      - Changed in place with an UpdateDomainName C(replace /endpointConfiguration/ipAddressType) operation.
+      - Left alone when omitted (a new domain is then V(ipv4)).
+    type: str
+    choices: [ipv4, dualstack]
   certificate_arn:
     description:
       - The ARN of the ACM certificate of the domain. For V(REGIONAL) it must be in the domain's region,
@@ -165,9 +173,13 @@ domain:
       type: str
       sample: TLS_1_2
     endpoint_configuration:
-      description: The endpoint types of the domain.
+      description: The endpoint types of the domain and its IP address type.
       type: dict
-      sample: {"types": ["REGIONAL"]}
+      sample: {"types": ["REGIONAL"], "ip_address_type": "dualstack"}
+    ip_address_type:
+      description: The domain's IP address type, V(ipv4) when API Gateway reports none.
+      type: str
+      sample: dualstack
     domain_name_status:
       description: API Gateway's status of the domain.
       type: str
@@ -282,6 +294,11 @@ def endpoint_type_of(domain: dict) -> str | None:
     return types[0] if types else None
 
 
+def ip_address_type_of(domain: dict) -> str:
+    """The domain's IP address type; API Gateway's default, ipv4, when it reports none."""
+    return (domain.get("endpointConfiguration") or {}).get("ipAddressType") or "ipv4"
+
+
 def domain_patch_operations(domain: dict, params: dict) -> list[dict]:
     """The UpdateDomainName operations that bring ``domain`` to what ``params`` asks for."""
     operations = []
@@ -290,6 +307,10 @@ def domain_patch_operations(domain: dict, params: dict) -> list[dict]:
         operations.append({"op": "replace", "path": f"/{field}", "value": params["certificate_arn"]})
     if params.get("security_policy") and domain.get("securityPolicy") != params["security_policy"]:
         operations.append({"op": "replace", "path": "/securityPolicy", "value": params["security_policy"]})
+    if params.get("ip_address_type") and ip_address_type_of(domain) != params["ip_address_type"]:
+        operations.append(
+            {"op": "replace", "path": "/endpointConfiguration/ipAddressType", "value": params["ip_address_type"]}
+        )
     return operations
 
 
@@ -297,7 +318,10 @@ def planned_domain(params: dict) -> dict:
     """What CreateDomainName would be asked for; also what check mode returns for a new domain."""
     domain = {
         "domainName": params["domain_name"],
-        "endpointConfiguration": {"types": [params["endpoint_type"]]},
+        "endpointConfiguration": dict(
+            {"types": [params["endpoint_type"]]},
+            **({"ipAddressType": params["ip_address_type"]} if params.get("ip_address_type") else {}),
+        ),
         certificate_field(params["endpoint_type"]): params["certificate_arn"],
         "securityPolicy": params["security_policy"],
     }
@@ -310,7 +334,11 @@ def apply_patch(domain: dict, operations: list[dict]) -> dict:
     """The domain as it will be after ``operations``, for check mode and diff."""
     patched = dict(domain)
     for operation in operations:
-        patched[operation["path"].lstrip("/")] = operation["value"]
+        path = operation["path"].lstrip("/").split("/")
+        if len(path) == 2:
+            patched[path[0]] = dict(patched.get(path[0]) or {}, **{path[1]: operation["value"]})
+        else:
+            patched[path[0]] = operation["value"]
     return patched
 
 
@@ -322,7 +350,7 @@ def diff_view(domain: dict | None, mappings: dict[str, dict]) -> dict:
     if not domain:
         return {}
     endpoint_type = endpoint_type_of(domain)
-    return {
+    view = {
         "domain_name": domain.get("domainName"),
         "endpoint_type": endpoint_type,
         "certificate_arn": domain.get(certificate_field(endpoint_type or "REGIONAL")),
@@ -330,6 +358,10 @@ def diff_view(domain: dict | None, mappings: dict[str, dict]) -> dict:
         "tags": domain.get("tags") or {},
         "base_path_mappings": mappings_view(mappings),
     }
+    # Shown as API Gateway reports it: a domain made before IP address types existed reports none (it is ipv4).
+    if (domain.get("endpointConfiguration") or {}).get("ipAddressType"):
+        view["ip_address_type"] = domain["endpointConfiguration"]["ipAddressType"]
+    return view
 
 
 def domain_arn(client, domain: dict, region: str) -> str:
@@ -421,7 +453,9 @@ def apply_mapping_changes(client, name: str, changes: dict[str, Any]) -> None:
 
 
 def outcome(changed: bool, domain: dict, mappings: dict[str, dict], diff: dict) -> dict:
-    return dict(changed=changed, domain=snake_result(domain), base_path_mappings=mappings_view(mappings), diff=diff)
+    result = snake_result(domain)
+    result["ip_address_type"] = ip_address_type_of(domain)
+    return dict(changed=changed, domain=result, base_path_mappings=mappings_view(mappings), diff=diff)
 
 
 def tags_after(current: dict | None, to_set: dict, to_remove: list[str]) -> dict:
@@ -505,6 +539,7 @@ def main() -> None:
     argument_spec = dict(
         domain_name=dict(type="str", required=True),
         endpoint_type=dict(type="str", choices=["REGIONAL", "EDGE"], default="REGIONAL"),
+        ip_address_type=dict(type="str", choices=["ipv4", "dualstack"]),
         certificate_arn=dict(type="str"),
         security_policy=dict(type="str", default="TLS_1_2"),
         base_path_mappings=dict(

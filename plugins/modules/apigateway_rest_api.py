@@ -83,6 +83,12 @@ options:
       tracing_enabled:
         description: Whether AWS X-Ray tracing is enabled for the stage.
         type: bool
+      client_certificate_id:
+        description:
+          - Id of the client certificate the stage presents to its integrations' backends (see
+            M(multiregion.serverless.apigateway_client_certificate)); V('') detaches it. Left alone when omitted.
+          - Security Hub's control APIGateway.2 asks for one on every stage.
+        type: str
       variables:
         description:
           - Stage variables. Replacive - variables of the stage that are not listed are removed. Values are strings.
@@ -401,6 +407,7 @@ STAGE_SPEC = dict(
     name=dict(type="str", default="v1"),
     description=dict(type="str"),
     tracing_enabled=dict(type="bool"),
+    client_certificate_id=dict(type="str"),
     variables=dict(type="dict"),
     access_log_destination_arn=dict(type="str"),
     access_log_format=dict(type="raw"),
@@ -537,6 +544,7 @@ def summary(api: dict | None, stage: dict | None, sha256: str | None) -> dict:
             "name": stage.get("stageName"),
             "description": stage.get("description") or "",
             "tracing_enabled": bool(stage.get("tracingEnabled")),
+            "client_certificate_id": stage.get("clientCertificateId"),
             "variables": stage.get("variables") or {},
             "access_log_settings": {
                 "destination_arn": access_log.get("destinationArn"),

@@ -23,7 +23,8 @@ description:
     RV(version) is then the newest version.
   - Waits, up to O(wait_timeout) seconds, until the function is ready before and after each change (a function in a
     VPC stays C(Pending) while Lambda creates its network interfaces), and retries while Lambda cannot assume a role
-    that IAM is still propagating.
+    that IAM is still propagating - at most O(iam_propagation_timeout) seconds, after which AWS's own error is shown
+    (a role that still lacks a permission after that is a wrong policy, not a slow one).
   - Unlike M(amazon.aws.lambda), it compares O(kms_key_arn) instead of sending it on every run (which makes that
     module report a change every time), publishes a version for configuration changes too, and manages reserved
     concurrency.
@@ -105,6 +106,13 @@ options:
         keeps at 100 or more).
       - V(-1) removes the reservation. Left out, the reservation is left alone.
     type: int
+  reserved_concurrency_best_effort:
+    description:
+      - When AWS refuses the reservation because it would leave the account's unreserved pool under its minimum
+        (an account whose concurrency limit is still 10 cannot reserve anything), warn, leave the function without
+        a reservation and go on, instead of failing. The refusal is reported in RV(reserved_concurrency_refused).
+    type: bool
+    default: false
   publish:
     description:
       - Publish a version when the code or configuration of C($LATEST) differs from the newest published version.
@@ -112,10 +120,16 @@ options:
     default: true
   wait_timeout:
     description:
-      - How long to wait, in seconds, for the function to become ready before and after each change, and to retry
-        while Lambda cannot assume a newly created role yet.
+      - How long to wait, in seconds, for the function to become ready before and after each change.
     type: int
     default: 600
+  iam_propagation_timeout:
+    description:
+      - How long to retry, in seconds, while Lambda rejects the role as IAM propagates it ("cannot be assumed by
+        Lambda", "does not have permissions to call CreateNetworkInterface"). Capped by O(wait_timeout).
+      - IAM changes reach Lambda within seconds to a minute or so; past this the error is AWS's own, shown as it is.
+    type: int
+    default: 120
 notes:
   - Supports C(check_mode) and C(diff). In check mode a version that would be published has no number yet, so
     RV(version) is V(null) then and RV(published) is V(true).
@@ -242,6 +256,12 @@ published:
   description: Whether a version was (in check mode, would be) published.
   returned: when O(state=present)
   type: bool
+reserved_concurrency_refused:
+  description:
+    - AWS's reason for refusing the reservation, when O(reserved_concurrency_best_effort=true) let the task go on
+      without it; V(null) otherwise.
+  returned: when O(state=present)
+  type: str
 """
 
 import base64
@@ -488,6 +508,24 @@ def function_result(config: dict, tags: dict, concurrency: Optional[int]) -> dic
     return result
 
 
+def aws_message(error: BaseException) -> str:
+    """AWS's own code and message of a wrapped botocore error, as AWS wrote them."""
+    exception = getattr(error, "exception", None)
+    details = (getattr(exception, "response", None) or {}).get("Error", {})
+    if not details.get("Message"):
+        return ""
+    return f"{details['Message']} ({details.get('Code', 'error')})"
+
+
+def is_concurrency_pool_refusal(error: BaseException) -> bool:
+    """Whether AWS refused a reservation because the account's unreserved pool would fall under its minimum."""
+    exception = getattr(error, "exception", None)
+    details = (getattr(exception, "response", None) or {}).get("Error", {})
+    return details.get("Code") == "InvalidParameterValueException" and "UnreservedConcurrentExecution" in (
+        details.get("Message") or ""
+    )
+
+
 def is_iam_propagation(error: BaseException) -> bool:
     exception = getattr(error, "exception", None)
     details = (getattr(exception, "response", None) or {}).get("Error", {})
@@ -546,6 +584,23 @@ def put_concurrency(client, name: str, value: int) -> None:
     client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=value, aws_retry=True)
 
 
+def reserve_concurrency(module, client, name: str, value: int) -> Optional[str]:
+    """Reserve ``value``; with reserved_concurrency_best_effort, AWS's refusal for want of unreserved concurrency
+    is returned (and warned about) instead of raised."""
+    try:
+        put_concurrency(client, name, value)
+    except AnsibleAWSError as e:
+        if not (module.params["reserved_concurrency_best_effort"] and is_concurrency_pool_refusal(e)):
+            raise
+        reason = aws_message(e)
+        module.warn(
+            f"Function {name} has no reserved concurrency: the account cannot spare {value} from its unreserved "
+            f"pool ({reason}). Raise the account's Lambda concurrency quota, or set a smaller reservation."
+        )
+        return reason
+    return None
+
+
 @LambdaErrorHandler.deletion_error_handler("remove the reserved concurrency of function {name}")
 def delete_concurrency(client, name: str) -> bool:
     client.delete_function_concurrency(FunctionName=name, aws_retry=True)
@@ -569,7 +624,10 @@ def delete_function(client, name: str) -> bool:
 
 
 def retry_while_iam_propagates(call, timeout: int, what: str):
-    """``call()``, retried while Lambda rejects a role (or its VPC permissions) that IAM has not propagated yet."""
+    """``call()``, retried while Lambda rejects a role (or its VPC permissions) that IAM has not propagated yet.
+
+    After ``timeout`` seconds AWS's own message is shown: a role still refused then lacks the permission.
+    """
     last: list[AnsibleAWSError] = []
 
     def attempt():
@@ -586,8 +644,10 @@ def retry_while_iam_propagates(call, timeout: int, what: str):
             attempt, lambda r: r is not None, what, timeout=timeout, delay=WAIT_DELAY, clock=_clock, sleep=_sleep
         )
     except WaitTimeout as e:
+        reason = aws_message(last[0]) if last else ""
         raise MultiregionAWSError(
-            message=f"Failed to {what}: Lambda still rejected the role after {timeout} s",
+            message=f"Failed to {what}: Lambda still rejected the role after {timeout} s"
+            + (f": {reason}" if reason else ""),
             exception=last[0].exception if last else None,
         ) from e
 
@@ -657,6 +717,11 @@ class Package:
         return self._bytes
 
 
+def iam_timeout(params: dict) -> int:
+    """How long Lambda's refusals of a role are taken for IAM propagation: the cap, within the wait timeout."""
+    return min(params["iam_propagation_timeout"], params["wait_timeout"])
+
+
 def version_result(function_arn: Optional[str], version: Optional[str]) -> dict:
     if version is None or not function_arn:
         return {"version": version, "version_arn": None}
@@ -674,15 +739,26 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
     diff = {"before": {}, "after": diff_view(planned, tags, concurrency)}
     if module.check_mode:
         function = planned_function(params["name"], planned, tags, concurrency, {})
-        return dict(changed=True, function=function, published=params["publish"], diff=diff, version=None)
+        return dict(
+            changed=True,
+            function=function,
+            published=params["publish"],
+            diff=diff,
+            version=None,
+            reserved_concurrency_refused=None,
+        )
 
     request = creation_request(params, wanted, package.read())
     created = retry_while_iam_propagates(
-        lambda: create_function(client, request), params["wait_timeout"], f"create function {params['name']}"
+        lambda: create_function(client, request), iam_timeout(params), f"create function {params['name']}"
     )
     wait_settled(client, params["name"], params["wait_timeout"], after_change=True)
+    refused = None
     if concurrency is not None:
-        put_concurrency(client, params["name"], concurrency)
+        refused = reserve_concurrency(module, client, params["name"], concurrency)
+        if refused:
+            concurrency = None
+            diff["after"]["reserved_concurrency"] = None
     current = get_function(client, params["name"]) or {}
     config = current.get("Configuration", created)
     function = function_result(config, current.get("Tags") or {}, concurrency)
@@ -692,6 +768,7 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
         function=function,
         published=version is not None,
         diff=diff,
+        reserved_concurrency_refused=refused,
         **version_result(config.get("FunctionArn"), version),
     )
 
@@ -753,6 +830,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
             function=function,
             published=publish,
             diff=diff,
+            reserved_concurrency_refused=None,
             **version_result(arn, None if publish else newest_number),
         )
 
@@ -764,7 +842,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
         wait_settled(client, name, timeout, after_change=False)
     if config_changes:
         retry_while_iam_propagates(
-            lambda: update_configuration(client, name, config_changes), timeout, f"update function {name}"
+            lambda: update_configuration(client, name, config_changes), iam_timeout(params), f"update function {name}"
         )
         wait_settled(client, name, timeout, after_change=True)
     if upload:
@@ -777,16 +855,29 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
         untag_function(client, arn, tags_to_remove)
     if tags_to_set:
         tag_function(client, arn, tags_to_set)
+    refused = None
     if concurrency is not None:
         if concurrency < 0:
             delete_concurrency(client, name)
         else:
-            put_concurrency(client, name, concurrency)
+            refused = reserve_concurrency(module, client, name, concurrency)
+    if refused:
+        # Nothing changed for the reservation: the function keeps what it had.
+        concurrency_after = current_concurrency
+        diff["after"]["reserved_concurrency"] = current_concurrency
+        changed = bool(config_changes or upload or tags_to_set or tags_to_remove or publish)
 
     if changed:
         current = get_function(client, name) or current
     function = function_result(current["Configuration"], tags_after, concurrency_after)
-    return dict(changed=changed, function=function, published=publish, diff=diff, **version_result(arn, version))
+    return dict(
+        changed=changed,
+        function=function,
+        published=publish,
+        diff=diff,
+        reserved_concurrency_refused=refused,
+        **version_result(arn, version),
+    )
 
 
 def ensure_present(module, client, params: dict) -> dict:
@@ -835,6 +926,8 @@ def main() -> None:
         reserved_concurrency=dict(type="int"),
         publish=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
+        iam_propagation_timeout=dict(type="int", default=120),
+        reserved_concurrency_best_effort=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )

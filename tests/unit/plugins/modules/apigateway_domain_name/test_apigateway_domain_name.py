@@ -424,3 +424,73 @@ def test_check_mode_deletes_nothing(aws):
 def test_no_diff_unless_asked(aws):
     expect_existing(aws, regional(), [mapping()])
     assert "diff" not in run_module(dn.main, ARGS)
+
+
+# --- IP address type: an AAAA record to an ipv4-only domain answers nothing useful -----------------------------
+
+
+def dualstack(**kwargs):
+    domain = regional(**kwargs)
+    domain["endpointConfiguration"] = {"types": ["REGIONAL"], "ipAddressType": "dualstack"}
+    return domain
+
+
+def test_creates_a_dualstack_regional_domain(aws):
+    expect_get(aws, None)
+    aws.stub("apigateway").add_response(
+        "create_domain_name",
+        dualstack(),
+        {
+            "domainName": DOMAIN,
+            "regionalCertificateArn": CERT,
+            "endpointConfiguration": {"types": ["REGIONAL"], "ipAddressType": "dualstack"},
+            "securityPolicy": "TLS_1_2",
+        },
+    )
+    aws.stub("apigateway").add_response(
+        "create_base_path_mapping", mapping(), {"domainName": DOMAIN, "restApiId": API, "stage": "v1"}
+    )
+    result = run_module(dn.main, dict(ARGS, ip_address_type="dualstack"))
+    assert not result.get("failed"), result
+    assert result["domain"]["ip_address_type"] == "dualstack"
+    assert result["domain"]["endpoint_configuration"]["ip_address_type"] == "dualstack"
+
+
+def test_an_ipv4_domain_is_made_dualstack_in_place(aws):
+    # API Gateway reports no ipAddressType for domains made before it existed: they are ipv4.
+    expect_existing(aws, regional(), [mapping()])
+    aws.stub("apigateway").add_response(
+        "update_domain_name",
+        dualstack(),
+        {
+            "domainName": DOMAIN,
+            "patchOperations": [
+                {"op": "replace", "path": "/endpointConfiguration/ipAddressType", "value": "dualstack"}
+            ],
+        },
+    )
+    result = run_module(dn.main, dict(ARGS, ip_address_type="dualstack"), diff=True)
+    assert result["changed"] is True
+    assert result["domain"]["ip_address_type"] == "dualstack"
+    assert "ip_address_type" not in result["diff"]["before"]
+    assert result["diff"]["after"]["ip_address_type"] == "dualstack"
+
+
+def test_the_ip_address_type_change_in_check_mode(aws):
+    expect_existing(aws, regional(), [mapping()])
+    result = run_module(dn.main, dict(ARGS, ip_address_type="dualstack"), check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["domain"]["ip_address_type"] == "dualstack"
+    assert result["domain"]["endpoint_configuration"]["types"] == ["REGIONAL"]
+
+
+def test_a_dualstack_domain_is_no_change(aws):
+    expect_existing(aws, dualstack(), [mapping()])
+    assert run_module(dn.main, dict(ARGS, ip_address_type="dualstack"))["changed"] is False
+
+
+def test_an_omitted_ip_address_type_is_left_alone(aws):
+    expect_existing(aws, dualstack(), [mapping()])
+    result = run_module(dn.main, ARGS)
+    assert result["changed"] is False
+    assert result["domain"]["ip_address_type"] == "dualstack"

@@ -662,3 +662,37 @@ def test_definition_is_required_when_present(aws):
     result = run_module(main, {"name": NAME})
     assert result["failed"] is True
     assert "definition" in result["msg"]
+
+
+# --- the stage's client certificate (Security Hub APIGateway.2) -------------------------------------------------
+
+
+def test_a_client_certificate_is_attached_to_the_stage(aws):
+    queue_current(aws)
+    aws.stub("apigateway").add_response(
+        "update_stage",
+        stage(clientCertificateId="cert1"),
+        {
+            "restApiId": API_ID,
+            "stageName": "v1",
+            "patchOperations": [{"op": "replace", "path": "/clientCertificateId", "value": "cert1"}],
+        },
+    )
+    result = run_module(main, dict(ARGS, stage=dict(STAGE_OPTION, client_certificate_id="cert1")), diff=True)
+    assert result["changed"] is True
+    assert result["stage"]["client_certificate_id"] == "cert1"
+    assert result["diff"]["before"]["stage"]["client_certificate_id"] is None
+    assert result["diff"]["after"]["stage"]["client_certificate_id"] == "cert1"
+
+
+def test_an_attached_client_certificate_is_no_change(aws):
+    queue_current(aws, current_stage=stage(clientCertificateId="cert1"))
+    result = run_module(main, dict(ARGS, stage=dict(STAGE_OPTION, client_certificate_id="cert1")))
+    assert result["changed"] is False
+
+
+def test_a_client_certificate_in_check_mode_is_planned_only(aws):
+    queue_current(aws)
+    result = run_module(main, dict(ARGS, stage=dict(STAGE_OPTION, client_certificate_id="cert1")), check_mode=True)
+    assert result["changed"] is True
+    assert result["stage"]["client_certificate_id"] == "cert1"

@@ -674,3 +674,103 @@ def test_code_sha256_needs_the_zip_file(aws):
     result = run_module(lambda_function.main, {"name": NAME, "code_sha256": ZIP_SHA})
     assert result["failed"] is True
     assert "zip_file" in result["msg"]
+
+
+# --- the IAM propagation cap and a reservation the account cannot spare --------------------------------------
+
+NO_ENI_PERMISSION = "The provided execution role does not have permissions to call CreateNetworkInterface on EC2"
+POOL_REFUSAL = (
+    "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below "
+    "its minimum value of [100]."
+)
+
+
+def test_a_missing_vpc_permission_is_retried_about_two_minutes_then_shown_as_aws_said_it(aws, zips, clock):
+    # A role that lacks ec2:CreateNetworkInterface is a wrong policy, not a slow one: after the propagation cap the
+    # module stops, well before the 600 s wait timeout, and shows AWS's message.
+    expect_missing(aws)
+    for _attempt in range(25):
+        aws.stub("lambda").add_client_error(
+            "create_function", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
+        )
+    result = run_module(lambda_function.main, args(zips["current"]))
+    assert result["failed"] is True
+    assert result["msg"].startswith(f"Failed to create function {NAME}: Lambda still rejected the role after 120 s")
+    assert NO_ENI_PERMISSION in result["msg"]
+    assert "InvalidParameterValueException" in result["msg"]
+    assert sum(clock.sleeps) <= 120
+    assert len(clock.sleeps) == 24
+
+
+def test_the_propagation_cap_is_configurable(aws, zips, clock):
+    expect_missing(aws)
+    for _attempt in range(7):
+        aws.stub("lambda").add_client_error(
+            "create_function", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
+        )
+    result = run_module(lambda_function.main, args(zips["current"], iam_propagation_timeout=30))
+    assert result["failed"] is True
+    assert "after 30 s" in result["msg"] and NO_ENI_PERMISSION in result["msg"]
+
+
+def test_a_configuration_update_refused_for_the_vpc_permission_stops_at_the_cap(aws, zips, clock):
+    expect_get(aws, function())
+    expect_versions(aws, (1, {}))
+    expect_ready(aws)
+    for _attempt in range(25):
+        aws.stub("lambda").add_client_error(
+            "update_function_configuration", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
+        )
+    result = run_module(lambda_function.main, args(zips["current"], timeout=30))
+    assert result["failed"] is True
+    assert result["msg"].startswith(f"Failed to update function {NAME}: Lambda still rejected the role after 120 s")
+    assert NO_ENI_PERMISSION in result["msg"]
+
+
+def test_best_effort_reservation_refused_by_a_small_account_warns_and_deploys(aws, zips, clock):
+    # A new account's concurrency limit may be 10: any reservation would leave fewer than 100 unreserved.
+    expect_missing(aws)
+    aws.stub("lambda").add_response("create_function", configuration(version="1"), CREATE_REQUEST)
+    expect_ready(aws)
+    aws.stub("lambda").add_client_error(
+        "put_function_concurrency",
+        expected_params={"FunctionName": NAME, "ReservedConcurrentExecutions": 100},
+        **client_error("InvalidParameterValueException", POOL_REFUSAL),
+    )
+    expect_get(aws, function())
+    result = run_module(
+        lambda_function.main,
+        args(zips["current"], reserved_concurrency=100, reserved_concurrency_best_effort=True),
+        diff=True,
+    )
+    assert not result.get("failed"), result
+    assert result["changed"] is True and result["version"] == "1"
+    assert result["function"]["reserved_concurrency"] is None
+    assert result["diff"]["after"]["reserved_concurrency"] is None
+    assert POOL_REFUSAL in result["reserved_concurrency_refused"]
+    assert any("has no reserved concurrency" in w for w in result.get("warnings", []))
+
+
+def test_best_effort_refusal_on_an_unchanged_function_is_no_change(aws, zips):
+    expect_get(aws, function())
+    expect_versions(aws, (1, {}))
+    aws.stub("lambda").add_client_error(
+        "put_function_concurrency", **client_error("InvalidParameterValueException", POOL_REFUSAL)
+    )
+    result = run_module(
+        lambda_function.main, args(zips["current"], reserved_concurrency=100, reserved_concurrency_best_effort=True)
+    )
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+    assert result["function"]["reserved_concurrency"] is None
+
+
+def test_without_best_effort_the_refusal_fails_the_task(aws, zips):
+    expect_get(aws, function())
+    expect_versions(aws, (1, {}))
+    aws.stub("lambda").add_client_error(
+        "put_function_concurrency", **client_error("InvalidParameterValueException", POOL_REFUSAL)
+    )
+    result = run_module(lambda_function.main, args(zips["current"], reserved_concurrency=100))
+    assert result["failed"] is True
+    assert "UnreservedConcurrentExecution" in result["msg"]
