@@ -100,6 +100,13 @@ options:
 notes:
   - Supports C(check_mode) and C(diff).
   - The C(Name) tag is always kept, whatever O(purge_tags) says.
+  - Route 53 cannot tag a health check in the request that creates it, so the module creates it, then tags it.
+    Each creation has a C(CallerReference) of its own, made from the name and a random part; the retries of that
+    request send the same reference, so a lost answer does not create a second check. A check left untagged by
+    a run that stopped between the two calls is found on the next run by the name part of its reference and its
+    type, request interval and latency measurement, and is tagged and brought up to date instead of being
+    created again. A reference is never reused for a later creation: Route 53 refuses the reference of a
+    deleted health check (C(HealthCheckAlreadyExists)).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -170,6 +177,8 @@ health_check:
       sample: {"Name": "mrdemo-api-eu-west-1", "Deployment": "mrdemo"}
 """
 
+import hashlib
+import re
 import uuid
 from typing import Any
 from typing import Optional
@@ -191,6 +200,10 @@ STR_MATCH_TYPES = ("HTTP_STR_MATCH", "HTTPS_STR_MATCH")
 # ListTagsForResources takes at most 10 ids a call.
 TAG_BATCH = 10
 IMMUTABLE = {"Type": "type", "RequestInterval": "request_interval", "MeasureLatency": "measure_latency"}
+# CallerReference: at most 64 characters. The name part identifies the checks this module created for a name.
+REFERENCE_NAME_CHARS = 22
+# What earlier versions of the module sent: the name's first 40 characters, a dash and a UUID.
+LEGACY_REFERENCE = r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 # --- pure functions ---------------------------------------------------------------------------------------
@@ -228,6 +241,46 @@ def wanted_config(params: dict) -> dict[str, Any]:
     if params.get("regions"):
         config["Regions"] = sorted(params["regions"])
     return config
+
+
+def reference_prefix(name: str) -> str:
+    """The start of every CallerReference made for ``name``: readable, and unique to the name by its digest."""
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[:REFERENCE_NAME_CHARS]}-{digest}-"
+
+
+def caller_reference(name: str) -> str:
+    """A CallerReference never sent before (64 characters at most), for one creation and its retries.
+
+    Route 53 answers a reference it has seen with that check, or with HealthCheckAlreadyExists when the check was
+    deleted or its settings differ: a reference is good for one creation only.
+    """
+    return reference_prefix(name) + uuid.uuid4().hex
+
+
+def made_for(name: str, reference: Optional[str]) -> bool:
+    """Whether ``reference`` is one this module made when creating a check named ``name``."""
+    reference = reference or ""
+    if re.fullmatch(re.escape(reference_prefix(name)) + r"[0-9a-f]{32}", reference):
+        return True
+    return bool(re.fullmatch(re.escape(name[:40]) + LEGACY_REFERENCE, reference))
+
+
+def adoptable(checks: list[dict], tags_by_id: dict[str, dict], name: str, wanted: dict) -> list[dict]:
+    """Checks created for ``name`` whose tagging never happened (no Name tag), that can become the wanted check.
+
+    A run that stops between CreateHealthCheck and ChangeTagsForResource (a lost answer, a failed tag call) leaves
+    such a check; the next run adopts it instead of creating a twin. Settings that cannot change must match.
+    """
+    found = [
+        c
+        for c in checks
+        if "Name" not in tags_by_id.get(c["Id"], {})
+        and not c.get("LinkedService")
+        and made_for(name, c.get("CallerReference"))
+        and not immutable_errors(c.get("HealthCheckConfig") or {}, wanted)
+    ]
+    return sorted(found, key=lambda c: c["Id"])
 
 
 def immutable_errors(current: dict, wanted: dict) -> list[str]:
@@ -315,25 +368,36 @@ def list_tags(client, check_ids: list[str]) -> list[dict]:
     return tag_sets
 
 
-def find_by_name(client, name: str) -> tuple[Optional[dict], dict]:
-    """(health check, its tags) of the check whose Name tag is ``name``; fails when several carry it."""
-    checks = {c["Id"]: c for c in list_health_checks(client)}
+def read_checks(client) -> tuple[list[dict], dict[str, dict]]:
+    """Every health check of the account, and the tags of each by id."""
+    checks = list_health_checks(client)
     if not checks:
-        return None, {}
-    found = []
-    for tag_set in list_tags(client, sorted(checks)):
-        tags = tags_from_boto3(tag_set.get("Tags"))
-        if tags.get("Name") == name and tag_set["ResourceId"] in checks:
-            found.append((checks[tag_set["ResourceId"]], tags))
+        return [], {}
+    tags_by_id = {c["Id"]: {} for c in checks}
+    for tag_set in list_tags(client, sorted(tags_by_id)):
+        if tag_set["ResourceId"] in tags_by_id:
+            tags_by_id[tag_set["ResourceId"]] = tags_from_boto3(tag_set.get("Tags"))
+    return checks, tags_by_id
+
+
+def named(checks: list[dict], tags_by_id: dict[str, dict], name: str) -> tuple[Optional[dict], dict]:
+    """(health check, its tags) of the check whose Name tag is ``name``; fails when several carry it."""
+    found = [(c, tags_by_id[c["Id"]]) for c in checks if tags_by_id.get(c["Id"], {}).get("Name") == name]
     if len(found) > 1:
         ids = ", ".join(sorted(c["Id"] for c, _tags in found))
         raise AnsibleAWSError(message=f"Several health checks carry the name {name}: {ids}; remove all but one")
     return found[0] if found else (None, {})
 
 
+def find_by_name(client, name: str) -> tuple[Optional[dict], dict]:
+    return named(*read_checks(client), name)
+
+
 @Route53ErrorHandler.common_error_handler("create health check {name}")
 def create_check(client, name: str, config: dict) -> dict:
-    reference = f"{name[:40]}-{uuid.uuid4()}"
+    # Made once: the retries of this call (aws_retry) send the same reference, which Route 53 answers with the
+    # check the first attempt created.
+    reference = caller_reference(name)
     return client.create_health_check(CallerReference=reference, HealthCheckConfig=config, aws_retry=True)[
         "HealthCheck"
     ]
@@ -350,7 +414,8 @@ def update_check(client, name: str, check: dict, changes: dict) -> dict:
 def change_tags(client, name: str, check_id: str, to_set: dict, to_remove: list[str]) -> None:
     params: dict[str, Any] = {}
     if to_set:
-        params["AddTags"] = tags_to_boto3(to_set)
+        # Sorted, so that a request is the same from one run to the next.
+        params["AddTags"] = tags_to_boto3(dict(sorted(to_set.items())))
     if to_remove:
         params["RemoveTagKeys"] = sorted(to_remove)
     client.change_tags_for_resource(ResourceType="healthcheck", ResourceId=check_id, aws_retry=True, **params)
@@ -392,6 +457,9 @@ def update(module, client, params: dict, wanted: dict, check: dict, current_tags
     # The Name tag identifies the check: it is never purged.
     tags_to_set, tags_to_remove = tag_changes(current_tags, wanted_tags(params), params["purge_tags"])
     tags_to_remove = [k for k in tags_to_remove if k != "Name"]
+    if current_tags.get("Name") != params["name"]:
+        # An adopted check (see adoptable) gets its name even when the task leaves the other tags alone.
+        tags_to_set["Name"] = params["name"]
     tags = {k: v for k, v in {**current_tags, **tags_to_set}.items() if k not in tags_to_remove}
 
     before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), current, current_tags)
@@ -413,9 +481,22 @@ def update(module, client, params: dict, wanted: dict, check: dict, current_tags
 
 def ensure_present(module, client, params: dict) -> dict:
     wanted = wanted_config(params)
-    check, tags = find_by_name(client, params["name"])
+    checks, tags_by_id = read_checks(client)
+    check, tags = named(checks, tags_by_id, params["name"])
     if check is None:
-        return create(module, client, params, wanted)
+        orphans = adoptable(checks, tags_by_id, params["name"], wanted)
+        if not orphans:
+            return create(module, client, params, wanted)
+        check, tags = orphans[0], tags_by_id.get(orphans[0]["Id"], {})
+        module.warn(
+            f"Health check {check['Id']} was created for {params['name']} by a run that did not tag it; "
+            "it is tagged and used instead of creating another"
+            + (
+                f". These were left the same way and are not used: {', '.join(c['Id'] for c in orphans[1:])}"
+                if len(orphans) > 1
+                else ""
+            )
+        )
     return update(module, client, params, wanted, check, tags)
 
 

@@ -49,11 +49,11 @@ def check(check_id=CHECK_ID, version=1, **config):
 
 
 def tag_set(check_id, tags):
-    return {
-        "ResourceType": "healthcheck",
-        "ResourceId": check_id,
-        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
-    }
+    # The model's Tags has a minimum length of 1: an untagged check's tag set has no Tags.
+    found = {"ResourceType": "healthcheck", "ResourceId": check_id}
+    if tags:
+        found["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+    return found
 
 
 def expect_list(aws, checks, tag_sets):
@@ -345,6 +345,122 @@ def test_throttled_tags_are_retried(aws):
     )
     assert run_module(module.main, ARGS)["changed"] is False
     assert aws.sleeps
+
+
+# --- a creation interrupted before its tags ---------------------------------------------------------------
+
+# What a run of an earlier version sent as CallerReference: the name's first 40 characters and a UUID.
+LEGACY_REFERENCE = f"{NAME}-0b4f6c1e-3a2d-4c5b-9e8f-7a6b5c4d3e2f"
+
+
+def record_creations(aws) -> list[dict]:
+    sent: list[dict] = []
+    aws.client("route53").meta.events.register(
+        "provide-client-params.route53.CreateHealthCheck", lambda params, **_: sent.append(dict(params))
+    )
+    return sent
+
+
+def untagged(check_id=CHECK_ID, reference=LEGACY_REFERENCE, **config):
+    return {**check(check_id, **config), "CallerReference": reference}
+
+
+def test_an_untagged_check_left_by_an_interrupted_run_is_tagged_not_created_again(aws):
+    """CreateHealthCheck answered, ChangeTagsForResource never ran: the next run must not create a twin."""
+    sent = record_creations(aws)
+    other = check(OTHER_ID, FullyQualifiedDomainName="other.example.com")
+    expect_list(aws, [other, untagged()], [tag_set(OTHER_ID, {"Name": "other"}), tag_set(CHECK_ID, {})])
+    expect_tags(aws, add={"Deployment": "mrdemo", "Name": NAME})
+    result = run_module(module.main, ARGS, diff=True)
+    assert not result.get("failed"), result
+    assert sent == []
+    assert result["changed"] is True
+    assert result["health_check"]["id"] == CHECK_ID
+    assert result["health_check"]["tags"] == TAGS
+    assert any(CHECK_ID in warning and "did not tag it" in warning for warning in result["warnings"])
+
+
+def test_an_adopted_check_is_named_and_updated_even_when_tags_are_not_given(aws):
+    expect_list(aws, [untagged(reference=module.caller_reference(NAME), FailureThreshold=3)], [tag_set(CHECK_ID, {})])
+    expect_update(aws, {"FailureThreshold": 2})
+    expect_tags(aws, add={"Name": NAME})
+    result = run_module(module.main, {k: v for k, v in ARGS.items() if k != "tags"})
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["health_check"]["id"] == CHECK_ID
+    assert result["health_check"]["tags"] == {"Name": NAME}
+
+
+def test_an_adoption_in_check_mode_makes_no_call(aws):
+    expect_list(aws, [untagged()], [tag_set(CHECK_ID, {})])
+    result = run_module(module.main, ARGS, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["health_check"]["id"] == CHECK_ID
+    assert result["diff"]["after"]["tags"] == TAGS
+
+
+@pytest.mark.parametrize(
+    "orphan",
+    [
+        # Made by someone else (terraform's reference, or another name's).
+        untagged(reference="terraform-20261201120000000000000001"),
+        untagged(reference=f"mrdemo-api-eu-central-1-{LEGACY_REFERENCE[-36:]}"),
+        # Made for this name, but with a setting that cannot change.
+        untagged(RequestInterval=30),
+    ],
+)
+def test_other_untagged_checks_are_left_alone(aws, orphan):
+    sent = record_creations(aws)
+    expect_list(aws, [orphan], [tag_set(CHECK_ID, {})])
+    aws.stub("route53").add_response(
+        "create_health_check",
+        {
+            "HealthCheck": check(OTHER_ID),
+            "Location": f"https://route53.amazonaws.com/2013-04-01/healthcheck/{OTHER_ID}",
+        },
+        {"CallerReference": ANY, "HealthCheckConfig": CONFIG},
+    )
+    aws.stub("route53").add_response(
+        "change_tags_for_resource",
+        {},
+        {"ResourceType": "healthcheck", "ResourceId": OTHER_ID, "AddTags": ANY},
+    )
+    result = run_module(module.main, ARGS)
+    assert not result.get("failed"), result
+    assert result["health_check"]["id"] == OTHER_ID
+    assert len(sent) == 1
+
+
+def test_a_retried_creation_sends_the_same_reference_and_each_creation_a_new_one(aws):
+    sent = record_creations(aws)
+    for attempt_errors in (1, 0):
+        expect_list(aws, [], [])
+        for _error in range(attempt_errors):
+            aws.stub("route53").add_client_error("create_health_check", **client_error("Throttling"))
+        aws.stub("route53").add_response(
+            "create_health_check",
+            {"HealthCheck": check(), "Location": f"https://route53.amazonaws.com/2013-04-01/healthcheck/{CHECK_ID}"},
+            {"CallerReference": ANY, "HealthCheckConfig": CONFIG},
+        )
+        expect_tags(aws, add={"Deployment": "mrdemo", "Name": NAME})
+        assert run_module(module.main, ARGS)["changed"] is True
+    references = [params["CallerReference"] for params in sent]
+    assert len(references) == 3
+    # The retry of the first creation, then a second creation (after a delete, say): Route 53 refuses a reused one.
+    assert references[0] == references[1] != references[2]
+    assert all(len(reference) <= 64 and module.made_for(NAME, reference) for reference in references)
+
+
+def test_references_identify_their_name_only():
+    reference = module.caller_reference(NAME)
+    assert len(reference) <= 64
+    assert reference.startswith(NAME[:22])
+    assert module.made_for(NAME, reference)
+    assert not module.made_for("mrdemo-api-eu-central-1", reference)
+    assert module.made_for(NAME, LEGACY_REFERENCE)
+    long_name = "x" * 70
+    assert len(module.caller_reference(long_name)) <= 64
+    assert not module.made_for(long_name + "y", module.caller_reference(long_name))
 
 
 # --- delete -----------------------------------------------------------------------------------------------
