@@ -20,8 +20,8 @@ def certificate(certificate_id="a1b2c3", description=DESCRIPTION, tags=None, day
         "clientCertificateId": certificate_id,
         "description": description,
         "pemEncodedCertificate": PEM,
-        "createdDate": datetime.datetime(2026, 12, day, tzinfo=datetime.timezone.utc),
-        "expirationDate": datetime.datetime(2027, 12, day, tzinfo=datetime.timezone.utc),
+        "createdDate": datetime.datetime(2026, 12, day, tzinfo=datetime.UTC),
+        "expirationDate": datetime.datetime(2027, 12, day, tzinfo=datetime.UTC),
         "tags": TAGS if tags is None else tags,
     }
 

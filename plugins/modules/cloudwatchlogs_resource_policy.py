@@ -1,0 +1,146 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: cloudwatchlogs_resource_policy
+short_description: Manage a CloudWatch Logs resource policy of an account and region
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a CloudWatch Logs resource policy (PutResourcePolicy, DeleteResourcePolicy), the
+    policy that lets AWS services such as Route 53 write to log groups of the account.
+  - The policy is compared as a policy (key order, single values and lists), not as text, so a rerun with the same
+    policy is no change.
+  - An account has at most 10 resource policies per region: give each deployment its own name and scope it to its
+    own log groups.
+author: multiregion.serverless maintainers (!UNKNOWN)
+options:
+  name:
+    description: Name of the resource policy.
+    type: str
+    required: true
+  policy:
+    description: The policy, as a dict or a JSON string. Required with O(state=present).
+    type: json
+  state:
+    description: V(present) puts the policy; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Supports C(check_mode) and C(diff).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Route 53 may write the zone's query logs
+  multiregion.serverless.cloudwatchlogs_resource_policy:
+    region: us-east-1
+    name: example-route53-query-logs
+    policy:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Service: route53.amazonaws.com}
+          Action: [logs:CreateLogStream, logs:PutLogEvents]
+          Resource: arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/example.com:*
+"""
+
+RETURN = r"""
+resource_policy:
+  description: The policy as put; empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    policy_name:
+      description: Its name.
+      type: str
+    policy_document:
+      description: The policy, as JSON text.
+      type: str
+"""
+
+import json
+from typing import Any
+from typing import Optional
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+
+LogsErrorHandler = error_handler(["ResourceNotFoundException"])
+
+
+def load(policy: Any) -> dict:
+    return json.loads(policy) if isinstance(policy, str) else dict(policy)
+
+
+def differs(current: Optional[dict], wanted: dict) -> bool:
+    return current is None or compare_policies(load(current["policyDocument"]), wanted)
+
+
+@LogsErrorHandler.list_error_handler("list resource policies", [])
+def list_policies(client) -> list[dict]:
+    return paginate(client, "describe_resource_policies").get("resourcePolicies", [])
+
+
+@LogsErrorHandler.common_error_handler("put resource policy {name}")
+def put_policy(client, name: str, document: str) -> dict:
+    return client.put_resource_policy(policyName=name, policyDocument=document, aws_retry=True)["resourcePolicy"]
+
+
+@LogsErrorHandler.deletion_error_handler("delete resource policy {name}")
+def delete_policy(client, name: str) -> bool:
+    client.delete_resource_policy(policyName=name, aws_retry=True)
+    return True
+
+
+def main() -> None:
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        policy=dict(type="json"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = MultiregionAWSModule(
+        argument_spec=argument_spec, required_if=[("state", "present", ["policy"])], supports_check_mode=True
+    )
+    name = module.params["name"]
+    client = module.retrying_client("logs")
+    try:
+        current = next((p for p in list_policies(client) if p.get("policyName") == name), None)
+        before = load(current["policyDocument"]) if current else {}
+        if module.params["state"] == "absent":
+            changed = current is not None
+            if changed and not module.check_mode:
+                delete_policy(client, name)
+            result, after = {}, {}
+        else:
+            wanted = load(module.params["policy"])
+            changed = differs(current, wanted)
+            document = json.dumps(wanted, separators=(",", ":"), sort_keys=True)
+            result = {"policy_name": name, "policy_document": current["policyDocument"] if current else document}
+            if changed and not module.check_mode:
+                put = put_policy(client, name, document)
+                result = {"policy_name": put.get("policyName", name), "policy_document": put.get("policyDocument")}
+            elif changed:
+                result["policy_document"] = document
+            after = wanted
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    output = dict(changed=changed, resource_policy=result)
+    if module._diff:
+        output["diff"] = {"before": before, "after": after}
+    module.exit_json(**output)
+
+
+if __name__ == "__main__":
+    main()
