@@ -1,11 +1,13 @@
 """Summary rows for the global_table role: the table in this region, its replicas as DescribeTable lists them,
-and the region's AWS Backup vault and plan.
+and the region's AWS Backup vault, plan and advanced DynamoDB backup setting.
 
 Replicas are read, never assumed: a region whose replica the endpoint did not create shows no table.
 """
 
 from __future__ import annotations
 
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 from botocore.exceptions import ClientError
 
 
@@ -30,6 +32,20 @@ def _plan_rules(backup, name: str) -> str:
         copies = [c["DestinationBackupVaultArn"].split(":")[3] for c in rule.get("CopyActions", [])]
         parts.append(text + (f" copied to {', '.join(copies)}" if copies else ""))
     return f"{name}: " + "; ".join(parts)
+
+
+def _advanced_dynamodb(region) -> str:
+    """AWS Backup's advanced DynamoDB backup in the region, which cross-region copies of the table need."""
+    # One attempt: an endpoint without the API answers 500, which is not worth retrying.
+    backup = region.session.client("backup", endpoint_url=region.endpoint, config=Config(retries={"max_attempts": 1}))
+    try:
+        settings = backup.describe_region_settings()
+    except (ClientError, BotoCoreError) as e:
+        code = e.response["Error"]["Code"] if isinstance(e, ClientError) else type(e).__name__
+        return f"not read ({code}): not known, not assumed"
+    managed = settings.get("ResourceTypeManagementPreference", {}).get("DynamoDB")
+    opted_in = settings.get("ResourceTypeOptInPreference", {}).get("DynamoDB")
+    return f"full management {'on' if managed else 'OFF'}, opt-in {'on' if opted_in else 'OFF'}"
 
 
 def rows(region) -> list[tuple[str, str]]:
@@ -69,4 +85,5 @@ def rows(region) -> list[tuple[str, str]]:
     else:
         out.append(("Backup vault", "none"))
     out.append(("Backup plan", _plan_rules(backup, name)))
+    out.append(("Backup advanced DynamoDB", _advanced_dynamodb(region)))
     return out
