@@ -11,14 +11,14 @@ module: fsbp_audit
 short_description: Evaluate AWS Security Hub FSBP controls and the design's promises on a deployment
 version_added: 0.1.0
 description:
-  - Reads a deployment's resources in one region (O(scope=region)), or its global resources (O(scope=global):
-    IAM roles, the Route 53 zone, records and health checks, the health-check alarms and query log group in
-    us-east-1), and evaluates the AWS Security Hub Foundational Security Best Practices controls that apply to
+  - Reads a deployment's resources in one region (O(scope=region)), or its global resources (O(scope=global)
+    reads the IAM roles, the Route 53 zone, records and health checks, the health-check alarms and query log group
+    in us-east-1), and evaluates the AWS Security Hub Foundational Security Best Practices controls that apply to
     them, plus the design's own promises. docs/audit.md lists every control, its source and how it is evaluated.
   - Read-only. It calls only Describe, Get and List operations, so it changes nothing, in check mode or not.
   - A control whose data could not be read (an API the endpoint lacks, named in O(endpoint_gaps), or a call the
     credentials may not make) is reported V(not_evaluable) with the reason, never as passed.
-  - Resources are found by the deployment's name: the VPC by its C(Deployment) tag, everything else by the
+  - Resources are found by the deployment's name. The VPC by its C(Deployment) tag, everything else by the
     C(<deployment_name>-) prefix the roles give their names.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
@@ -34,8 +34,8 @@ options:
     default: region
   domain:
     description:
-      - The deployment's public zone (C(deployment_domain)): its certificates (regional) and its hosted zone,
-        records and health checks (global).
+      - The deployment's public zone (C(deployment_domain)), for its certificates (regional) and its hosted
+        zone, records and health checks (global).
     type: str
     default: ""
   regions:
