@@ -20,6 +20,7 @@ import datetime
 import json
 import re
 import time
+import uuid
 from typing import Any
 from typing import Optional
 
@@ -45,6 +46,9 @@ ASSESSMENT_SCHEDULES = ["Daily", "Disabled"]
 ASSESSMENT_STATUSES = ["Pending", "InProgress", "Failed", "Success"]
 COMPLIANCE_STATUSES = ["PolicyBreached", "PolicyMet", "NotApplicable", "MissingPolicy"]
 PHYSICAL_ID_TYPES = ["Arn", "Native"]
+PERMISSION_MODEL_TYPES = ["RoleBased", "LegacyIAMUser"]
+# What an application created without a permission model uses: the caller's credentials.
+DEFAULT_PERMISSION_MODEL_TYPE = "LegacyIAMUser"
 
 # Option key -> the API's DisruptionType. Resilience Hub rejects a policy without software, hardware and az
 # targets ("FailureType SOFTWARE does not exist"); a region target is optional for every tier.
@@ -94,6 +98,15 @@ LOCATION_KEYS = ("region", "aws_account_id")
 
 def resiliencehub_client(module):
     return module.retrying_client("resiliencehub", extra_codes=RETRY_CODES)
+
+
+def client_token() -> str:
+    """A clientToken for one request, made before the call so that its retries send the same token.
+
+    botocore fills in an omitted clientToken itself, but anew on every call: a call retried by ``aws_retry`` after
+    a lost answer would then be a second request, and a second application or assessment.
+    """
+    return uuid.uuid4().hex
 
 
 def list_all(client, operation: str, result_key: str, **params: Any) -> list:
@@ -488,9 +501,62 @@ def resources_view(definition: Optional[dict]) -> list[dict]:
     return [dict(definition[name]) for name in sorted(definition or {})]
 
 
+def permission_model_to_api(option: Optional[dict]) -> Optional[dict]:
+    """The module's permission_model option as the API's PermissionModel; None when not given."""
+    if option is None:
+        return None
+    model: dict = {"type": option["type"]}
+    if option.get("type") == "RoleBased" and option.get("invoker_role_name"):
+        model["invokerRoleName"] = option["invoker_role_name"]
+    if option.get("cross_account_role_arns") is not None:
+        model["crossAccountRoleArns"] = sorted(option["cross_account_role_arns"])
+    return model
+
+
+def _normal_permission_model(model: Optional[dict]) -> dict:
+    """A PermissionModel in one form: an application without one uses the caller's credentials."""
+    model = model or {}
+    return {
+        "type": model.get("type") or DEFAULT_PERMISSION_MODEL_TYPE,
+        "invokerRoleName": model.get("invokerRoleName") or None,
+        "crossAccountRoleArns": sorted(model.get("crossAccountRoleArns") or []),
+    }
+
+
+def permission_model_changes(current: Optional[dict], wanted: Optional[dict]) -> Optional[dict]:
+    """The PermissionModel to send to UpdateApp, or None when ``current`` already is ``wanted`` (the API's form).
+
+    ``wanted`` without crossAccountRoleArns leaves the current ones as they are.
+    """
+    if wanted is None:
+        return None
+    have = _normal_permission_model(current)
+    want = _normal_permission_model(wanted)
+    if "crossAccountRoleArns" not in wanted:
+        want["crossAccountRoleArns"] = have["crossAccountRoleArns"]
+    if have == want:
+        return None
+    model = {k: v for k, v in want.items() if v is not None}
+    if not model["crossAccountRoleArns"] and not have["crossAccountRoleArns"]:
+        model.pop("crossAccountRoleArns")
+    return model
+
+
+def permission_model_view(model: Optional[dict]) -> dict:
+    normal = _normal_permission_model(model)
+    return {
+        "type": normal["type"],
+        "invoker_role_name": normal["invokerRoleName"],
+        "cross_account_role_arns": normal["crossAccountRoleArns"],
+    }
+
+
 def app_changes(app: dict, wanted: dict) -> dict:
     """UpdateApp arguments that turn ``app`` (the API's App) into ``wanted`` (None = leave alone)."""
     changes: dict = {}
+    permission_model = permission_model_changes(app.get("permissionModel"), wanted.get("permission_model"))
+    if permission_model is not None:
+        changes["permissionModel"] = permission_model
     if wanted.get("description") is not None and wanted["description"] != (app.get("description") or ""):
         changes["description"] = wanted["description"]
     if wanted.get("policy_arn") is not None and wanted["policy_arn"] != app.get("policyArn"):
@@ -513,6 +579,8 @@ def app_view(app: Optional[dict], tags: dict, definition: Optional[dict]) -> dic
         "assessment_schedule": app.get("assessmentSchedule") or "Disabled",
         "tags": dict(tags),
     }
+    if app.get("permissionModel"):
+        view["permission_model"] = permission_model_view(app["permissionModel"])
     if definition is not None:
         view["resources"] = resources_view(definition)
     return view

@@ -48,8 +48,38 @@ options:
     description:
       - V(Daily) makes Resilience Hub assess the published version every day; V(Disabled) assesses it only
         when asked. Left as it is when omitted.
+      - A daily assessment runs as the role of O(permission_model). Without one (or with
+        V(LegacyIAMUser)), Resilience Hub needs a role named C(AwsResilienceHubPeriodicAssessmentRole) in the
+        account to run it.
     type: str
     choices: [Daily, Disabled]
+  permission_model:
+    description:
+      - How Resilience Hub reads the application's resources when it imports them and assesses the application
+        (PermissionModel). Left as it is when omitted; an application created without it uses the
+        credentials of whoever calls the API (V(LegacyIAMUser)).
+      - Compared with what DescribeApp reports and changed with UpdateApp.
+    type: dict
+    suboptions:
+      type:
+        description:
+          - V(RoleBased) makes Resilience Hub assume O(permission_model.invoker_role_name), for assessments on
+            demand and scheduled ones alike. V(LegacyIAMUser) uses the caller's credentials.
+        type: str
+        required: true
+        choices: [RoleBased, LegacyIAMUser]
+      invoker_role_name:
+        description:
+          - Name of an existing IAM role of the application's account that trusts C(resiliencehub.amazonaws.com),
+            with read access to the resources, for example through AWS's managed policy
+            C(AWSResilienceHubAsssessmentExecutionPolicy). Required with V(RoleBased).
+          - The caller needs C(iam:PassRole) on it to create or update the application.
+        type: str
+      cross_account_role_arns:
+        description:
+          - Roles in other accounts to read resources there. Left as they are when omitted.
+        type: list
+        elements: str
   resources:
     description:
       - The resources the application is made of, grouped into application components (AppComponents).
@@ -216,6 +246,12 @@ app:
     assessment_schedule:
       description: C(Daily) or C(Disabled).
       type: str
+    permission_model:
+      description:
+        - How Resilience Hub reads the resources, with C(type), C(invoker_role_name) and
+          C(cross_account_role_arns); absent when the application has none (the caller's credentials are used).
+      type: dict
+      sample: {"type": "RoleBased", "invoker_role_name": "prod-resiliencehub-invoker"}
     resiliency_score:
       description: Resiliency score of the last assessment.
       type: float
@@ -245,12 +281,14 @@ definition_changes:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ASSESSMENT_SCHEDULES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import DRAFT
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import PERMISSION_MODEL_TYPES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import PHYSICAL_ID_TYPES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import RELEASE
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ResilienceHubErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import app_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import app_view
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import client_token
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import definition_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import definition_from_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import describe_app
@@ -262,6 +300,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import list_mappings
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import mapping_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import merge_definitions
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import permission_model_to_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import policy_arn_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import poll
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
@@ -284,12 +323,21 @@ RESOURCE_OPTIONS = dict(
     component_type=dict(type="str"),
     component=dict(type="str"),
 )
+PERMISSION_MODEL_OPTIONS = dict(
+    type=dict(type="str", required=True, choices=PERMISSION_MODEL_TYPES),
+    invoker_role_name=dict(type="str"),
+    cross_account_role_arns=dict(type="list", elements="str"),
+)
 DELETE_POLL_SECONDS = 5
 
 
 @ResilienceHubErrors.common_error_handler("create application {name}")
 def create_app(client, name, params, policy_arn, tags):
-    request = {"name": name}
+    # One token for this creation and its retries (aws_retry): a lost answer does not become a second application.
+    request = {"name": name, "clientToken": client_token()}
+    permission_model = permission_model_to_api(params["permission_model"])
+    if permission_model is not None:
+        request["permissionModel"] = permission_model
     if params["description"] is not None:
         request["description"] = params["description"]
     if policy_arn is not None:
@@ -395,6 +443,7 @@ def ensure_present(module, client, app, tags):
         "description": params["description"],
         "policy_arn": policy_arn,
         "assessment_schedule": params["assessment_schedule"],
+        "permission_model": permission_model_to_api(params["permission_model"]),
     }
     attribute_changes = app_changes(app, wanted) if app else {}
     changes = definition_changes(published, wanted_definition) if wanted_definition is not None else {}
@@ -408,6 +457,7 @@ def ensure_present(module, client, app, tags):
     else:
         predicted = {"name": params["name"], "description": params["description"], "policyArn": policy_arn}
         predicted["assessmentSchedule"] = params["assessment_schedule"]
+        predicted["permissionModel"] = wanted["permission_model"]
         predicted = {k: v for k, v in predicted.items() if v is not None}
     if wanted_definition is not None:
         wanted_definition = effective_definition(published, wanted_definition)
@@ -446,6 +496,11 @@ def main():
         policy_arn=dict(type="str"),
         policy_name=dict(type="str"),
         assessment_schedule=dict(type="str", choices=ASSESSMENT_SCHEDULES),
+        permission_model=dict(
+            type="dict",
+            options=PERMISSION_MODEL_OPTIONS,
+            required_if=[("type", "RoleBased", ("invoker_role_name",))],
+        ),
         resources=dict(type="list", elements="dict", options=RESOURCE_OPTIONS),
         purge_resources=dict(type="bool", default=True),
         tags=dict(type="dict", aliases=["resource_tags"]),

@@ -171,6 +171,7 @@ import datetime
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ResilienceHubErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import assessment_results
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import client_token
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import describe_assessment
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import find_app
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import list_assessments
@@ -187,7 +188,9 @@ POLL_SECONDS = 30
 
 @ResilienceHubErrors.common_error_handler("start an assessment of application {app_arn}")
 def start_assessment(client, app_arn, version, name, tags):
-    params = {"appArn": app_arn, "appVersion": version, "assessmentName": name}
+    # One token for this start and its retries (aws_retry): botocore would make a new one for each call, and a
+    # retry after a lost answer would start a second assessment.
+    params = {"appArn": app_arn, "appVersion": version, "assessmentName": name, "clientToken": client_token()}
     if tags:
         params["tags"] = tags
     return client.start_app_assessment(aws_retry=True, **params)["assessment"]

@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
@@ -205,6 +206,7 @@ def test_create_without_resources(aws):
         {"app": APP},
         {
             "name": NAME,
+            "clientToken": ANY,
             "description": "Active/active API",
             "policyArn": POLICY_ARN,
             "assessmentSchedule": "Daily",
@@ -230,7 +232,9 @@ def test_create_with_resources_and_policy_name_publishes(aws):
         {"policyName": "prod-GlobalMissionCritical"},
     )
     stub.add_response(
-        "create_app", {"app": APP}, {"name": NAME, "policyArn": POLICY_ARN, "assessmentSchedule": "Daily"}
+        "create_app",
+        {"app": APP},
+        {"name": NAME, "clientToken": ANY, "policyArn": POLICY_ARN, "assessmentSchedule": "Daily"},
     )
     add = [
         mapping("api-eu-west-1", "a1b2c3d4e5", "Native", awsRegion="eu-west-1"),
@@ -383,6 +387,139 @@ def test_update_each_attribute(aws, changed_args, update):
     assert result["changed"] is True
     assert result["diff"]["before"] != result["diff"]["after"]
     assert result["app"]["policy_arn"] == update.get("policyArn", POLICY_ARN)
+
+
+ROLE = "prod-resiliencehub-invoker"
+ROLE_BASED = {"type": "RoleBased", "invoker_role_name": ROLE}
+
+
+def test_create_with_a_role_based_permission_model(aws):
+    """Without one, scheduled assessments need a role named AwsResilienceHubPeriodicAssessmentRole."""
+    stub = aws.stub("resiliencehub")
+    not_found(stub)
+    stub.add_response(
+        "create_app",
+        {"app": app(permissionModel={"type": "RoleBased", "invokerRoleName": ROLE})},
+        {
+            "name": NAME,
+            "clientToken": ANY,
+            "permissionModel": {"type": "RoleBased", "invokerRoleName": ROLE},
+            "description": "Active/active API",
+            "policyArn": POLICY_ARN,
+            "assessmentSchedule": "Daily",
+            "tags": TAGS,
+        },
+    )
+    result = run_module(module.main, args(permission_model=ROLE_BASED), diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["app"]["permission_model"] == {"type": "RoleBased", "invoker_role_name": ROLE}
+    assert result["diff"]["after"]["permission_model"] == {
+        "type": "RoleBased",
+        "invoker_role_name": ROLE,
+        "cross_account_role_arns": [],
+    }
+
+
+def test_an_app_without_permission_model_is_updated_to_the_role(aws):
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    versions(stub)
+    wanted = {"type": "RoleBased", "invokerRoleName": ROLE}
+    stub.add_response("update_app", {"app": app(permissionModel=wanted)}, {"appArn": ARN, "permissionModel": wanted})
+    result = run_module(module.main, args(permission_model=ROLE_BASED), diff=True)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert "permission_model" not in result["diff"]["before"]
+    assert result["diff"]["after"]["permission_model"]["invoker_role_name"] == ROLE
+    assert result["app"]["permission_model"]["type"] == "RoleBased"
+
+
+@pytest.mark.parametrize(
+    "current, given, update",
+    [
+        # Another role.
+        (
+            {"type": "RoleBased", "invokerRoleName": "old-role"},
+            ROLE_BASED,
+            {"type": "RoleBased", "invokerRoleName": ROLE},
+        ),
+        # Back to the caller's credentials.
+        (
+            {"type": "RoleBased", "invokerRoleName": ROLE},
+            {"type": "LegacyIAMUser"},
+            {"type": "LegacyIAMUser"},
+        ),
+        # Cross-account roles given are replaced; the role is kept.
+        (
+            {
+                "type": "RoleBased",
+                "invokerRoleName": ROLE,
+                "crossAccountRoleArns": ["arn:aws:iam::111111111111:role/a"],
+            },
+            dict(ROLE_BASED, cross_account_role_arns=[]),
+            {"type": "RoleBased", "invokerRoleName": ROLE, "crossAccountRoleArns": []},
+        ),
+    ],
+    ids=["role", "legacy", "cross_account"],
+)
+def test_a_different_permission_model_is_updated(aws, current, given, update):
+    stub = aws.stub("resiliencehub")
+    found(stub, current=app(permissionModel=current))
+    versions(stub)
+    stub.add_response("update_app", {"app": app(permissionModel=update)}, {"appArn": ARN, "permissionModel": update})
+    result = run_module(module.main, args(permission_model=given))
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+
+
+@pytest.mark.parametrize(
+    "current, given",
+    [
+        ({"type": "RoleBased", "invokerRoleName": ROLE, "crossAccountRoleArns": []}, ROLE_BASED),
+        # Cross-account roles not given are left as they are.
+        (
+            {
+                "type": "RoleBased",
+                "invokerRoleName": ROLE,
+                "crossAccountRoleArns": ["arn:aws:iam::111111111111:role/a"],
+            },
+            ROLE_BASED,
+        ),
+        # An app created without a model uses the caller's credentials.
+        (None, {"type": "LegacyIAMUser"}),
+    ],
+    ids=["same", "cross_account_left_alone", "legacy_default"],
+)
+def test_the_same_permission_model_is_no_change(aws, current, given):
+    stub = aws.stub("resiliencehub")
+    found(stub, current=app() if current is None else app(permissionModel=current))
+    versions(stub)
+    result = run_module(module.main, args(permission_model=given))
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+
+
+def test_role_based_without_a_role_fails_before_any_call(aws):
+    result = run_module(module.main, args(permission_model={"type": "RoleBased"}))
+    assert result["failed"]
+    assert "invoker_role_name" in result["msg"]
+
+
+def test_a_retried_create_sends_one_client_token(aws):
+    """A creation retried after throttling or a lost answer must not become a second application."""
+    sent: list[dict] = []
+    aws.client("resiliencehub").meta.events.register(
+        "before-parameter-build.resiliencehub.CreateApp", lambda params, **_: sent.append(dict(params))
+    )
+    stub = aws.stub("resiliencehub")
+    not_found(stub)
+    stub.add_client_error("create_app", **client_error("ThrottlingException", status=429))
+    stub.add_response("create_app", {"app": APP})
+    result = run_module(module.main, args())
+    assert not result.get("failed"), result
+    assert len(sent) == 2
+    assert sent[0].get("clientToken") and sent[0]["clientToken"] == sent[1]["clientToken"]
 
 
 def test_app_without_schedule_counts_as_disabled(aws):

@@ -43,7 +43,7 @@ BREACHED = dict(
 )
 SUMMARY = {"appArn": APP_ARN, "name": APP_NAME, "creationTime": CREATED, "status": "Active"}
 APP = dict(SUMMARY, policyArn=POLICY_ARN)
-START = {"appArn": APP_ARN, "appVersion": "release", "assessmentName": NAME}
+START = {"appArn": APP_ARN, "appVersion": "release", "assessmentName": NAME, "clientToken": ANY}
 COMPONENT_RECOMMENDATION = {
     "appComponentName": "compute",
     "recommendationStatus": "MetCanImprove",
@@ -216,7 +216,7 @@ def test_no_wait_returns_the_new_assessment(aws):
 
 def test_app_arn_tags_and_default_name(aws):
     stub = aws.stub("resiliencehub")
-    expected = {"appArn": APP_ARN, "appVersion": "3", "assessmentName": ANY, "tags": {"run": "ci"}}
+    expected = {"appArn": APP_ARN, "appVersion": "3", "assessmentName": ANY, "clientToken": ANY, "tags": {"run": "ci"}}
     stub.add_response("start_app_assessment", {"assessment": assessment("Pending")}, expected)
     result = run_module(module.main, {"app_arn": APP_ARN, "app_version": "3", "tags": {"run": "ci"}, "wait": False})
     assert result["changed"] is True, result
@@ -244,6 +244,30 @@ def test_throttled_then_retried(aws):
     result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME, "wait": False})
     assert not result.get("failed"), result
     assert aws.sleeps
+
+
+def test_a_retried_start_sends_one_client_token(aws):
+    """A start retried after throttling or a lost answer must not become a second assessment."""
+    sent: list[dict] = []
+    # Seen after botocore fills in an omitted idempotency token, as the request is sent.
+    aws.client("resiliencehub").meta.events.register(
+        "before-parameter-build.resiliencehub.StartAppAssessment", lambda params, **_: sent.append(dict(params))
+    )
+    stub = aws.stub("resiliencehub")
+    app_found(stub)
+    stub.add_client_error("start_app_assessment", **client_error("ThrottlingException", status=429))
+    starts(stub)
+    app_found(stub)
+    starts(stub)
+    for _run in range(2):
+        result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME, "wait": False})
+        assert not result.get("failed"), result
+    tokens = [params.get("clientToken") for params in sent]
+    assert len(tokens) == 3
+    assert tokens[0] and tokens[0] == tokens[1], tokens
+    # A later run is a new assessment.
+    assert tokens[2] != tokens[0]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]{1,63}", token) for token in tokens)
 
 
 def test_start_error_is_described(aws):
