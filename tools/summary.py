@@ -1,9 +1,10 @@
 """Print what a deployment has in each region, read back from the endpoint with boto3.
 
-    python tools/summary.py --inventory inventories/local [--endpoint URL] [--json]
+    python tools/summary.py --inventory inventories/local [--endpoint URL] [--report-dir DIR] [--json]
 
 The regions and the deployment name come from the inventory (ansible-inventory); what the run could not
-apply on the endpoint comes from reports/<deployment>/summary.json, written by playbooks/summary.yml.
+apply on the endpoint comes from <report dir>/summary.json, written by playbooks/summary.yml (reports/<deployment>/
+under the directory ansible-playbook ran in, unless the inventory sets deployment_report_dir).
 Every other line is read from the endpoint, not from the run's own output.
 """
 
@@ -141,10 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inventory", default="inventories/local")
     parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL"))
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--report-dir", type=Path, help="the run's report directory (default: reports/<deployment> here)"
+    )
     args = parser.parse_args(argv)
 
     deployment, regions = inventory(args.inventory)
-    report_file = ROOT / "reports" / str(deployment) / "summary.json"
+    report_file = (args.report_dir or Path.cwd() / "reports" / str(deployment)) / "summary.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
 
     result: dict[str, list[tuple[str, str]]] = {}
