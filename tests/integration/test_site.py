@@ -117,6 +117,11 @@ def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto):
         assert [v["CidrBlock"] for v in vpcs] == [cidr]
     summary = (ROOT / "reports" / "mrdemo" / "summary.json").read_text()
     assert "DNS Firewall" in summary
+    # The replication-latency alarms fire at the policy's Region RPO (5 s), not at a fixed minute.
+    for region in ("eu-west-1", "eu-central-1"):
+        alarms = boto("cloudwatch", region).describe_alarms()["MetricAlarms"]
+        latency = [a for a in alarms if a.get("MetricName") == "ReplicationLatency"]
+        assert latency and {a["Threshold"] for a in latency} == {5000.0}, latency
 
     second = ansible_playbook("site.yml", "-i", "inventories/local")
     assert second.returncode == 0, second.failures()
