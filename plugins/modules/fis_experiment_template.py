@@ -344,13 +344,17 @@ def wanted_view(params: dict) -> dict:
     return wanted
 
 
-def validate(params: dict, creating: bool) -> list[str]:
-    """Problems with the options, each naming its option; empty when there are none."""
+def missing_for_create(params: dict) -> list[str]:
+    return [
+        f"{option} is required to create experiment template {params['name']}"
+        for option in ("description", "role_arn", "actions")
+        if not params.get(option)
+    ]
+
+
+def validate(params: dict) -> list[str]:
+    """Problems with the options, each naming its option; empty when there are none. Needs no AWS call."""
     errors = []
-    if creating:
-        for option in ("description", "role_arn", "actions"):
-            if not params.get(option):
-                errors.append(f"{option} is required to create experiment template {params['name']}")
     targets = params.get("targets") or {}
     for name, target in targets.items():
         if not isinstance(target, dict) or not target.get("resource_type"):
@@ -548,7 +552,7 @@ def ensure_absent(module, client, current):
 
 def ensure_present(module, client, current):
     params = module.params
-    errors = validate(params, creating=not current)
+    errors = [] if current else missing_for_create(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
 
@@ -602,6 +606,9 @@ def main():
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.params["targets"] = _check_entries(module, "targets", TARGET_OPTIONS)
     module.params["actions"] = _check_entries(module, "actions", ACTION_OPTIONS)
+    errors = validate(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
     client = fis_client(module)
 
     try:
