@@ -64,7 +64,7 @@ options:
     elements: dict
     required: true
 notes:
-  - In check mode nothing is written; RV(changed) says whether a file would change.
+  - In check mode nothing is written; C(changed) says whether a file would change.
 """
 
 EXAMPLES = r"""

@@ -19,7 +19,7 @@ description:
   - O(state=measured) writes fresh canaries in each write region, then polls every other region of O(regions)
     with strongly consistent C(GetItem) until each canary has arrived with the same C(written_at), at most
     O(timeout) seconds. The lag of a canary is the time it was first seen in the other region minus its
-    C(written_at): it includes one request's latency, and its resolution is O(poll_interval). A canary that
+    C(written_at) - it includes one request's latency, and its resolution is O(poll_interval). A canary that
     does not arrive in time, or a region where the table does not exist, is reported as missing - never as
     arrived.
   - O(state=absent) deletes, in every region of O(regions), every item whose key starts with
@@ -159,7 +159,7 @@ lag_seconds:
       description: Pairs that did not arrive within O(timeout), or whose region has no table.
       type: int
   sample: {p50: 0.9, p99: 1.4, max: 1.4, count: 3, missing: 0}
-items:
+lags:
   description: With O(state=measured), one entry per (canary, other region).
   returned: always
   type: list
@@ -455,7 +455,7 @@ class Canaries:
         return {
             "changed": True,
             "canaries": canaries,
-            "items": items,
+            "lags": items,
             "lag_seconds": summary,
             "msg": f"{len(canaries)} canary item(s) written; {summary['count']} arrival(s) measured,"
             f" {summary['missing']} missing",
@@ -525,7 +525,7 @@ def main() -> None:
             result = canaries.absent(list(dict.fromkeys(regions + writers)))
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
-    result.setdefault("items", [])
+    result.setdefault("lags", [])
     result.setdefault("lag_seconds", _dr.lag_summary([]))
     module.exit_json(timeline=canaries.timeline, missing_regions=canaries.missing_regions, **result)
 

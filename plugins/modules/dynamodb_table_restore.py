@@ -18,7 +18,7 @@ description:
   - Restores only ever go into a new table. The module refuses, before any AWS call, a O(target_table) equal to
     O(production_table) or to O(source_table).
   - The verification reads, strongly consistent, each key of O(expect_keys) (which must be there) and of
-    O(expect_absent_keys) (which must not be: canaries written after the restore point). Keys of
+    O(expect_absent_keys) (which must not be - canaries written after the restore point). Keys of
     O(expect_absent_keys) found in the restored table are reported in RV(restore.unexpected_keys) and in a
     warning - the restore did not honour its restore time - and are never hidden. With O(verify_prefix) every
     item under that key prefix found in the restored table is listed with its C(written_at) (paginated Scan),

@@ -253,7 +253,7 @@ def test_measured_reports_each_lag_and_the_percentiles(aws, clock):
     result = run_module(module.main, args(regions=[WEST, CENTRAL], write_region=WEST, state="measured", timeout=10))
 
     assert result["changed"] is True
-    assert [i["lag_seconds"] for i in result["items"]] == [0.5, 1.0]
+    assert [i["lag_seconds"] for i in result["lags"]] == [0.5, 1.0]
     assert result["lag_seconds"] == {"p50": 0.75, "p99": 0.995, "max": 1.0, "count": 2, "missing": 0}
     assert clock.sleeps == [0.5, 0.5]
     events = [(e["event"], e["region"]) for e in result["timeline"]]
@@ -270,7 +270,7 @@ def test_measured_ignores_a_stale_copy_from_an_earlier_run(aws, clock):
 
     result = run_module(module.main, args(count=1, regions=[WEST, CENTRAL], write_region=WEST, state="measured"))
 
-    assert result["items"][0]["lag_seconds"] == 0.5
+    assert result["lags"][0]["lag_seconds"] == 0.5
 
 
 def test_measured_reports_what_never_arrives_as_missing(aws, clock):

@@ -92,7 +92,7 @@ def test_measured_without_replicas_reports_every_other_region_missing(moto, writ
 
     assert result["missing_regions"] == [CENTRAL]
     assert result["lag_seconds"] == {"p50": None, "p99": None, "max": None, "count": 0, "missing": 2}
-    assert [i["seen_at"] for i in result["items"]] == [None, None]
+    assert [i["seen_at"] for i in result["lags"]] == [None, None]
     assert keys(client) == ["__dr_canary__#rep#eu-west-1#0", "__dr_canary__#rep#eu-west-1#1"]
 
 
