@@ -13,6 +13,9 @@ shapes where they have one, and the AWS API reference's common errors otherwise)
     url = proxy.start()   # give this URL to the clients as AWS_ENDPOINT_URL
     ...
     proxy.stop(); proxy.counts   # {"forwarded": n, "throttled": {service: n}, "server_error": n}
+
+With ``rate=0`` it only forwards; ``on_forwarded`` then lets a test act on a given request (interrupt the run that
+made it, once the endpoint has carried it out).
 """
 
 from __future__ import annotations
@@ -143,6 +146,9 @@ class FaultProxy:
         self.forwarded = 0
         self.throttled: Counter = Counter()
         self.server_errors: Counter = Counter()
+        # Called with (signing name, method, path, headers, body) after each forwarded request has been answered by
+        # the endpoint and before its answer is relayed: a test can interrupt the client right there.
+        self.on_forwarded = None
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -197,12 +203,17 @@ class FaultProxy:
                     status, headers, payload = error_response(protocol, code, status, message, self.headers)
                 else:
                     status, headers, payload = proxy._forward(self.command, self.path, self.headers, body)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
+                    if proxy.on_forwarded is not None:
+                        proxy.on_forwarded(signing_name, self.command, self.path, self.headers, body)
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client is gone (an interrupted run)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
