@@ -317,15 +317,9 @@ def ensure_absent(module, client, current):
     module.exit_json(changed=bool(deleted), document={}, diff=diff)
 
 
-def ensure_present(module, client, current):
+def ensure_present(module, client, current, text):
     params = module.params
     name = params["name"]
-    if params["content"] is None:
-        module.fail_json(msg=f"content is required for document {name} with state=present")
-    try:
-        text = content_text(params["content"], params["document_format"])
-    except ContentError as e:
-        module.fail_json(msg=str(e))
     if current and current.get("DocumentType") != params["document_type"]:
         module.fail_json(
             msg=f"document_type of document {name} is {current.get('DocumentType')} and cannot change to "
@@ -354,8 +348,8 @@ def ensure_present(module, client, current):
         action, version = plan
         if action == "new_version":
             version = update_document(client, name, text, params["document_format"])["DocumentVersion"]
-        if action != "none":
             wait_active(module, client, name)
+        if action != "none":
             set_default_version(client, name, version)
         set_tags(client, name, to_set, to_remove)
     document = wait_active(module, client, name)
@@ -374,12 +368,20 @@ def main():
         wait_timeout=dict(type="int", default=120),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    text = None
+    if module.params["state"] == "present":
+        if module.params["content"] is None:
+            module.fail_json(msg=f"content is required for document {module.params['name']} with state=present")
+        try:
+            text = content_text(module.params["content"], module.params["document_format"])
+        except ContentError as e:
+            module.fail_json(msg=str(e))
     client = ssm_client(module)
     try:
         current = describe_document(client, module.params["name"])
         if module.params["state"] == "absent":
             ensure_absent(module, client, current)
-        ensure_present(module, client, current)
+        ensure_present(module, client, current, text)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
