@@ -153,12 +153,12 @@ def normalize_parameters(parameters) -> tuple[dict, list[str]]:
     """(parameters as the API wants them: str -> list of str, problems naming the parameter)."""
     result, errors = {}, []
     for name, value in (parameters or {}).items():
-        if isinstance(value, (list, tuple)):
-            result[str(name)] = [str(v) for v in value]
-        elif isinstance(value, (dict,)) or value is None:
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        if any(v is None or isinstance(v, (dict, list, tuple)) for v in values):
             errors.append(f"parameters.{name} must be a string or a list of strings")
-        else:
-            result[str(name)] = [str(value)]
+            continue
+        # Runbooks read Boolean parameters as "true"/"false".
+        result[str(name)] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     return result, errors
 
 
