@@ -34,7 +34,11 @@ options:
     type: str
   targets:
     description:
-      - Targets by name. An action refers to a target by this name in O(actions.targets).
+      - Targets by name. An action refers to a target by this name in the C(targets) of its entry in O(actions).
+      - Each value is a dict with C(resource_type) (required, for example V(aws:ec2:subnet)), either
+        C(resource_arns) (list) or C(resource_tags) (dict), C(selection_mode) (V(ALL), V(COUNT(n)) or
+        V(PERCENT(n)); default V(ALL)), C(filters) (list of dicts with C(path) and C(values)) and
+        C(parameters) (dict).
     type: dict
   actions:
     description:
@@ -46,24 +50,44 @@ options:
     type: dict
   stop_conditions:
     description:
-      - Stop conditions, each a dict with C(source) (V(none) or V(aws:cloudwatch:alarm)) and C(value) (the
-        alarm's ARN).
-      - Replaces the template's stop conditions when given. A template without an alarm has one condition
-        with source V(none).
+      - Stop conditions. Replace the template's stop conditions.
+      - A template without an alarm has one condition with source V(none).
     type: list
     elements: dict
     default: [{source: none}]
+    suboptions:
+      source:
+        description: V(none) or V(aws:cloudwatch:alarm).
+        type: str
+        required: true
+      value:
+        description: The alarm's ARN, for source V(aws:cloudwatch:alarm).
+        type: str
   log_configuration:
     description:
-      - Where FIS writes the experiment log. Give C(log_group_arn) (a CloudWatch Logs log group, encrypted with
-        a KMS key of yours) and C(log_schema_version) (default V(2)).
-      - An empty dict removes the log configuration. Left as it is when omitted.
+      - Where FIS writes the experiment log. Left as it is when omitted.
+      - An empty dict (no O(log_configuration.log_group_arn)) removes the log configuration.
     type: dict
+    suboptions:
+      log_group_arn:
+        description: ARN of the CloudWatch Logs log group (encrypted with a KMS key of yours), ending in V(:*).
+        type: str
+      log_schema_version:
+        description: Version of the log schema.
+        type: int
+        default: 2
   experiment_options:
-    description:
-      - C(account_targeting) (V(single-account) or V(multi-account); only set when the template is created) and
-        C(empty_target_resolution_mode) (V(fail) or V(skip)). Left as they are when omitted.
+    description: Experiment options. Left as they are when omitted.
     type: dict
+    suboptions:
+      account_targeting:
+        description: Whether the experiment targets one account or several. Only set when the template is created.
+        type: str
+        choices: [single-account, multi-account]
+      empty_target_resolution_mode:
+        description: Whether an experiment fails or skips an action when a target resolves to no resource.
+        type: str
+        choices: [fail, skip]
   tags:
     description:
       - Tags of the template. The C(Name) tag is always O(name) and never purged. Left as they are when omitted.
@@ -74,9 +98,6 @@ options:
     type: bool
     default: true
 notes:
-  - O(targets) entries are dicts with C(resource_type) (required, for example V(aws:ec2:subnet)), either
-    C(resource_arns) (list) or C(resource_tags) (dict), C(selection_mode) (V(ALL), V(COUNT(n)) or
-    V(PERCENT(n)); default V(ALL)), C(filters) (list of C(path) and C(values)) and C(parameters) (dict).
   - UpdateExperimentTemplate cannot change C(account_targeting); the module fails rather than deleting and
     recreating the template.
 extends_documentation_fragment:
