@@ -245,7 +245,7 @@ def http_get(url: str, timeout: float, validate_certs: bool = True) -> tuple[boo
 
 def split_server(name_server: str) -> tuple[str, int]:
     """``address`` or ``address#port`` (BIND's notation) -> (address, port)."""
-    address, _, port = name_server.partition("#")
+    address, _sep, port = name_server.partition("#")
     return address, int(port) if port else 53
 
 
