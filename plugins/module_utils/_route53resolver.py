@@ -4,8 +4,9 @@
 """What the Route 53 Resolver DNS Firewall modules share.
 
 - Lookups by name (the API only knows ids) and paginated listings, retried on throttling.
-- ``creator_request_id``: the idempotency token every create call requires, derived from what identifies
-  the resource, so that a create retried after a lost answer returns the resource made the first time.
+- ``creator_request_id``: the idempotency token every create call requires: new for each create, and re-sent by
+  that create's retries, so that a retry after a lost answer returns the resource made the first time while a
+  later create (after a destroy) is never answered with a resource deleted since.
 - Domain normalisation: AWS stores every domain fully qualified and answers ``*.`` for ``*``.
 - Bounded waits for the asynchronous statuses of domain lists and rule group associations.
 - Result shaping: snake_case keys, ``q_type`` for the model's ``Qtype``.
@@ -13,8 +14,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -62,19 +63,16 @@ def _clock() -> float:
     return time.monotonic()
 
 
-def creator_request_id(kind: str, *parts: Any) -> str:
-    """The idempotency token for creating the resource identified by ``parts``.
+def creator_request_id(kind: str) -> str:
+    """A CreatorRequestId never sent before, for one create call and its retries.
 
-    Deterministic, so that a create repeated after a lost answer (a retry, a re-run) is answered with the
-    resource the first attempt made instead of creating a twin.
+    AWS answers a CreatorRequestId it has seen with the resource of that first request. A token derived from the
+    resource's name would be answered, after a destroy and a redeploy of the same name, with the resource deleted
+    since (or refused); so each create gets a token of its own, made before the call so that the call's retries
+    (``aws_retry``) re-send it, as terraform-provider-aws does (``id.PrefixedUniqueId``). A rerun finds what the
+    first run made by its name (or, for a rule, by listing the group's rules), not by its token.
     """
-    digest = hashlib.sha256("\x1f".join([kind] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
-    return f"ansible-{kind}-{digest[:40]}"
-
-
-def fresh_creator_request_id(kind: str, *parts: Any) -> str:
-    """A token that was never used: for re-creating a resource whose first token answered with a deleted one."""
-    return creator_request_id(kind, *parts, time.time_ns())
+    return f"ansible-{kind}-{uuid.uuid4().hex}"
 
 
 def normalize_domain(domain: str) -> str:
@@ -255,6 +253,11 @@ def list_firewall_configs(client) -> list[dict]:
 
 
 # ---- waiting -------------------------------------------------------------------------------------------------
+
+
+def poll(fetch: Callable[[], Any], done: Callable[[Any], bool], description: str, timeout: float) -> Any:
+    """``wait_for`` at this service's poll delay; raises WaitTimeout, for callers that report the timeout themselves."""
+    return wait_for(fetch, done, description, timeout=timeout, delay=POLL_DELAY, clock=_clock, sleep=_sleep)
 
 
 def _status_of(item: Any) -> str:

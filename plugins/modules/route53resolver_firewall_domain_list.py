@@ -147,7 +147,7 @@ firewall_domain_list:
       type: str
       sample: Created Firewall Domain List
     creator_request_id:
-      description: The idempotency token the list was created with.
+      description: The idempotency token the list was created with, new for each create.
       returned: when the list exists
       type: str
     creation_time:
@@ -174,7 +174,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_domain_list
-from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import fresh_creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import get_domain_list
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_domains
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_tags
@@ -245,13 +244,14 @@ def view(name: str, domains: list[str], tags: dict) -> dict:
 
 @ResolverErrorHandler.common_error_handler("create firewall domain list {name}")
 def create_domain_list(client, name: str, tags: dict) -> dict:
-    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("fdl", name)}
+    # One token for this create and its retries (aws_retry), never one derived from the name: see creator_request_id.
+    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("fdl")}
     if tags:
         params["Tags"] = tags_to_boto3(tags)
     created = client.create_firewall_domain_list(aws_retry=True, **params)["FirewallDomainList"]
     if created.get("Status") == "DELETING":
-        # The token answered with a list of the same name deleted since: that create is spent, make a new one.
-        params["CreatorRequestId"] = fresh_creator_request_id("fdl", name)
+        # Not a list this create made: make one with another token.
+        params["CreatorRequestId"] = creator_request_id("fdl")
         created = client.create_firewall_domain_list(aws_retry=True, **params)["FirewallDomainList"]
     return created
 

@@ -226,7 +226,7 @@ firewall_rule_group:
       returned: when the group exists
       type: str
     creator_request_id:
-      description: The idempotency token the group was created with.
+      description: The idempotency token the group was created with, new for each create.
       returned: when the group exists
       type: str
     creation_time:
@@ -265,16 +265,17 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_rule_group
-from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import fresh_creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import get_rule_group
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_associations
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_domain_lists
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_rules
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import poll
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import resolver_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 
@@ -299,6 +300,9 @@ VIEW_KEYS = dict(
         ("FirewallThreatProtectionId", "firewall_threat_protection_id"),
     ]
 )
+
+# Seconds the group's listing may take to show the rules just set.
+CONFIRM_TIMEOUT = 60
 
 # Shown in check mode for a rule whose domain list does not exist yet.
 PLACEHOLDER_ID = "(domain list {name}, not created yet)"
@@ -450,8 +454,8 @@ def order_rule_operations(current: list[dict], changes: dict[str, list[dict]]) -
     return operations
 
 
-def build_create_rule_request(group_id: str, spec: dict) -> dict:
-    token = creator_request_id("rule", group_id, *sorted((k, str(v)) for k, v in spec.items()))
+def build_create_rule_request(group_id: str, spec: dict, token: str) -> dict:
+    """``token``: the CreatorRequestId of this create, the same for its retries (see creator_request_id)."""
     return dict(spec, CreatorRequestId=token, FirewallRuleGroupId=group_id)
 
 
@@ -461,6 +465,33 @@ def build_update_rule_request(group_id: str, spec: dict) -> dict:
 
 def build_delete_rule_request(group_id: str, rule: dict) -> dict:
     return dict(key_fields(rule), FirewallRuleGroupId=group_id)
+
+
+def unconfirmed_rules(listed: list[dict], operations: list[tuple[str, dict]]) -> list[str]:
+    """What ``listed`` (ListFirewallRules after the changes) does not show of the operations made, as messages.
+
+    A create or update counts when a rule of its key is listed with the wanted name, priority, action and block
+    settings; a delete when no rule of its key is listed. Moves are intermediate and not checked.
+    """
+    final: dict[tuple, tuple[str, dict]] = {}
+    for operation, rule in operations:
+        if operation != "move":
+            final[rule_key(rule)] = (operation, rule)
+    by_key = {rule_key(rule): rule for rule in listed}
+    problems = []
+    for key, (operation, rule) in final.items():
+        found = by_key.get(key)
+        label = rule.get("Name") or rule.get("FirewallDomainListId")
+        if operation == "delete":
+            if found is not None:
+                problems.append(f"rule {label!r} is still listed after its deletion")
+        elif found is None:
+            problems.append(f"rule {label!r} is not listed after its {operation}")
+        else:
+            differences = rule_differences(found, rule)
+            if differences:
+                problems.append(f"rule {label!r} is listed with other {', '.join(differences)} after its {operation}")
+    return problems
 
 
 def rule_view(rule: dict) -> dict:
@@ -493,13 +524,14 @@ def view(name: str, rules: list[dict], tags: dict) -> dict:
 
 @ResolverErrorHandler.common_error_handler("create firewall rule group {name}")
 def create_rule_group(client, name: str, tags: dict) -> dict:
-    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("frg", name)}
+    # One token for this create and its retries (aws_retry), never one derived from the name: see creator_request_id.
+    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("frg")}
     if tags:
         params["Tags"] = tags_to_boto3(tags)
     created = client.create_firewall_rule_group(aws_retry=True, **params)["FirewallRuleGroup"]
     if created.get("Status") == "DELETING":
-        # The token answered with a group of the same name deleted since: that create is spent, make a new one.
-        params["CreatorRequestId"] = fresh_creator_request_id("frg", name)
+        # Not a group this create made: make one with another token.
+        params["CreatorRequestId"] = creator_request_id("frg")
         created = client.create_firewall_rule_group(aws_retry=True, **params)["FirewallRuleGroup"]
     return created
 
@@ -507,7 +539,8 @@ def create_rule_group(client, name: str, tags: dict) -> dict:
 @ResolverErrorHandler.common_error_handler("{operation} rule {label} of firewall rule group {group_id}")
 def apply_rule_operation(client, group_id: str, operation: str, rule: dict, label: str) -> None:
     if operation == "create":
-        client.create_firewall_rule(aws_retry=True, **build_create_rule_request(group_id, rule))
+        request = build_create_rule_request(group_id, rule, creator_request_id("rule"))
+        client.create_firewall_rule(aws_retry=True, **request)
     elif operation == "delete":
         client.delete_firewall_rule(aws_retry=True, **build_delete_rule_request(group_id, rule))
     else:
@@ -518,6 +551,29 @@ def apply_rule_operation(client, group_id: str, operation: str, rule: dict, labe
 def delete_rule_group(client, group_id: str, name: str) -> bool:
     client.delete_firewall_rule_group(FirewallRuleGroupId=group_id, aws_retry=True)
     return True
+
+
+def confirm_rules(client, group_id: str, name: str, operations: list[tuple[str, dict]]) -> list[dict]:
+    """The group's rules once the listing shows every operation made; an error naming what it does not show."""
+    last: list[list[dict]] = []
+
+    def listed() -> list[dict]:
+        last[:] = [list_rules(client, group_id)]
+        return last[0]
+
+    try:
+        return poll(
+            listed,
+            lambda found: not unconfirmed_rules(found, operations),
+            f"the rules of firewall rule group {name}",
+            timeout=CONFIRM_TIMEOUT,
+        )
+    except WaitTimeout:
+        problems = unconfirmed_rules(last[0] if last else [], operations)
+        raise MultiregionAWSError(
+            message=f"Firewall rule group {name} ({group_id}) does not show the rules as set after "
+            f"{CONFIRM_TIMEOUT} s: {'; '.join(problems)}"
+        ) from None
 
 
 def resolve_domain_lists(module, client, rules: list[dict]) -> list[dict]:
@@ -594,8 +650,10 @@ def ensure_present(module, client) -> dict:
     for operation, rule in operations:
         apply_rule_operation(client, group["Id"], operation, rule, rule.get("Name"))
     if operations:
+        # An answer to a create is not proof of the rule (a replayed token answers with what it made before):
+        # the group's listing is.
         group = get_rule_group(client, group["Id"]) or group
-        rules = list_rules(client, group["Id"])
+        rules = confirm_rules(client, group["Id"], name, operations)
     shown = [result(rule) for rule in sorted(rules, key=lambda rule: rule.get("Priority") or 0)]
     return {"changed": True, "diff": diff, "firewall_rule_group": result(group, rules=shown, tags=final_tags)}
 

@@ -155,7 +155,7 @@ firewall_rule_group_association:
       returned: when AWS gives one
       type: str
     creator_request_id:
-      description: The idempotency token the association was created with.
+      description: The idempotency token the association was created with, new for each association.
       returned: when the association exists
       type: str
     creation_time:
@@ -180,7 +180,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import association_filters
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_rule_group
-from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import fresh_creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_associations
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import resolver_client
@@ -206,10 +205,17 @@ def compute_association_changes(current: dict | None, wanted: dict) -> dict:
 
 
 def build_associate_request(
-    group_id: str, vpc_id: str, name: str, priority: int, mutation_protection: str | None, tags: dict | None
+    group_id: str,
+    vpc_id: str,
+    name: str,
+    priority: int,
+    mutation_protection: str | None,
+    tags: dict | None,
+    token: str,
 ) -> dict:
+    """``token``: the CreatorRequestId of this association, the same for its retries (see creator_request_id)."""
     request: dict[str, Any] = {
-        "CreatorRequestId": creator_request_id("frgassoc", vpc_id, group_id),
+        "CreatorRequestId": token,
         "FirewallRuleGroupId": group_id,
         "VpcId": vpc_id,
         "Name": name,
@@ -247,8 +253,8 @@ def view(association: dict | None, tags: dict) -> dict:
 def associate(client, group_id: str, vpc_id: str, request: dict) -> dict:
     created = client.associate_firewall_rule_group(aws_retry=True, **request)["FirewallRuleGroupAssociation"]
     if created.get("Status") == "DELETING":
-        # The token answered with an association deleted since: that create is spent, make a new one.
-        request = dict(request, CreatorRequestId=fresh_creator_request_id("frgassoc", vpc_id, group_id))
+        # Not an association this request made: make one with another token.
+        request = dict(request, CreatorRequestId=creator_request_id("frgassoc"))
         created = client.associate_firewall_rule_group(aws_retry=True, **request)["FirewallRuleGroupAssociation"]
     return created
 
@@ -331,7 +337,13 @@ def ensure_present(module, client) -> dict:
 
     if current is None:
         request = build_associate_request(
-            group_id, params["vpc_id"], params["name"], params["priority"], params["mutation_protection"], final_tags
+            group_id,
+            params["vpc_id"],
+            params["name"],
+            params["priority"],
+            params["mutation_protection"],
+            final_tags,
+            creator_request_id("frgassoc"),
         )
         current = associate(client, group_id, params["vpc_id"], request)
         settling = True

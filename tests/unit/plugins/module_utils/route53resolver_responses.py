@@ -33,7 +33,7 @@ def domain_list(list_id=AWS_LIST_ID, name="prod-aws-domains", status="COMPLETE",
         "DomainCount": count,
         "Status": status,
         "StatusMessage": "Created Firewall Domain List",
-        "CreatorRequestId": r53r.creator_request_id("fdl", name),
+        "CreatorRequestId": "ansible-fdl-0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "CreationTime": CREATED,
         "ModificationTime": MODIFIED,
     }
@@ -47,7 +47,7 @@ def domain_list_metadata(list_id=AWS_LIST_ID, name="prod-aws-domains", status="C
         "Id": list_id,
         "Arn": arn("firewall-domain-list", list_id),
         "Name": name,
-        "CreatorRequestId": r53r.creator_request_id("fdl", name),
+        "CreatorRequestId": "ansible-fdl-0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "Status": status,
     }
     item.update(overrides)
@@ -75,7 +75,7 @@ def rule_group(group_id=GROUP_ID, name="prod-egress-dns", rule_count=2, status="
         "Status": status,
         "StatusMessage": "Created Firewall Rule Group",
         "OwnerId": ACCOUNT,
-        "CreatorRequestId": r53r.creator_request_id("frg", name),
+        "CreatorRequestId": "ansible-frg-0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "ShareStatus": "NOT_SHARED",
         "CreationTime": CREATED,
         "ModificationTime": MODIFIED,
@@ -90,7 +90,7 @@ def rule_group_metadata(group_id=GROUP_ID, name="prod-egress-dns", share_status=
         "Arn": arn("firewall-rule-group", group_id),
         "Name": name,
         "OwnerId": ACCOUNT,
-        "CreatorRequestId": r53r.creator_request_id("frg", name),
+        "CreatorRequestId": "ansible-frg-0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "ShareStatus": share_status,
     }
 
@@ -133,7 +133,7 @@ def association(
         "MutationProtection": mutation_protection,
         "Status": status,
         "StatusMessage": "Finished rule group association update" if status == "COMPLETE" else "Updating",
-        "CreatorRequestId": r53r.creator_request_id("frgassoc", vpc_id, group_id),
+        "CreatorRequestId": "ansible-frgassoc-0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "CreationTime": CREATED,
         "ModificationTime": MODIFIED,
     }

@@ -69,7 +69,7 @@ def test_create_adds_domains_and_waits_for_complete(aws, monkeypatch):
     stub.add_response(
         "create_firewall_domain_list",
         {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": r53r.creator_request_id("fdl", NAME), "Tags": r.tag_list(TAGS)},
+        {"Name": NAME, "CreatorRequestId": ANY, "Tags": r.tag_list(TAGS)},
     )
     updated(stub, "ADD", ["*.amazonaws.com", "example.org"])
     got(stub, r.domain_list(status="UPDATING", count=0))
@@ -93,7 +93,7 @@ def test_create_without_domains_makes_no_update(aws, monkeypatch):
     stub.add_response(
         "create_firewall_domain_list",
         {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": r53r.creator_request_id("fdl", NAME)},
+        {"Name": NAME, "CreatorRequestId": ANY},
     )
     got(stub, r.domain_list(count=0))
 
@@ -108,11 +108,10 @@ def test_create_answered_with_a_deleted_list_creates_again_with_a_new_token(aws,
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     listed(stub)
-    token = r53r.creator_request_id("fdl", NAME)
     stub.add_response(
         "create_firewall_domain_list",
         {"FirewallDomainList": r.domain_list(list_id="rslvr-fdl-0000000000000old", status="DELETING")},
-        {"Name": NAME, "CreatorRequestId": token},
+        {"Name": NAME, "CreatorRequestId": ANY},
     )
     stub.add_response(
         "create_firewall_domain_list",
@@ -129,8 +128,57 @@ def test_create_answered_with_a_deleted_list_creates_again_with_a_new_token(aws,
     result = run_module(module.main, {"name": NAME})
 
     assert result["firewall_domain_list"]["id"] == LIST_ID
-    assert [p["CreatorRequestId"] == token for p in sent] == [True, False]
-    assert sent[1]["CreatorRequestId"].startswith("ansible-fdl-")
+    assert len(sent) == 2
+    assert sent[0]["CreatorRequestId"] != sent[1]["CreatorRequestId"]
+    assert all(p["CreatorRequestId"].startswith("ansible-fdl-") for p in sent)
+
+
+def record_creates(aws) -> list[dict]:
+    sent: list[dict] = []
+    aws.client("route53resolver").meta.events.register(
+        "provide-client-params.route53resolver.CreateFirewallDomainList", lambda params, **_: sent.append(dict(params))
+    )
+    return sent
+
+
+def test_a_redeploy_of_the_same_name_creates_with_a_new_token(aws, monkeypatch):
+    """Destroy, then deploy again: a token derived from the name would replay the deleted list."""
+    r.fake_time(monkeypatch)
+    sent = record_creates(aws)
+    stub = aws.stub("route53resolver")
+    for list_id in ("rslvr-fdl-0000000000000old", LIST_ID):
+        listed(stub)
+        stub.add_response(
+            "create_firewall_domain_list",
+            {"FirewallDomainList": r.domain_list(list_id=list_id, count=0)},
+            {"Name": NAME, "CreatorRequestId": ANY},
+        )
+        got(stub, r.domain_list(list_id=list_id, count=0), list_id=list_id)
+        result = run_module(module.main, {"name": NAME})
+        assert result["firewall_domain_list"]["id"] == list_id
+        if list_id != LIST_ID:
+            listed(stub, r.domain_list_metadata(list_id=list_id))
+            stub.add_response("delete_firewall_domain_list", {}, {"FirewallDomainListId": list_id})
+            assert run_module(module.main, {"name": NAME, "state": "absent", "wait": False})["changed"] is True
+
+    assert len(sent) == 2
+    assert sent[0]["CreatorRequestId"] != sent[1]["CreatorRequestId"]
+
+
+def test_a_retried_create_sends_the_same_token(aws, monkeypatch):
+    r.fake_time(monkeypatch)
+    sent = record_creates(aws)
+    stub = aws.stub("route53resolver")
+    listed(stub)
+    stub.add_client_error("create_firewall_domain_list", **client_error("ThrottlingException"))
+    stub.add_response("create_firewall_domain_list", {"FirewallDomainList": r.domain_list(count=0)})
+    got(stub, r.domain_list(count=0))
+
+    result = run_module(module.main, {"name": NAME})
+
+    assert result["firewall_domain_list"]["id"] == LIST_ID
+    assert len(sent) == 2
+    assert sent[0]["CreatorRequestId"] == sent[1]["CreatorRequestId"]
 
 
 def test_no_change_when_aws_holds_the_domains_fully_qualified(aws):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_rule_group as module
@@ -84,7 +85,7 @@ def existing(stub, *found_rules, found_tags=None, lists=True):
 
 def created(stub, spec, answer):
     stub.add_response(
-        "create_firewall_rule", {"FirewallRule": answer}, module.build_create_rule_request(GROUP_ID, spec)
+        "create_firewall_rule", {"FirewallRule": answer}, module.build_create_rule_request(GROUP_ID, spec, ANY)
     )
 
 
@@ -108,7 +109,7 @@ def test_create_the_group_and_its_rules(aws):
     stub.add_response(
         "create_firewall_rule_group",
         {"FirewallRuleGroup": r.rule_group(rule_count=0)},
-        {"Name": NAME, "CreatorRequestId": r53r.creator_request_id("frg", NAME), "Tags": r.tag_list(TAGS)},
+        {"Name": NAME, "CreatorRequestId": ANY, "Tags": r.tag_list(TAGS)},
     )
     created(stub, ALLOW_SPEC, ALLOW_RULE)
     created(stub, BLOCK_SPEC, BLOCK_RULE)
@@ -459,7 +460,7 @@ def test_a_rule_group_gone_between_lookup_and_read_is_created(aws):
     stub.add_response(
         "create_firewall_rule_group",
         {"FirewallRuleGroup": r.rule_group(rule_count=0)},
-        {"Name": NAME, "CreatorRequestId": r53r.creator_request_id("frg", NAME)},
+        {"Name": NAME, "CreatorRequestId": ANY},
     )
 
     result = run_module(module.main, {"name": NAME})
@@ -471,7 +472,7 @@ def test_a_rule_group_gone_between_lookup_and_read_is_created(aws):
 def test_throttling_is_retried(aws):
     stub = aws.stub("route53resolver")
     existing(stub, ALLOW_RULE)
-    request = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC)
+    request = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC, ANY)
     stub.add_client_error(
         "create_firewall_rule", expected_params=request, **client_error("ThrottlingException", status=400)
     )
@@ -485,12 +486,106 @@ def test_throttling_is_retried(aws):
     assert len(aws.sleeps) == 1
 
 
+def record_rule_creates(aws) -> list[dict]:
+    sent: list[dict] = []
+    aws.client("route53resolver").meta.events.register(
+        "provide-client-params.route53resolver.CreateFirewallRule", lambda params, **_: sent.append(dict(params))
+    )
+    return sent
+
+
+def test_a_rule_created_again_after_a_purge_has_a_new_token_and_a_retry_the_same(aws, monkeypatch):
+    """A token derived from the rule would be answered, after the rule was purged, with the rule deleted since."""
+    r.fake_time(monkeypatch)
+    sent = record_rule_creates(aws)
+    stub = aws.stub("route53resolver")
+    # First run: the rule is created, its first attempt throttled.
+    existing(stub, ALLOW_RULE)
+    stub.add_client_error("create_firewall_rule", **client_error("ThrottlingException", status=400))
+    created(stub, BLOCK_SPEC, BLOCK_RULE)
+    got(stub, r.rule_group(rule_count=2))
+    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    assert run_module(module.main, ARGS)["changed"] is True
+    # Second run: the rule was purged meanwhile, so it is created again.
+    existing(stub, ALLOW_RULE)
+    created(stub, BLOCK_SPEC, BLOCK_RULE)
+    got(stub, r.rule_group(rule_count=2))
+    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    assert run_module(module.main, ARGS)["changed"] is True
+
+    tokens = [params["CreatorRequestId"] for params in sent]
+    assert len(tokens) == 3
+    assert tokens[0] == tokens[1]
+    assert tokens[2] != tokens[0]
+
+
+def test_a_created_rule_the_listing_does_not_show_fails(aws, monkeypatch):
+    """CreateFirewallRule answered (a replayed token answers with what it made before), the rule is not there."""
+    time = r.fake_time(monkeypatch)
+    monkeypatch.setattr(module, "CONFIRM_TIMEOUT", 10)
+    stub = aws.stub("route53resolver")
+    existing(stub, ALLOW_RULE)
+    created(stub, BLOCK_SPEC, BLOCK_RULE)
+    got(stub, r.rule_group(rule_count=1))
+    for _poll in range(3):
+        rules(stub, ALLOW_RULE)
+
+    result = run_module(module.main, ARGS)
+
+    assert result["failed"]
+    assert result["msg"] == (
+        f"Firewall rule group {NAME} ({GROUP_ID}) does not show the rules as set after 10 s: "
+        "rule 'block-everything-else' is not listed after its create"
+    )
+    assert time.sleeps == [r53r.POLL_DELAY, r53r.POLL_DELAY]
+
+
+def test_a_created_rule_listed_late_is_waited_for(aws, monkeypatch):
+    time = r.fake_time(monkeypatch)
+    stub = aws.stub("route53resolver")
+    existing(stub, ALLOW_RULE)
+    created(stub, BLOCK_SPEC, BLOCK_RULE)
+    got(stub, r.rule_group(rule_count=2))
+    rules(stub, ALLOW_RULE)
+    rules(stub, ALLOW_RULE, BLOCK_RULE)
+
+    result = run_module(module.main, ARGS)
+
+    assert not result.get("failed"), result
+    assert [rule["name"] for rule in result["firewall_rule_group"]["rules"]] == ["allow-aws", "block-everything-else"]
+    assert time.sleeps == [r53r.POLL_DELAY]
+
+
+@pytest.mark.parametrize(
+    "listed, operations, problems",
+    [
+        ([ALLOW_RULE, BLOCK_RULE], [("create", BLOCK_SPEC), ("update", ALLOW_SPEC)], []),
+        ([ALLOW_RULE], [("create", BLOCK_SPEC)], ["rule 'block-everything-else' is not listed after its create"]),
+        (
+            [ALLOW_RULE, dict(BLOCK_RULE, Priority=300)],
+            [("update", BLOCK_SPEC)],
+            ["rule 'block-everything-else' is listed with other Priority after its update"],
+        ),
+        (
+            [ALLOW_RULE, BLOCK_RULE],
+            [("delete", BLOCK_RULE)],
+            ["rule 'block-everything-else' is still listed after its deletion"],
+        ),
+        # A rule parked on a spare priority, then moved to its own: only where it ends counts.
+        ([ALLOW_RULE], [("move", dict(ALLOW_SPEC, Priority=301)), ("update", ALLOW_SPEC)], []),
+    ],
+    ids=["all-there", "create-missing", "update-not-applied", "delete-not-applied", "move-then-update"],
+)
+def test_unconfirmed_rules(listed, operations, problems):
+    assert module.unconfirmed_rules(listed, operations) == problems
+
+
 def test_a_failed_rule_call_names_the_rule(aws):
     stub = aws.stub("route53resolver")
     existing(stub, ALLOW_RULE)
     stub.add_client_error(
         "create_firewall_rule",
-        expected_params=module.build_create_rule_request(GROUP_ID, BLOCK_SPEC),
+        expected_params=module.build_create_rule_request(GROUP_ID, BLOCK_SPEC, ANY),
         **client_error("LimitExceededException", "Too many rules", 400),
     )
 
@@ -683,8 +778,8 @@ def test_already_absent(aws):
 
 
 def test_the_enum_check_catches_an_invalid_action():
-    good = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC)
-    bad = module.build_create_rule_request(GROUP_ID, dict(BLOCK_SPEC, Action="DENY", BlockResponse="DROP"))
+    good = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC, ANY)
+    bad = module.build_create_rule_request(GROUP_ID, dict(BLOCK_SPEC, Action="DENY", BlockResponse="DROP"), "t")
 
     assert r.violations("CreateFirewallRule", good) == []
     assert r.violations("CreateFirewallRule", bad) == [
@@ -696,8 +791,7 @@ def test_the_enum_check_catches_an_invalid_action():
     )
 
 
-def test_the_create_token_follows_the_rule():
-    first = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC)["CreatorRequestId"]
+def test_the_create_request_carries_the_token_given():
+    request = module.build_create_rule_request(GROUP_ID, BLOCK_SPEC, "ansible-rule-1")
 
-    assert first == module.build_create_rule_request(GROUP_ID, dict(BLOCK_SPEC))["CreatorRequestId"]
-    assert first != module.build_create_rule_request(GROUP_ID, dict(BLOCK_SPEC, Priority=300))["CreatorRequestId"]
+    assert request == dict(BLOCK_SPEC, CreatorRequestId="ansible-rule-1", FirewallRuleGroupId=GROUP_ID)

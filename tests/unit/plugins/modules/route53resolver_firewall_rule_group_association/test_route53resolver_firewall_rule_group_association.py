@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import (
@@ -75,7 +76,7 @@ def existing(stub, association, found_tags=None):
 
 
 def associate_request(**overrides):
-    request = module.build_associate_request(r.GROUP_ID, r.VPC, "prod-egress-dns", 101, "DISABLED", TAGS)
+    request = module.build_associate_request(r.GROUP_ID, r.VPC, "prod-egress-dns", 101, "DISABLED", TAGS, ANY)
     request.update(overrides)
     return request
 
@@ -108,9 +109,33 @@ def test_create_waits_from_updating_to_complete(aws, monkeypatch):
     assert time.sleeps == [r53r.POLL_DELAY, r53r.POLL_DELAY]
 
 
-def test_the_create_request_is_deterministic_and_complete():
+def test_each_association_has_a_token_of_its_own_and_its_retry_the_same(aws, monkeypatch):
+    """A redeploy after a destroy must not send the token of the association removed since."""
+    r.fake_time(monkeypatch)
+    sent: list[dict] = []
+    aws.client("route53resolver").meta.events.register(
+        "provide-client-params.route53resolver.AssociateFirewallRuleGroup",
+        lambda params, **_: sent.append(dict(params)),
+    )
+    stub = aws.stub("route53resolver")
+    for attempt_errors in (1, 0):
+        groups(stub, r.rule_group_metadata())
+        found(stub)
+        for _error in range(attempt_errors):
+            stub.add_client_error("associate_firewall_rule_group", **client_error("ThrottlingException", status=400))
+        stub.add_response(
+            "associate_firewall_rule_group", {"FirewallRuleGroupAssociation": r.association()}, associate_request()
+        )
+        assert run_module(module.main, ARGS)["changed"] is True
+
+    tokens = [params["CreatorRequestId"] for params in sent]
+    assert len(tokens) == 3
+    assert tokens[0] == tokens[1] != tokens[2]
+
+
+def test_the_create_request_is_complete():
     assert associate_request() == {
-        "CreatorRequestId": r53r.creator_request_id("frgassoc", r.VPC, r.GROUP_ID),
+        "CreatorRequestId": ANY,
         "FirewallRuleGroupId": r.GROUP_ID,
         "VpcId": r.VPC,
         "Name": "prod-egress-dns",
@@ -123,7 +148,7 @@ def test_the_create_request_is_deterministic_and_complete():
 def test_create_by_group_id_without_waiting(aws):
     stub = aws.stub("route53resolver")
     found(stub)
-    request = module.build_associate_request(r.GROUP_ID, r.VPC, "prod-egress-dns", 101, None, None)
+    request = module.build_associate_request(r.GROUP_ID, r.VPC, "prod-egress-dns", 101, None, None, ANY)
     stub.add_response(
         "associate_firewall_rule_group", {"FirewallRuleGroupAssociation": r.association(status="UPDATING")}, request
     )
@@ -481,7 +506,7 @@ def test_an_association_gone_before_the_removal_counts_as_removed(aws):
 
 
 def test_the_enum_check_catches_an_invalid_mutation_protection():
-    bad = module.build_associate_request(r.GROUP_ID, r.VPC, "n", 101, "ON", None)
+    bad = module.build_associate_request(r.GROUP_ID, r.VPC, "n", 101, "ON", None, "t")
 
     assert r.violations("AssociateFirewallRuleGroup", associate_request()) == []
     assert r.violations("AssociateFirewallRuleGroup", bad) == [
