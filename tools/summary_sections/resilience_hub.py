@@ -27,6 +27,14 @@ def _targets(policy: dict) -> str:
     )
 
 
+def _runs_as(app: dict) -> str:
+    model = app.get("permissionModel") or {}
+    if model.get("type") == "RoleBased":
+        return f"as role {model.get('invokerRoleName')}"
+    # Without a role, a scheduled assessment needs one named AwsResilienceHubPeriodicAssessmentRole.
+    return "with the caller's credentials"
+
+
 def rows(region) -> list[tuple[str, str]]:
     client = region.client("resiliencehub")
     name = region.deployment
@@ -52,8 +60,8 @@ def rows(region) -> list[tuple[str, str]]:
     out.append(
         (
             "Resilience Hub app",
-            f"{app['name']} {app.get('status', '')}, assessed {app.get('assessmentSchedule') or 'Disabled'}, "
-            f"{published}, compliance {app.get('complianceStatus') or 'NotAssessed'}",
+            f"{app['name']} {app.get('status', '')}, assessed {app.get('assessmentSchedule') or 'Disabled'} "
+            f"{_runs_as(app)}, {published}, compliance {app.get('complianceStatus') or 'NotAssessed'}",
         )
     )
     assessments = _all(client, "list_app_assessments", "assessmentSummaries", appArn=app["appArn"])

@@ -27,7 +27,41 @@ def check(ok: bool, what: str, failures: list[str]) -> None:
         failures.append(what)
 
 
-def verify_home(client, name: str, report: Path | None, failures: list[str]) -> None:
+def verify_invoker_role(iam, app: dict, name: str, failures: list[str]) -> None:
+    """Scheduled assessments run as the application's invoker role, which the role created."""
+    role_name = f"{name[:50]}-resiliencehub"
+    model = app.get("permissionModel") or {}
+    check(
+        model.get("type") == "RoleBased" and model.get("invokerRoleName") == role_name,
+        f"application assessed as role {role_name} (found {model})",
+        failures,
+    )
+    try:
+        role = iam.get_role(RoleName=role_name)["Role"]
+    except iam.exceptions.NoSuchEntityException:
+        check(False, f"role {role_name} exists", failures)
+        return
+    statements = role["AssumeRolePolicyDocument"]["Statement"]
+    check(
+        [(s.get("Effect"), s.get("Principal"), s.get("Action")) for s in statements]
+        == [("Allow", {"Service": "resiliencehub.amazonaws.com"}, "sts:AssumeRole")],
+        f"role {role_name} trusted by resiliencehub.amazonaws.com only",
+        failures,
+    )
+    attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]]
+    check(
+        attached == ["arn:aws:iam::aws:policy/AWSResilienceHubAsssessmentExecutionPolicy"],
+        f"role {role_name} has AWS's assessment policy only (found {attached})",
+        failures,
+    )
+    check(
+        not iam.list_role_policies(RoleName=role_name)["PolicyNames"],
+        f"role {role_name} has no inline policy",
+        failures,
+    )
+
+
+def verify_home(client, iam, name: str, report: Path | None, failures: list[str]) -> None:
     policy_name = f"{name}-GlobalMissionCritical"
     policies = [p for p in client.list_resiliency_policies()["resiliencyPolicies"] if p["policyName"] == policy_name]
     check(len(policies) == 1, f"one resiliency policy {policy_name}", failures)
@@ -57,6 +91,7 @@ def verify_home(client, name: str, report: Path | None, failures: list[str]) -> 
     check(app.get("assessmentSchedule") == "Daily", "application assessed Daily", failures)
     app_tags = client.list_tags_for_resource(resourceArn=app["appArn"])["tags"]
     check(app_tags.get("Deployment") == name, "application tagged Deployment", failures)
+    verify_invoker_role(iam, app, name, failures)
     # The endpoint cannot take a definition (no PutDraftAppVersionTemplate), so nothing may have been published.
     versions = [v["appVersion"] for v in client.list_app_versions(appArn=app["appArn"])["appVersions"]]
     check("release" not in versions, "no version published without the resources (endpoint gap)", failures)
@@ -108,7 +143,7 @@ def main() -> int:
     failures: list[str] = []
 
     if args.region == args.home_region:
-        verify_home(client, args.deployment, args.report, failures)
+        verify_home(client, session.client("iam", endpoint_url=args.endpoint), args.deployment, args.report, failures)
     else:
         policies = [p["policyName"] for p in client.list_resiliency_policies()["resiliencyPolicies"]]
         apps = [a["name"] for a in client.list_apps()["appSummaries"]]
