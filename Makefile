@@ -16,11 +16,13 @@ export PATH := $(BIN):$(PATH)
 # Dummy credentials for the local endpoint only; the local inventory refuses any non-loopback endpoint.
 LOCAL_AWS := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=eu-west-1
 
-.PHONY: help venv demo endpoint endpoint-stop test lint sanity unit integration molecule bench aws-check clean
+.PHONY: help venv demo endpoint endpoint-stop test lint sanity unit integration molecule bench aws-check clean \
+	build galaxy-import collection-docs ee-context
 
 help:
 	@echo "make demo     deploy every region to a local AWS-compatible endpoint and print a summary"
-	@echo "make test     run every check: lint, sanity, unit, integration, molecule"
+	@echo "make test     run every check: lint, sanity, unit, integration, molecule, Galaxy import, EE context"
+	@echo "make build    build the collection tarball into .build/dist/"
 	@echo "make bench    measure deploy and no-op run times against their lower bound"
 	@echo "make aws-check INVENTORY=inventories/<yours>   opt-in: check-mode plan against a real AWS account"
 	@echo "make clean    remove the virtualenv and build output"
@@ -53,7 +55,7 @@ demo: venv
 	$(BIN)/ansible-playbook site.yml -i $(INVENTORY); \
 	$(BIN)/python tools/summary.py --inventory $(INVENTORY) --endpoint $$url
 
-test: venv lint sanity unit integration molecule
+test: venv lint sanity unit integration molecule galaxy-import collection-docs ee-context
 	@echo "make test: every check passed"
 
 lint: venv
@@ -91,6 +93,43 @@ molecule: venv
 
 bench: venv
 	$(BIN)/python bench/bench.py
+
+# The collection as Galaxy receives it: the tarball, Galaxy's importer (offline: ansible-doc on every plugin and
+# ansible-lint on; ansible-test off, `make sanity` runs it), antsibull-docs' lint of the plugin docs, and the
+# execution environment's build context. Galaxy's tools live in a virtualenv of their own (requirements-galaxy.txt).
+GALAXY_VENV := $(VENV)/galaxy
+DIST := $(ROOT)/.build/dist
+TARBALL := $(DIST)/multiregion-serverless-$(shell sed -n 's/^version: *//p' galaxy.yml).tar.gz
+
+$(GALAXY_VENV)/.installed: requirements-galaxy.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (ansible-core 2.21); set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(GALAXY_VENV)
+	$(GALAXY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(GALAXY_VENV)/bin/python -m pip install --quiet -r requirements-galaxy.txt
+	touch $@
+
+build: venv
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	$(BIN)/ansible-galaxy collection build --output-path $(DIST) .
+
+# galaxy-importer logs ansible-lint's findings as warnings (file:line: rule) and still succeeds: here any ERROR or
+# lint finding fails. (Its other warning, about tests/sanity/ignore-*.txt, is informational: `make sanity` runs.)
+galaxy-import: build $(GALAXY_VENV)/.installed
+	cd $(DIST) && env -u ANSIBLE_CONFIG GALAXY_IMPORTER_CONFIG=$(ROOT)/tools/galaxy/galaxy-importer.cfg \
+	  PATH=$(GALAXY_VENV)/bin:$$PATH $(GALAXY_VENV)/bin/python -m galaxy_importer.main $(TARBALL) > $(DIST)/galaxy-importer.log 2>&1 \
+	  || { cat $(DIST)/galaxy-importer.log; exit 1; }
+	@! grep -E '^(ERROR|WARNING: [^ ]+:[0-9]+)' $(DIST)/galaxy-importer.log \
+	  || { echo "galaxy-importer: see $(DIST)/galaxy-importer.log"; exit 1; }
+	@echo "galaxy-importer: $(TARBALL) imports cleanly"
+
+collection-docs: venv $(GALAXY_VENV)/.installed
+	cd $(dir $(COLLECTION_LINK)) && env -u ANSIBLE_CONFIG ANSIBLE_COLLECTIONS_PATH=$(VENV)/collections \
+	  PATH=$(GALAXY_VENV)/bin:$$PATH $(GALAXY_VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs serverless
+
+ee-context: build
+	rm -rf .build/ee && mkdir -p .build/ee
+	cp $(TARBALL) .build/ee/multiregion-serverless.tar.gz
+	$(BIN)/ansible-builder create --file execution-environment.yml --context .build/ee/context
 
 # Opt-in, against a real account: plan (check mode, diff) with the standard AWS credential chain.
 #   make aws-check INVENTORY=inventories/<yours>
