@@ -217,7 +217,8 @@ th { background: #eee; }
 
 
 def _number(value: Any) -> Optional[float]:
-    if value is None or value == "":
+    # A templated null can arrive as a string ("None" from Jinja without native types).
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
         return None
     return float(value)
 

@@ -180,6 +180,14 @@ def test_check_mode_writes_nothing(tmp_path):
             "incomplete",
         ),
         ([{"name": "a", "objective": [{"failure_domain": "region", "metric": "rpo", "achieved_seconds": 9}]}], "fail"),
+        (
+            [{"name": "a", "objectives": [{"failure_domain": "region", "metric": "rpo", "achieved_seconds": "None"}]}],
+            "incomplete",
+        ),
+        (
+            [{"name": "a", "objectives": [{"failure_domain": "region", "metric": "rpo", "achieved_seconds": "4.5"}]}],
+            "pass",
+        ),
         ([], "incomplete"),
     ],
 )
@@ -188,6 +196,13 @@ def test_verdict(tmp_path, records, verdict):
     assert result["verdict"] == verdict
     junit = ET.parse(tmp_path / "reports" / "prod" / "dr" / "r1" / "junit.xml").getroot()
     assert int(junit.get("tests")) == len(result["objectives"])
+
+
+def test_an_achieved_value_that_is_not_a_number_fails(tmp_path):
+    records = [{"name": "a", "objectives": [{"failure_domain": "region", "metric": "rpo", "achieved_seconds": "fast"}]}]
+    result = run(tmp_path, drills=records)
+    assert result["failed"] is True
+    assert "drills[0] (a).objectives[0]: a number is not a number" in result["msg"]
 
 
 def test_an_objective_without_a_known_metric_fails(tmp_path):
