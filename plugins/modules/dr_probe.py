@@ -108,6 +108,12 @@ options:
       - Check the health URLs' TLS certificates.
     type: bool
     default: true
+  use_proxy:
+    description:
+      - Send the health URL requests through the proxy the environment names (C(https_proxy), ...). By default
+        they go straight to the URL's host, so that a proxy is not measured along with the region.
+    type: bool
+    default: false
 notes:
   - Route 53 documents C(GetHealthCheckStatus) as meant for diagnosis rather than high query rates; one call per
     health check per round stays well within that. A throttled or failed call is recorded as an observation
@@ -224,16 +230,23 @@ Route53Handler = error_handler(["NoSuchHostedZone", "NoSuchHealthCheck"])
 # ---- the probes (default implementations; tests pass their own) ----------------------------------------------
 
 
-def http_get(url: str, timeout: float, validate_certs: bool = True) -> tuple[bool, str]:
-    """(up, detail): up when the URL answers 2xx within ``timeout``."""
-    context = None
-    if url.startswith("https:") and not validate_certs:
-        context = ssl.create_default_context()
+def http_get(url: str, timeout: float, validate_certs: bool = True, use_proxy: bool = False) -> tuple[bool, str]:
+    """(up, detail): up when the URL answers 2xx within ``timeout``.
+
+    Without ``use_proxy`` the request goes straight to the URL's host, whatever the proxy environment says: a
+    proxy in between would be measured along with the region.
+    """
+    context = ssl.create_default_context()
+    if not validate_certs:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    handlers: list = [urllib.request.HTTPSHandler(context=context)]
+    if not use_proxy:
+        handlers.append(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, method="GET", headers={"User-Agent": "multiregion.serverless dr_probe"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+        with opener.open(request, timeout=timeout) as response:
             code = response.status
     except urllib.error.HTTPError as e:
         return False, f"HTTP {e.code}"
@@ -279,8 +292,8 @@ def _wall() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _http_get(url: str, timeout: float, validate_certs: bool) -> tuple[bool, str]:
-    return http_get(url, timeout, validate_certs)
+def _http_get(url: str, timeout: float, validate_certs: bool, use_proxy: bool) -> tuple[bool, str]:
+    return http_get(url, timeout, validate_certs, use_proxy)
 
 
 def _resolver(name: str, rdtype: str, name_server: str, timeout: float) -> list[str]:
@@ -536,6 +549,7 @@ def main() -> None:
             max_requests=dict(type="int"),
             stop_when=dict(type="str", default="all_recovered", choices=["all_recovered", "never"]),
             validate_certs=dict(type="bool", default=True),
+            use_proxy=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -565,7 +579,7 @@ def main() -> None:
         # No aws_retry here: a retry's back-off would stall the rounds; a throttled call is an observation.
         return route53.get_health_check_status(HealthCheckId=health_check_id)["HealthCheckObservations"]
 
-    validate_certs = params["validate_certs"]
+    validate_certs, use_proxy = params["validate_certs"], params["use_proxy"]
     prober = Prober(
         params["targets"],
         interval=params["interval"],
@@ -577,7 +591,7 @@ def main() -> None:
         dns_record_type=params["dns_record_type"],
         name_servers=addresses,
         expect_region_values=params["expect_region_values"],
-        http=lambda url, timeout: _http_get(url, timeout, validate_certs),
+        http=lambda url, timeout: _http_get(url, timeout, validate_certs, use_proxy),
         resolver=_resolver,
         health_check_status=health_check_status if route53 is not None else None,
         clock=_now,

@@ -189,3 +189,14 @@ def test_http_get_reports_no_answer():
 )
 def test_split_server(server, expected):
     assert dr_probe.split_server(server) == expected
+
+
+def test_http_get_ignores_the_proxy_environment_unless_asked(monkeypatch):
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with HealthServer() as target, HealthServer() as proxy:
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.httpd.server_address[1]}")
+        assert dr_probe.http_get(target.url, 2) == (True, "HTTP 200")
+        assert (target.requests, proxy.requests) == (1, 0)
+        assert dr_probe.http_get(target.url, 2, use_proxy=True) == (True, "HTTP 200")
+        assert (target.requests, proxy.requests) == (1, 1)
