@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from .test_dr_tests import check_dr_tests_of_deployed_stack
 
 LOCAL_GROUP_VARS = ROOT / "inventories" / "local" / "group_vars"
 
@@ -101,7 +102,7 @@ def test_preflight_fails_early_naming_the_variable(ansible_playbook, boto, tmp_p
         assert not [a for a in aliases if a.startswith("alias/mrdemo")], aliases
 
 
-def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto):
+def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto, tmp_path):
     # --check on an empty endpoint reports what it would create and creates nothing.
     check = ansible_playbook("site.yml", "-i", "inventories/local", "--check")
     assert check.returncode == 0, check.failures() or check.stderr[-3000:]
@@ -122,6 +123,10 @@ def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto):
         alarms = boto("cloudwatch", region).describe_alarms()["MetricAlarms"]
         latency = [a for a in alarms if a.get("MetricName") == "ReplicationLatency"]
         assert latency and {a["Threshold"] for a in latency} == {5000.0}, latency
+
+    # The DR phase on the deployed stack (tests/integration/test_dr_tests.py): the default drills report and leave
+    # the data as it was; the rerun below must still report no change.
+    check_dr_tests_of_deployed_stack(ansible_playbook, boto, tmp_path / "dr-reports")
 
     second = ansible_playbook("site.yml", "-i", "inventories/local")
     assert second.returncode == 0, second.failures()
