@@ -13,7 +13,8 @@ description:
   - Canary items are small items under a reserved key prefix that the DR drills write into a table to measure
     what a restore kept (RPO) and how long replication takes between regions (Region RPO). Every key the module
     writes or deletes is C(<prefix>#<run_id>#<region>#<n>); it never touches an item outside O(prefix).
-  - O(state=present) writes O(count) canaries in each write region (see O(write_region)) with the attributes
+  - O(state=present) writes O(count) canaries in each write region (see O(write_region)) where the table exists
+    (a region without it is listed in RV(missing_regions), with a warning) with the attributes
     C(written_at) (ISO 8601, UTC, milliseconds), C(run_id) and C(region). A canary that already exists is kept
     as it is (its C(written_at) is what a restore is measured against), so a second run reports no change.
   - O(state=measured) writes fresh canaries in each write region, then polls every other region of O(regions)
@@ -345,11 +346,10 @@ class Canaries:
         self.timeline: list[dict] = []
         self.missing_regions: list[str] = []
 
-    def table_in(self, region: str, required: bool) -> bool:
+    def table_in(self, region: str) -> bool:
+        """Whether the table exists in ``region`` (with a key canaries can use); a missing one is recorded."""
         table = ddb.describe_table(self.clients[region], self.table)
         if table is None or table.get("TableStatus") == "DELETING":
-            if required:
-                self.module.fail_json(msg=f"Table {self.table} does not exist in {region}: no canary can be written")
             self.missing_regions.append(region)
             self.timeline.append(event("table_missing", region, f"no table {self.table} in {region}"))
             return False
@@ -363,8 +363,17 @@ class Canaries:
 
     def present(self, writers: list[str]) -> dict:
         canaries = []
+        # A write region without the table (a replica that does not exist) is reported, not written to; only
+        # when no write region has the table is that an error.
+        writers = [r for r in writers if self.table_in(r)]
+        if not writers:
+            self.module.fail_json(
+                msg=f"Table {self.table} does not exist in any write region: no canary can be written",
+                missing_regions=self.missing_regions,
+            )
+        for region in self.missing_regions:
+            self.module.warn(f"Table {self.table} does not exist in {region}: no canary written there")
         for region in writers:
-            self.table_in(region, required=True)
             client = self.clients[region]
             for key in self.keys(region):
                 existing = get_canary(client, self.table, self.key_attribute, key)
@@ -395,7 +404,7 @@ class Canaries:
         """Write in each of ``writers``; read each canary back in every other region of ``regions``."""
         # A region without the table (no replica there) is reported as missing, not as an error: that is the
         # finding. Only when no write region has the table is there nothing to measure at all.
-        readable = [r for r in dict.fromkeys(writers + regions) if self.table_in(r, required=False)]
+        readable = [r for r in dict.fromkeys(writers + regions) if self.table_in(r)]
         writers = [w for w in writers if w in readable]
         if not writers:
             self.module.fail_json(
@@ -465,7 +474,7 @@ class Canaries:
         prefix = deletion_prefix(self.prefix, self.run_id)
         removed = []
         for region in regions:
-            if not self.table_in(region, required=False):
+            if not self.table_in(region):
                 continue
             client = self.clients[region]
             for found in list_canaries(client, self.table, self.key_attribute, prefix):

@@ -186,7 +186,23 @@ def test_present_without_the_table_fails_naming_region(aws, clock):
     not_found(aws.stub("dynamodb"))
     result = run_module(module.main, args())
     assert result["failed"] is True
-    assert f"Table {TABLE} does not exist in {WEST}" in result["msg"]
+    assert f"Table {TABLE} does not exist in any write region" in result["msg"]
+    assert result["missing_regions"] == [WEST]
+
+
+def test_present_skips_a_region_without_the_table_and_says_so(aws, clock):
+    west, central = aws.stub("dynamodb", WEST), aws.stub("dynamodb", CENTRAL)
+    described(west)
+    not_found(central)
+    get(west, key(0))
+    put_new(west, key(0), "2026-12-06T10:00:00.000+00:00")
+
+    result = run_module(module.main, args(count=1, regions=[WEST, CENTRAL]))
+
+    assert [c["region"] for c in result["canaries"]] == [WEST]
+    assert result["missing_regions"] == [CENTRAL]
+    assert any(f"does not exist in {CENTRAL}" in w for w in result["warnings"])
+    assert result["timeline"][0]["event"] == "table_missing"
 
 
 def test_present_refuses_a_table_with_another_key(aws, clock):
