@@ -39,7 +39,8 @@ def test_doc_matches_the_signature(name):
     assert list(options)[0] == "_input"
     assert set(options) - {"_input"} == {p.name for p in parameters[1:]}
     positional = [p.strip() for p in documentation.get("positional", "").split(",") if p.strip()]
-    assert positional == [p.name for p in parameters[1:]]
+    # Positional arguments are the signature's, in order; later ones may be documented as keyword-only.
+    assert positional == [p.name for p in parameters[1 : 1 + len(positional)]]
     for parameter in parameters[1:]:
         required = parameter.default is inspect.Parameter.empty
         assert bool(options[parameter.name].get("required")) == required, parameter.name
