@@ -45,6 +45,7 @@ THROTTLING_CODES = [
     "RequestThrottled",
     "PriorRequestNotComplete",
     "SlowDown",
+    "Throttled",  # SNS (HTTP 429), which neither botocore's standard retry mode nor AWSRetry retries
 ]
 
 

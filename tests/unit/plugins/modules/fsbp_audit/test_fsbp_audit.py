@@ -658,3 +658,16 @@ def test_global_controls(aws):
     assert (
         wildcard_finding["resource"] == "mrdemo-api-eu-west-1/items-api" and "dynamodb:*" in wildcard_finding["reason"]
     )
+
+
+def test_sns_throttled_is_retried(aws):
+    # SNS throttles with code Throttled (HTTP 429): botocore's standard retry mode does not retry it, the
+    # collection's clients do.
+    sns = aws.stub("sns")
+    sns.add_client_error("list_topics", **client_error("Throttled", "Rate exceeded", 429))
+    sns.add_response("list_topics", {"Topics": []}, {})
+    module = _module(aws, args())
+    reader = fsbp_audit.Reader(module, module.params)
+    reader.read("sns", reader.topics)
+    assert reader.state["errors"] == {} and reader.state["topics"] == []
+    assert aws.sleeps
