@@ -267,11 +267,11 @@ def ensure_started(module, client):
             module.warn("Neither run_id nor client_token is set: this run starts a new experiment every time")
 
     existing = find_by_token(list_experiments(client, template_id), token)
+    if not existing and module.check_mode:
+        module.exit_json(changed=True, experiment={"template_id": template_id, "client_token": token}, timed_out=False)
     if existing:
         experiment = get_experiment(client, existing["id"]) or existing
         changed = False
-    elif module.check_mode:
-        module.exit_json(changed=True, experiment={"template_id": template_id, "client_token": token}, timed_out=False)
     else:
         tags = dict(params["tags"] or {}, **{TOKEN_TAG: token})
         experiment = start_experiment(client, template_id, token, tags)
@@ -282,9 +282,9 @@ def ensure_started(module, client):
         experiment, timed_out = wait_until_ended(client, experiment, params["wait_timeout"], params["poll_interval"])
         if timed_out and params["stop_on_timeout"]:
             stop_experiment(client, experiment["id"])
-            experiment, _ = wait_until_ended(
+            experiment = wait_until_ended(
                 client, get_experiment(client, experiment["id"]), STOP_WAIT_SECONDS, params["poll_interval"]
-            )
+            )[0]
             changed = True
     module.exit_json(changed=changed, experiment=experiment_view(experiment), timed_out=timed_out)
 

@@ -290,9 +290,9 @@ def main():
             execution, timed_out = wait_until_ended(client, execution, params["wait_timeout"], params["poll_interval"])
             if timed_out and params["stop_on_timeout"]:
                 stop_execution(client, execution_id)
-                execution, _ = wait_until_ended(
+                execution = wait_until_ended(
                     client, get_execution(client, execution_id), STOP_WAIT_SECONDS, params["poll_interval"]
-                )
+                )[0]
         steps = get_steps(client, execution_id)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
