@@ -1,15 +1,28 @@
-"""Benchmark: deploy every region of inventories/local to a fresh local endpoint, then run again (a no-op).
+"""Benchmark: deploy every region to a fresh local endpoint, then run again (a no-op), for each strategy and
+region count asked for, and compare each run with the floor of the same API calls.
 
-For each run it reports the wall time, the number of tasks (task x host results) and the number of AWS API
-calls (moto's recorder counts every request the endpoint received), and a lower bound: the time it takes
-to send the same recorded requests again, over one keep-alive HTTP session, to a fresh endpoint (no
-Ansible, no SDK serialisation: the floor any tool making these calls could reach). The ratio of each run to
-its bound says how much is orchestration overhead.
+For each run it reports the wall time, the tasks executed (task x host results), the module calls per region
+(tasks that started a module process on the controller: set_fact, assert, debug, include and other controller-only
+actions are not counted), the AWS API calls (moto's recorder counts every request the endpoint received), and a
+lower bound: the time it takes to send the same recorded requests again, in order, over one keep-alive HTTP
+session (no Ansible, no SDK serialisation: the floor any tool making these calls could reach).
 
-    .venv/bin/python bench/bench.py [--inventory inventories/local] [--runs 1]
+The bound is exact, and says how many replayed requests got an error answer (the goal is none):
+- the no-op run is replayed against the endpoint it was recorded on, in the deployed state it saw (a no-op
+  changes nothing, so every read finds what it found);
+- the first deploy is replayed against a fresh endpoint whose id generator is seeded exactly as the recorded
+  endpoint's was before the deploy: sent in the recorded order, the creates return the same ids, so every later
+  request that names an id names one that exists.
 
-Results: a table on stdout and bench/results/bench.json. It is a benchmark, not a test: nothing here fails
-on a time.
+Strategies: ``default`` (Ansible's linear strategy, one module process per task and host) and ``mitogen``
+(Mitogen's mitogen_linear: one interpreter per host kept alive, imports cached; each region host is given its own
+interpreter path so regions still run in parallel, see docs/performance.md). Mitogen is measured when the
+``mitogen`` package is installed (requirements-dev.txt installs it).
+
+    .venv/bin/python bench/bench.py [--inventory inventories/local] [--strategies default,mitogen] [--regions 2,3]
+
+Results: a table on stdout and bench/results/bench.json. It is a benchmark, not a test: nothing here fails on a
+time.
 """
 
 from __future__ import annotations
@@ -27,7 +40,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import boto3
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -36,17 +51,58 @@ local_endpoint = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(local_endpoint)
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+SEED = 20261206
+# Actions that run on the controller only: no module process, no AWS call.
+CONTROLLER_ONLY = {
+    "add_host",
+    "assert",
+    "debug",
+    "fail",
+    "group_by",
+    "include_role",
+    "include_tasks",
+    "include_vars",
+    "import_role",
+    "import_tasks",
+    "meta",
+    "set_fact",
+    "set_stats",
+    "validate_argument_spec",
+}
+# Regions a larger bench adds after the inventory's own, each with a CIDR of its own.
+EXTRA_REGIONS = [("eu-north-1", "10.9.0.0/16"), ("eu-south-1", "10.13.0.0/16"), ("eu-west-3", "10.17.0.0/16")]
 
 
-def recorder(url: str, action: str) -> str:
-    response = requests.request(
-        "GET" if action == "download-recording" else "POST", f"{url}/moto-api/recorder/{action}", timeout=60
-    )
+def endpoint_api(url: str, path: str, method: str = "POST") -> str:
+    response = requests.request(method, f"{url}/moto-api/{path}", timeout=120)
     response.raise_for_status()
     return response.text
 
 
-def run_playbook(url: str, inventory: str) -> dict:
+def inventory_regions(inventory: str) -> list[str]:
+    hosts = yaml.safe_load((ROOT / inventory / "hosts.yml").read_text())
+    return list(hosts["regions"]["hosts"])
+
+
+def overlay_inventory(tmp: Path, inventory: str, regions: int, strategy: str) -> Path:
+    """An inventory added after the user's: the extra regions, and for Mitogen one interpreter path per host."""
+    own = inventory_regions(inventory)
+    extra = EXTRA_REGIONS[: max(0, regions - len(own))]
+    hosts: dict = {name: {"vpc_private_cidr": cidr} for name, cidr in extra}
+    if strategy == "mitogen":
+        # Mitogen runs hosts that share an interpreter path in one process, one after the other; a path of their
+        # own (a link to the same interpreter, inside the venv so it finds its packages) keeps regions parallel.
+        for name in own[:regions] + [n for n, _ in extra]:
+            link = Path(sys.executable).with_name(f"python-region-{name}")
+            if not link.exists():
+                link.symlink_to(Path(sys.executable).name)
+            hosts.setdefault(name, {})["ansible_python_interpreter"] = str(link)
+    path = tmp / f"overlay-{strategy}-{regions}.yml"
+    path.write_text(yaml.safe_dump({"regions": {"hosts": hosts}}))
+    return path
+
+
+def playbook_env(url: str, strategy: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(CREDENTIALS)
     env.update(
@@ -54,28 +110,46 @@ def run_playbook(url: str, inventory: str) -> dict:
             "AWS_ENDPOINT_URL": url,
             "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
+            "ANSIBLE_FORKS": "10",
         }
     )
+    if strategy == "mitogen":
+        import ansible_mitogen
+
+        env["ANSIBLE_STRATEGY_PLUGINS"] = str(Path(ansible_mitogen.__file__).parent / "plugins" / "strategy")
+        env["ANSIBLE_STRATEGY"] = "mitogen_linear"
+    return env
+
+
+def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
+    command = [str(Path(sys.executable).with_name("ansible-playbook")), "site.yml"]
+    for inventory in inventories:
+        command += ["-i", inventory]
     started = time.perf_counter()
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("ansible-playbook")), "site.yml", "-i", inventory],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        command, cwd=ROOT, env=playbook_env(url, strategy), capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(
-            f"site.yml failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}"
+            f"site.yml ({strategy}) failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n"
+            f"{completed.stderr[-2000:]}"
         )
     data = json.loads(completed.stdout[completed.stdout.index("{") :])
-    results = [r for play in data["plays"] for task in play["tasks"] for r in task["hosts"].values()]
+    executed = [
+        (host, result)
+        for play in data["plays"]
+        for task in play["tasks"]
+        for host, result in task["hosts"].items()
+        if not result.get("skipped")
+    ]
+    modules = Counter(
+        host for host, result in executed if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY
+    )
     return {
         "seconds": elapsed,
-        "task_results": len(results),
-        "tasks_executed": sum(1 for r in results if not r.get("skipped")),
+        "tasks_executed": len(executed),
+        "module_calls_per_region": dict(sorted(modules.items())),
         "changed": sum(s["changed"] for s in data["stats"].values()),
     }
 
@@ -92,10 +166,11 @@ def service_of(entry: dict) -> str:
     return "unsigned"
 
 
-def replay(url: str, entries: list[dict]) -> tuple[float, int]:
-    """Send the recorded requests to ``url`` in order over one session; (seconds, error answers)."""
+def replay(url: str, entries: list[dict]) -> tuple[float, list[str]]:
+    """Send the recorded requests to ``url`` in order over one session: (seconds, the requests answered with an
+    error, as ``METHOD path status``)."""
     session = requests.Session()
-    errors = 0
+    failed = []
     started = time.perf_counter()
     for entry in entries:
         body = entry.get("body") or ""
@@ -109,70 +184,155 @@ def replay(url: str, entries: list[dict]) -> tuple[float, int]:
             if k.lower() not in ("transfer-encoding", "content-length", "host")
         }
         response = session.request(entry["method"], target, headers=headers, data=body, timeout=60)
-        errors += response.status_code >= 400
-    return time.perf_counter() - started, errors
+        if response.status_code >= 400:
+            target_name = headers.get("X-Amz-Target") or headers.get("x-amz-target") or ""
+            failed.append(
+                f"{entry['method']} {service_of(entry)} /{path[1][:60] if len(path) > 1 else ''} "
+                f"{target_name} {response.status_code}"
+            )
+    return time.perf_counter() - started, failed
+
+
+def deployed_resources(url: str, regions: list[str], deployment: str) -> int:
+    """Resources carrying the deployment's tag, in every region (the Resource Groups Tagging API's view)."""
+    total = 0
+    for region in regions:
+        client = boto3.client(
+            "resourcegroupstaggingapi",
+            region_name=region,
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        pages = client.get_paginator("get_resources").paginate(
+            TagFilters=[{"Key": "Deployment", "Values": [deployment]}]
+        )
+        total += sum(len(page["ResourceTagMappingList"]) for page in pages)
+    return total
+
+
+def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
+    label = f"{strategy}, {regions} regions"
+    overlay = overlay_inventory(tmp, inventory, regions, strategy)
+    inventories = [inventory, str(overlay)]
+    all_regions = (inventory_regions(inventory) + [n for n, _ in EXTRA_REGIONS])[:regions]
+    deployment = yaml.safe_load((ROOT / inventory / "group_vars" / "all" / "main.yml").read_text())["deployment_name"]
+
+    os.environ["MOTO_ENABLE_RECORDING"] = "True"
+    os.environ["MOTO_RECORDER_FILEPATH"] = str(tmp / f"recording-{strategy}-{regions}.jsonl")
+    state = tmp / f"recorded-{strategy}-{regions}.json"
+    recorded = local_endpoint.start(state)
+    del os.environ["MOTO_ENABLE_RECORDING"]
+    runs: dict[str, dict] = {}
+    try:
+        url = recorded["url"]
+        endpoint_api(url, f"seed?a={SEED}")
+        endpoint_api(url, "recorder/reset-recording")
+        runs["first deploy"] = run_playbook(url, inventories, strategy)
+        deploy_calls = api_calls(endpoint_api(url, "recorder/download-recording", "GET"))
+        endpoint_api(url, "recorder/reset-recording")
+        runs["no-op"] = run_playbook(url, inventories, strategy)
+        noop_calls = api_calls(endpoint_api(url, "recorder/download-recording", "GET"))
+        endpoint_api(url, "recorder/stop-recording")
+        resources = deployed_resources(url, all_regions, deployment)
+        # The no-op's floor: its own requests, against the state they were made on.
+        seconds, failed = replay(url, noop_calls)
+        runs["no-op"].update(bound(noop_calls, seconds, failed, runs["no-op"]["seconds"]))
+        runs["no-op"]["api_calls_per_resource"] = len(noop_calls) / resources if resources else None
+        runs["no-op"]["deployed_resources"] = resources
+    finally:
+        local_endpoint.stop(state)
+
+    fresh_state = tmp / f"fresh-{strategy}-{regions}.json"
+    fresh = local_endpoint.start(fresh_state)
+    try:
+        endpoint_api(fresh["url"], f"seed?a={SEED}")
+        seconds, failed = replay(fresh["url"], deploy_calls)
+        runs["first deploy"].update(bound(deploy_calls, seconds, failed, runs["first deploy"]["seconds"]))
+    finally:
+        local_endpoint.stop(fresh_state)
+    return {"label": label, "strategy": strategy, "regions": regions, "runs": runs}
+
+
+def bound(entries: list[dict], seconds: float, failed: list[str], wall: float) -> dict:
+    return {
+        "api_calls": len(entries),
+        "api_calls_by_service": dict(Counter(service_of(e) for e in entries).most_common()),
+        "bound_seconds": seconds,
+        "bound_failed_replays": len(failed),
+        "bound_failed_examples": failed[:10],
+        "ratio": wall / seconds if seconds else None,
+    }
+
+
+def mitogen_available() -> bool:
+    return importlib.util.find_spec("ansible_mitogen") is not None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inventory", default="inventories/local")
+    parser.add_argument("--strategies", default="default,mitogen", help="default, mitogen or both (comma-separated)")
+    parser.add_argument("--regions", default="2", help="region counts to measure, e.g. 2,3")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    strategies = [s for s in args.strategies.split(",") if s]
+    notes = []
+    if "mitogen" in strategies and not mitogen_available():
+        strategies.remove("mitogen")
+        notes.append("mitogen: not measured (the mitogen package is not installed)")
 
+    counts = [int(r) for r in args.regions.split(",") if r]
+    if min(counts) < len(inventory_regions(args.inventory)):
+        parser.error(f"--regions: {args.inventory} has {len(inventory_regions(args.inventory))} regions already")
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        os.environ["MOTO_ENABLE_RECORDING"] = "True"
-        os.environ["MOTO_RECORDER_FILEPATH"] = str(tmp_path / "recording.jsonl")
-        recorded = local_endpoint.start(tmp_path / "recorded.json")
-        try:
-            runs = {}
-            recordings = {}
-            for name in ("first deploy", "second run (no-op)"):
-                recorder(recorded["url"], "reset-recording")
-                runs[name] = run_playbook(recorded["url"], args.inventory)
-                recordings[name] = api_calls(recorder(recorded["url"], "download-recording"))
-        finally:
-            local_endpoint.stop(tmp_path / "recorded.json")
-            del os.environ["MOTO_ENABLE_RECORDING"]
-
-        fresh = local_endpoint.start(tmp_path / "fresh.json")
-        try:
-            for name, entries in recordings.items():
-                seconds, errors = replay(fresh["url"], entries)
-                runs[name].update(
-                    {
-                        "api_calls": len(entries),
-                        "api_calls_by_service": dict(Counter(service_of(e) for e in entries).most_common()),
-                        "bound_seconds": seconds,
-                        "bound_error_answers": errors,
-                        "ratio": runs[name]["seconds"] / seconds if seconds else None,
-                    }
-                )
-        finally:
-            local_endpoint.stop(tmp_path / "fresh.json")
+        for regions in counts:
+            for strategy in strategies:
+                print(f"measuring {strategy}, {regions} regions ...", file=sys.stderr, flush=True)
+                results.append(measure(Path(tmp), args.inventory, strategy, regions))
 
     report = {
         "inventory": args.inventory,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "load_average_at_end": os.getloadavg(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "runs": runs,
-        "bound": "the recorded API requests replayed in order over one keep-alive HTTP session to a fresh endpoint",
+        "results": results,
+        "notes": notes,
+        "bound": "the recorded API requests replayed in order over one keep-alive HTTP session: the no-op against "
+        "the state it was recorded on, the deploy against a fresh endpoint seeded like the recorded one",
     }
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
 
-    header = f"{'run':<20} {'wall s':>8} {'tasks':>6} {'changed':>8} {'API calls':>10} {'bound s':>8} {'ratio':>7}"
+    header = (
+        f"{'configuration':<22} {'run':<13} {'wall s':>7} {'tasks':>6} {'modules/region':>15} {'changed':>8} "
+        f"{'API calls':>10} {'bound s':>8} {'failed':>7} {'ratio':>6}"
+    )
     print(header)
     print("-" * len(header))
-    for name, r in runs.items():
-        print(
-            f"{name:<20} {r['seconds']:>8.1f} {r['tasks_executed']:>6} {r['changed']:>8} {r['api_calls']:>10} "
-            f"{r['bound_seconds']:>8.2f} {r['ratio']:>6.0f}x"
-        )
+    for result in results:
+        for name, r in result["runs"].items():
+            per_region = r["module_calls_per_region"]
+            modules = f"{min(per_region.values())}-{max(per_region.values())}" if per_region else "-"
+            print(
+                f"{result['label']:<22} {name:<13} {r['seconds']:>7.1f} {r['tasks_executed']:>6} {modules:>15} "
+                f"{r['changed']:>8} {r['api_calls']:>10} {r['bound_seconds']:>8.2f} {r['bound_failed_replays']:>7} "
+                f"{r['ratio']:>5.0f}x"
+            )
     print(f"\nbound: {report['bound']}; JSON: {(RESULTS / 'bench.json').relative_to(ROOT)}")
-    for name, r in runs.items():
-        print(
-            f"{name}: calls by service {r['api_calls_by_service']}; replayed error answers {r['bound_error_answers']}"
-        )
+    for result in results:
+        noop = result["runs"]["no-op"]
+        if noop.get("api_calls_per_resource") is not None:
+            print(
+                f"{result['label']}: no-op API calls per deployed resource {noop['api_calls_per_resource']:.2f} "
+                f"({noop['api_calls']} calls, {noop['deployed_resources']} resources tagged with the deployment)"
+            )
+        for name, r in result["runs"].items():
+            if r["bound_failed_replays"]:
+                print(f"{result['label']} {name}: replays answered with an error: {r['bound_failed_examples']}")
+    for note in notes:
+        print(note)
+    print(f"load average at the end: {report['load_average_at_end']}")
     return 0
 
 
