@@ -67,6 +67,8 @@ options:
 notes:
   - The module does not fail when the experiment fails or is stopped; RV(experiment.state) says how it ended.
   - In check mode nothing is started or stopped; an experiment already started with the same token is reported.
+    A template that does not exist yet is a warning in check mode (an earlier task may create it), an error
+    otherwise.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -243,16 +245,21 @@ def wait_until_ended(client, experiment, timeout, interval, clock=None, sleep=No
 
 
 def resolve_template_id(module, client):
+    """The template's id; a missing template fails, except in check mode, where an earlier task of the same
+    run may be about to create it."""
     params = module.params
     if params["template_id"]:
         template = get_template(client, params["template_id"])
-        if not template:
-            module.fail_json(msg=f"Experiment template {params['template_id']} (template_id) does not exist")
+        missing = f"Experiment template {params['template_id']} (template_id) does not exist"
+    else:
+        template = find_template_by_name(client, params["template_name"])
+        missing = f"No experiment template has the Name tag {params['template_name']} (template_name)"
+    if template:
         return template["id"]
-    template = find_template_by_name(client, params["template_name"])
-    if not template:
-        module.fail_json(msg=f"No experiment template has the Name tag {params['template_name']} (template_name)")
-    return template["id"]
+    if module.check_mode:
+        module.warn(f"{missing}; in check mode the experiment would start once the template exists")
+        module.exit_json(changed=True, experiment={}, timed_out=False)
+    module.fail_json(msg=missing)
 
 
 def ensure_started(module, client):

@@ -43,7 +43,8 @@ options:
   actions:
     description:
       - Actions by name, each a dict with C(action_id) (required, for example V(aws:network:disrupt-connectivity)),
-        C(description), C(parameters) (dict of strings, for example V(duration) V(PT5M)), C(targets) (dict of the
+        C(description), C(parameters) (dict, for example V(duration) V(PT5M); a dict or list value, such as the
+        C(documentParameters) of V(aws:ssm:start-automation-execution), is sent as JSON), C(targets) (dict of the
         action's target key, for example V(Subnets), to a name in O(targets)) and C(start_after) (list of
         action names that must finish before this one starts).
       - Required to create a template.
@@ -183,6 +184,7 @@ template:
       type: dict
 """
 
+import json
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -237,8 +239,19 @@ ATTRIBUTES = (
 # ---------------------------------------------------------------------------------------------------------
 
 
+def parameter_value(value) -> str:
+    """A parameter value as FIS stores it: a string. Structures (such as the ``documentParameters`` of
+    aws:ssm:start-automation-execution) become JSON, Booleans true/false, so the same input gives the same string.
+    """
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def _strings(mapping):
-    return {str(k): str(v) for k, v in (mapping or {}).items()}
+    return {str(k): parameter_value(v) for k, v in (mapping or {}).items()}
 
 
 def _prune(item):

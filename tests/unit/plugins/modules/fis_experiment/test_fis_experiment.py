@@ -325,3 +325,13 @@ def test_the_statuses_are_the_service_models():
     assert set(_fis.EXPERIMENT_TERMINAL_STATUSES) <= set(_fis.EXPERIMENT_STATUSES)
     assert _fis.ACCOUNT_TARGETING == model.shape_for("AccountTargeting").enum
     assert _fis.EMPTY_TARGET_RESOLUTION_MODES == model.shape_for("EmptyTargetResolutionMode").enum
+
+
+def test_check_mode_with_a_template_not_created_yet(aws):
+    aws.stub("fis").add_response("list_experiment_templates", {"experimentTemplates": []}, {})
+    result = run_module(
+        module.main, {"template_name": "created-earlier-in-this-run", "run_id": RUN_ID}, check_mode=True
+    )
+    assert not result.get("failed"), result
+    assert (result["changed"], result["experiment"]) == (True, {})
+    assert any("template_name" in warning for warning in result["warnings"])

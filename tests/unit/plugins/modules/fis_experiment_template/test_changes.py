@@ -234,3 +234,26 @@ def test_wanted_tags(tags, purge, current, to_set, to_remove):
 )
 def test_validate(params, problems):
     assert len(module.validate(params)) == problems
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("PT5M", "PT5M"),
+        (50, "50"),
+        (True, "true"),
+        ({"b": ["x"], "a": "y"}, '{"a":"y","b":["x"]}'),
+        (["x", 1], '["x",1]'),
+    ],
+    ids=["string", "number", "boolean", "dict_as_json", "list_as_json"],
+)
+def test_parameter_value(value, expected):
+    assert module.parameter_value(value) == expected
+
+
+def test_document_parameters_given_as_a_dict_compare_equal_to_what_fis_stores():
+    action = {"action_id": "aws:ssm:start-automation-execution", "parameters": {"documentParameters": {"A": "1"}}}
+    sent = module.to_api({"actions": {"run": module.normalize_action(action)}}, updating=False)
+    stored = {"actionId": "aws:ssm:start-automation-execution", **{"parameters": sent["actions"]["run"]["parameters"]}}
+    view = module.template_view({"actions": {"run": stored}, "tags": {}})
+    assert module.template_changes(view, dict(UNSET, actions={"run": module.normalize_action(action)})) == {}
