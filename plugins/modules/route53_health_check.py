@@ -105,7 +105,7 @@ notes:
     request send the same reference, so a lost answer does not create a second check. A check left untagged by
     a run that stopped between the two calls is found on the next run by the name part of its reference and its
     type, request interval and latency measurement, and is tagged and brought up to date instead of being
-    created again. A reference is never reused for a later creation: Route 53 refuses the reference of a
+    created again. A reference is never reused for a later creation, since Route 53 refuses the reference of a
     deleted health check (C(HealthCheckAlreadyExists)).
 extends_documentation_fragment:
   - amazon.aws.common.modules
