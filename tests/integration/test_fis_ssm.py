@@ -65,6 +65,12 @@ def test_lifecycle(ansible_playbook, boto):
     assert template["actions"]["disrupt"]["parameters"] == {"scope": "dynamodb", "duration": "PT10M"}
     assert template["actions"]["disrupt"]["targets"] == {"Subnets": "subnets"}
     assert template["actions"]["delay"]["startAfter"] == ["disrupt"]
+    assert template["actions"]["runbook"]["startAfter"] == ["delay"]
+    # A structured parameter is stored as the JSON text FIS expects.
+    assert json.loads(template["actions"]["runbook"]["parameters"]["documentParameters"]) == {
+        "SourceTableName": "it-table",
+        "TargetTableName": "it-table-drill",
+    }
     assert template["stopConditions"] == [
         {"source": "aws:cloudwatch:alarm", "value": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:it-healthy-region"}
     ]
