@@ -5,8 +5,13 @@ The weighted routing, check mode and idempotence are covered by the molecule sce
 
 from __future__ import annotations
 
+import json
+
 PLAYBOOK = "tests/integration/playbooks/dns_failover_role.yml"
 ZONE = "mrdemo.example.com."
+ACCOUNT = "123456789012"
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:mrdemo-health-alarms"
+QUERY_LOG_GROUP = "/aws/route53/mrdemo.example.com"
 
 
 def records(route53) -> list[dict]:
@@ -42,7 +47,11 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
         assert record["AliasTarget"]["DNSName"] == f"d-{region}.execute-api.{region}.amazonaws.com."
     alarms = boto("cloudwatch", "us-east-1").describe_alarms(AlarmNamePrefix="mrdemo-api-health-")["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == ["mrdemo-api-health-eu-central-1", "mrdemo-api-health-eu-west-1"]
-    assert all(a.get("AlarmActions", []) == [] for a in alarms)
+    # The alarms notify the role's own topic in us-east-1 (before, they notified nobody).
+    assert all(a.get("AlarmActions", []) == [TOPIC] and a.get("OKActions", []) == [TOPIC] for a in alarms)
+    assert_us_east_1_resources(boto, route53)
+    # The run says that the topic has no subscriber.
+    assert "has no subscriber" in created.stdout
 
     again = ansible_playbook(
         PLAYBOOK, "-e", "dns_failover_routing=failover", "-e", "dns_failover_primary_region=eu-central-1"
@@ -69,6 +78,67 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
     assert boto("cloudwatch", "us-east-1").describe_alarms(AlarmNamePrefix="mrdemo-api-health-")["MetricAlarms"] == []
     # The zone is kept unless dns_failover_delete_zone is set.
     assert [z["Name"] for z in route53.list_hosted_zones()["HostedZones"]] == [ZONE]
+    # Query logging and the topic go; the query log group (history) stays without dns_failover_delete_data.
+    assert route53.list_query_logging_configs()["QueryLoggingConfigs"] == []
+    assert TOPIC not in [t["TopicArn"] for t in boto("sns", "us-east-1").list_topics()["Topics"]]
+    assert boto("logs", "us-east-1").describe_resource_policies()["resourcePolicies"] == []
+    kept = boto("logs", "us-east-1").describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"]
+    assert [g["logGroupName"] for g in kept] == [QUERY_LOG_GROUP]
+
+
+def assert_us_east_1_resources(boto, route53) -> None:
+    """The zone's query logging (Route53.2) and the alarms' topic, in us-east-1, encrypted with the role's key."""
+    kms = boto("kms", "us-east-1")
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    assert "alias/mrdemo-dns" in aliases
+    key_arn = kms.describe_key(KeyId="alias/mrdemo-dns")["KeyMetadata"]["Arn"]
+    assert ":us-east-1:" in key_arn
+    logs = boto("logs", "us-east-1")
+    groups = logs.describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"]
+    assert [(g["logGroupName"], g.get("kmsKeyId"), g.get("retentionInDays")) for g in groups] == [
+        (QUERY_LOG_GROUP, key_arn, 90)
+    ]
+    zone_id = [z["Id"] for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == ZONE][0].split("/")[-1]
+    configs = route53.list_query_logging_configs()["QueryLoggingConfigs"]
+    assert [(c["HostedZoneId"], c["CloudWatchLogsLogGroupArn"]) for c in configs] == [
+        (zone_id, f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{QUERY_LOG_GROUP}:*")
+    ]
+    policies = {
+        p["policyName"]: json.loads(p["policyDocument"]) for p in logs.describe_resource_policies()["resourcePolicies"]
+    }
+    statement = policies["mrdemo-route53-query-logs"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "route53.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{QUERY_LOG_GROUP}:*"
+    sns = boto("sns", "us-east-1")
+    attributes = sns.get_topic_attributes(TopicArn=TOPIC)["Attributes"]
+    assert attributes.get("KmsMasterKeyId") == key_arn
+    assert sns.list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"] == []
+
+
+def test_aaaa_records_only_for_dualstack_domains(ansible_playbook, boto):
+    # eu-west-1's custom domain is IPv4-only: an AAAA record to it could not be served, so it has an A record only.
+    route53 = boto("route53")
+    ipv4 = ansible_playbook(PLAYBOOK, "-e", "test_ipv4_region=eu-west-1")
+    assert ipv4.returncode == 0, ipv4.failures() or ipv4.stdout[-3000:]
+    assert {(r["SetIdentifier"], r["Type"]) for r in records(route53)} == {
+        ("eu-west-1", "A"),
+        ("eu-central-1", "A"),
+        ("eu-central-1", "AAAA"),
+    }
+    again = ansible_playbook(PLAYBOOK, "-e", "test_ipv4_region=eu-west-1")
+    assert again.returncode == 0, again.failures()
+    assert sum(again.changed().values()) == 0, again.changed_tasks()
+
+
+def test_subscribers_of_the_health_check_alarm_topic(ansible_playbook, boto):
+    created = ansible_playbook(
+        PLAYBOOK, "-e", '{"deployment_alarm_subscriptions": [{"protocol": "email", "endpoint": "oncall@example.com"}]}'
+    )
+    assert created.returncode == 0, created.failures() or created.stdout[-3000:]
+    subscriptions = boto("sns", "us-east-1").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@example.com")]
+    assert "has no subscriber" not in created.stdout
 
 
 def test_a_failover_time_over_the_region_rto_fails_before_any_change(ansible_playbook, boto):

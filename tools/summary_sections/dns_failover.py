@@ -34,6 +34,48 @@ def _us_east_1(region, service: str):
     return session.client(service, region_name="us-east-1", endpoint_url=getattr(region, "endpoint", None))
 
 
+def _topic_rows(region, topics: list[str]) -> list[tuple[str, str]]:
+    """Whether anyone hears the health-check alarms: their topics (in us-east-1) and subscribers."""
+    if not topics:
+        return [("Health check alarm topic", "NONE: the alarms notify nobody")]
+    sns = _us_east_1(region, "sns")
+    out = []
+    for topic in topics:
+        attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+        subscribers = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+        heard = f"{len(subscribers)} subscriber(s)" if subscribers else "NO SUBSCRIBER: the alarms notify nobody"
+        out.append(
+            (
+                "Health check alarm topic",
+                f"{topic} (kms={'yes' if attributes.get('KmsMasterKeyId') else 'NO'}; {heard})",
+            )
+        )
+    return out
+
+
+def _query_logging_rows(region, route53, records: list[dict]) -> list[tuple[str, str]]:
+    """The zone's DNS query logging (Security Hub Route53.2). Listed without HostedZoneId: the local endpoint
+    answers that filter with NoSuchHostedZone."""
+    zones = {
+        z["Id"].split("/")[-1]: z["Name"]
+        for z in route53.get_paginator("list_hosted_zones").paginate().build_full_result()["HostedZones"]
+    }
+    names = {r["Name"] for r in records}
+    mine = {zone for zone, name in zones.items() if any(n.endswith(name) for n in names)}
+    configs = [
+        c
+        for c in route53.get_paginator("list_query_logging_configs")
+        .paginate()
+        .build_full_result()["QueryLoggingConfigs"]
+        if c["HostedZoneId"] in mine
+    ]
+    if not mine:
+        return []
+    if not configs:
+        return [("DNS query logging", "OFF")]
+    return [("DNS query logging", ", ".join(c["CloudWatchLogsLogGroupArn"].split(":log-group:")[-1] for c in configs))]
+
+
 def rows(region) -> list[tuple[str, str]]:
     route53 = region.client("route53")
     name = f"{region.deployment}-api-{region.region}"
@@ -52,6 +94,8 @@ def rows(region) -> list[tuple[str, str]]:
     cloudwatch = _us_east_1(region, "cloudwatch")
     alarm = cloudwatch.describe_alarms(AlarmNames=[f"{region.deployment}-api-health-{region.region}"])["MetricAlarms"]
     return [
+        *_topic_rows(region, alarm[0].get("AlarmActions", []) if alarm else []),
+        *_query_logging_rows(region, route53, records),
         ("DNS records", f"{records[0]['Name'].rstrip('.')} {routing}" if records else "none"),
         (
             "Health check",

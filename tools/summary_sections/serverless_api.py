@@ -16,6 +16,7 @@ def rows(region) -> list[tuple[str, str]]:
     for stage in stages:
         settings = stage.get("methodSettings", {}).get("*/*", {})
         tracing = "on" if stage.get("tracingEnabled") else "OFF"
+        certificate = stage.get("clientCertificateId") or "NONE"
         access_log = "on" if stage.get("accessLogSettings") else "OFF"
         rate, burst = settings.get("throttlingRateLimit", "-"), settings.get("throttlingBurstLimit", "-")
         out.append(
@@ -23,7 +24,7 @@ def rows(region) -> list[tuple[str, str]]:
                 "API stage",
                 f"{api['name']} ({api['id']}) {stage['stageName']}: X-Ray {tracing}, "
                 f"logging {settings.get('loggingLevel', 'OFF')}, access log {access_log}, "
-                f"throttle {rate} rps / burst {burst}",
+                f"throttle {rate} rps / burst {burst}, client certificate {certificate}",
             )
         )
 
@@ -35,7 +36,8 @@ def rows(region) -> list[tuple[str, str]]:
                 path = "/" if mapping["basePath"] == "(none)" else f"/{mapping['basePath']}"
                 domains.append(
                     f"{domain['domainName']}{path} -> {mapping['stage']} via {domain.get('regionalDomainName', '?')} "
-                    f"({domain.get('securityPolicy', '?')})"
+                    f"({domain.get('securityPolicy', '?')}, "
+                    f"{(domain.get('endpointConfiguration') or {}).get('ipAddressType') or 'ipv4'})"
                 )
     out.append(("Custom domain", ", ".join(domains) or "none"))
 
@@ -45,13 +47,15 @@ def rows(region) -> list[tuple[str, str]]:
         config = lam.get_function_configuration(FunctionName=function)
         alias = lam.get_alias(FunctionName=function, Name="live")
         versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=function)["Versions"]]
+        reserved = lam.get_function_concurrency(FunctionName=function).get("ReservedConcurrentExecutions")
         published = sorted(int(v) for v in versions if v.isdigit())
         out.append(
             (
                 "Function",
                 f"{function} {config['Runtime']} {'/'.join(config.get('Architectures', []))}, "
                 f"alias live -> version {alias['FunctionVersion']} (newest {published[-1] if published else 'none'}), "
-                f"tracing {config.get('TracingConfig', {}).get('Mode', 'PassThrough')}",
+                f"tracing {config.get('TracingConfig', {}).get('Mode', 'PassThrough')}, "
+                f"reserved concurrency {reserved if reserved is not None else 'NONE (shares the account pool)'}",
             )
         )
     except lam.exceptions.ResourceNotFoundException:
@@ -67,7 +71,9 @@ def rows(region) -> list[tuple[str, str]]:
     topics = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{name}-alarms")]
     if topics:
         attributes = sns.get_topic_attributes(TopicArn=topics[0])["Attributes"]
-        out.append(("Alarm topic", f"{topics[0]} (kms={'yes' if attributes.get('KmsMasterKeyId') else 'NO'})"))
+        subscribers = sns.list_subscriptions_by_topic(TopicArn=topics[0])["Subscriptions"]
+        heard = f"{len(subscribers)} subscriber(s)" if subscribers else "NO SUBSCRIBER: its alarms notify nobody"
+        out.append(("Alarm topic", f"{topics[0]} (kms={'yes' if attributes.get('KmsMasterKeyId') else 'NO'}; {heard})"))
     else:
         out.append(("Alarm topic", "none"))
     return out

@@ -25,7 +25,14 @@ def rows(region) -> list[tuple[str, str]]:
     acl = wafv2.get_web_acl(Name=name, Scope="REGIONAL", Id=summaries[0]["Id"])["WebACL"]
     rules = sorted(acl["Rules"], key=lambda r: r["Priority"])
     rate = [r["Statement"]["RateBasedStatement"]["Limit"] for r in rules if "RateBasedStatement" in r["Statement"]]
-    managed = [r["Name"].replace("AWSManagedRules", "") for r in rules if "ManagedRuleGroupStatement" in r["Statement"]]
+    managed = []
+    for r in rules:
+        statement = r["Statement"].get("ManagedRuleGroupStatement")
+        if statement is None:
+            continue
+        counted = [o["Name"] for o in statement.get("RuleActionOverrides", []) if "Count" in o.get("ActionToUse", {})]
+        name = r["Name"].replace("AWSManagedRules", "")
+        managed.append(f"{name} (count: {', '.join(counted)})" if counted else name)
     try:
         logging = wafv2.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
         logs = ", ".join(d.split(":log-group:")[-1] for d in logging["LogDestinationConfigs"])

@@ -111,6 +111,41 @@ def verify_present(args, session, failures: list[str]) -> None:
         )
         check(alarm.get("AlarmActions") == [args.alarm_topic_arn], "alarm: notifies the us-east-1 topic", failures)
 
+    # The zone's DNS query logging (Security Hub Route53.2): to /aws/route53/<zone> in us-east-1, KMS-encrypted,
+    # with a resource policy that lets Route 53 write to that group only. Listed without HostedZoneId (the local
+    # endpoint answers that filter with NoSuchHostedZone).
+    zone = zone_id(route53, args.zone)
+    group = f"/aws/route53/{args.zone.rstrip('.')}"
+    configs = [
+        c
+        for c in route53.list_query_logging_configs()["QueryLoggingConfigs"]
+        if zone and c["HostedZoneId"] == zone.split("/")[-1]
+    ]
+    check(
+        [c["CloudWatchLogsLogGroupArn"].split(":log-group:")[-1] for c in configs] == [f"{group}:*"],
+        f"zone query logging to {group} (us-east-1)",
+        failures,
+    )
+    logs_us = session.client("logs", endpoint_url=args.endpoint, region_name="us-east-1")
+    kms_us = session.client("kms", endpoint_url=args.endpoint, region_name="us-east-1")
+    key = kms_us.describe_key(KeyId=f"alias/{name}-dns")["KeyMetadata"]["Arn"]
+    groups = logs_us.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    check(
+        [g.get("kmsKeyId") for g in groups] == [key] and ":us-east-1:" in key,
+        "query log group encrypted with the deployment's us-east-1 key",
+        failures,
+    )
+    policies = {p["policyName"]: p["policyDocument"] for p in logs_us.describe_resource_policies()["resourcePolicies"]}
+    document = json.loads(policies.get(f"{name}-route53-query-logs", "{}"))
+    statement = (document.get("Statement") or [{}])[0]
+    check(
+        statement.get("Principal") == {"Service": "route53.amazonaws.com"}
+        and sorted(statement.get("Action", [])) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+        and statement.get("Resource", "").endswith(f":log-group:{group}:*"),
+        "resource policy: Route 53 writes the zone's query logs, and only those",
+        failures,
+    )
+
     # Records: weighted alias A and AAAA to the region's regional domain, identifier = region, tied to the check.
     zone = zone_id(route53, args.zone)
     check(zone is not None, f"hosted zone {args.zone}", failures)
@@ -161,6 +196,13 @@ def verify_present(args, session, failures: list[str]) -> None:
         {o["Name"]: o["ActionToUse"] for o in overrides}
         == {"GenericLFI_BODY": {"Count": {}}, "GenericRFI_BODY": {"Count": {}}},
         "web ACL: GenericLFI_BODY and GenericRFI_BODY count",
+        failures,
+    )
+    anonymous = next((r for r in rules if r["Name"] == "AWSManagedRulesAnonymousIpList"), {})
+    overrides = anonymous.get("Statement", {}).get("ManagedRuleGroupStatement", {}).get("RuleActionOverrides", [])
+    check(
+        {o["Name"]: o["ActionToUse"] for o in overrides} == {"HostingProviderIPList": {"Count": {}}},
+        "web ACL: AnonymousIpList's HostingProviderIPList counts (server-to-server clients on other clouds pass)",
         failures,
     )
     rate = next((r for r in rules if r["Name"] == "rate-limit-per-ip"), {})

@@ -18,7 +18,8 @@ ALARMS = {
     "api-latency-p99": ("AWS/ApiGateway", "Latency", 2500.0),
     "api-lambda-errors": ("AWS/Lambda", "Errors", 0.0),
     "api-lambda-throttles": ("AWS/Lambda", "Throttles", 0.0),
-    "api-lambda-concurrency": ("AWS/Lambda", "ConcurrentExecutions", 800.0),
+    # 80 % of the default reservation of 100.
+    "api-lambda-concurrency": ("AWS/Lambda", "ConcurrentExecutions", 80.0),
     "api-dynamodb-read-throttles": ("AWS/DynamoDB", "ReadThrottleEvents", 0.0),
     "api-dynamodb-write-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", 0.0),
 }
@@ -70,7 +71,11 @@ def verify_function(session, endpoint, args, inputs, failures) -> str:
         failures,
     )
     check(config["Role"].endswith(f":role/{name}-{args.region}"), "function runs with its own regional role", failures)
-    check("Concurrency" not in function, "no reserved concurrency by default", failures)
+    check(
+        function.get("Concurrency", {}).get("ReservedConcurrentExecutions") == 100,
+        "reserved concurrency 100 by default (protects the account's pool)",
+        failures,
+    )
 
     versions = [v for v in lam.list_versions_by_function(FunctionName=name)["Versions"] if v["Version"].isdigit()]
     newest = max(versions, key=lambda v: int(v["Version"])) if versions else {}
@@ -124,7 +129,13 @@ def verify_iam(session, endpoint, args, failures) -> None:
     )
     star = sorted(a for s in statements(document) if "*" in as_list(s["Resource"]) for a in as_list(s["Action"]))
     check(
-        star == ["ec2:DescribeNetworkInterfaces", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        star
+        == [
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "xray:PutTelemetryRecords",
+            "xray:PutTraceSegments",
+        ],
         f"'*' resources only where AWS has no resource-level permissions: {star}",
         failures,
     )
@@ -215,6 +226,11 @@ def verify_domain(session, endpoint, args, api_id, failures) -> None:
     )
     check(domain.get("securityPolicy") == "TLS_1_2", "domain TLS 1.2", failures)
     check(domain.get("endpointConfiguration", {}).get("types") == ["REGIONAL"], "regional domain", failures)
+    check(
+        domain.get("endpointConfiguration", {}).get("ipAddressType") == "dualstack",
+        "dualstack domain (IPv6 clients too, so AAAA records can be served)",
+        failures,
+    )
     mappings = apigw.get_base_path_mappings(domainName=name).get("items", [])
     check(
         [(m["basePath"], m["restApiId"], m["stage"]) for m in mappings] == [("(none)", api_id, "v1")],
