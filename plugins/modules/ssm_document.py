@@ -14,6 +14,8 @@ description:
     content differs does it create a new version (UpdateDocument) and make it the default
     (UpdateDocumentDefaultVersion). When an existing version already has that content, that version is made
     the default instead of creating a duplicate (which UpdateDocument refuses).
+  - When the hashes differ, the default version's text is read too (GetDocument); the same text is no change,
+    whatever the hash.
   - community.aws has no module for SSM documents.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
@@ -119,6 +121,7 @@ document:
 import hashlib
 import json
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import DOCUMENT_FORMATS
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import DocumentErrors
@@ -164,12 +167,14 @@ def content_hash(text: str, hash_type: str = "Sha256") -> str:
     return hashlib.new(algorithm, text.encode("utf-8")).hexdigest()
 
 
-def content_plan(current: dict, wanted_hash: str, versions: dict) -> tuple[str, str]:
+def content_plan(current: dict, wanted_hash: str, versions: dict, default_content=None, text=None) -> tuple[str, str]:
     """("none" | "set_default" | "new_version", the version that would be the default).
 
     ``current`` is the described default version; ``versions`` maps other version numbers to their hashes.
+    ``default_content`` (the default version's text, read only when the hashes differ) equal to ``text`` also
+    means no change: should SSM ever hash other bytes than it returns, the module still sees the same content.
     """
-    if current.get("Hash") == wanted_hash:
+    if current.get("Hash") == wanted_hash or (text is not None and default_content == text):
         return "none", current["DefaultVersion"]
     for version in sorted(versions, key=int, reverse=True):
         if versions[version] == wanted_hash:
@@ -254,11 +259,30 @@ def create_document(client, name, text, params, tags):
     return client.create_document(aws_retry=True, **request)["DocumentDescription"]
 
 
+@DocumentErrors.list_error_handler("get the content of document {name} version {version}", None)
+def get_content(client, name, version, document_format):
+    return client.get_document(Name=name, DocumentVersion=version, DocumentFormat=document_format, aws_retry=True).get(
+        "Content"
+    )
+
+
 @DocumentErrors.common_error_handler("update document {name}")
 def update_document(client, name, text, document_format):
-    return client.update_document(
-        Name=name, Content=text, DocumentVersion="$LATEST", DocumentFormat=document_format, aws_retry=True
-    )["DocumentDescription"]
+    """The new version's description, or None when a version already has this content (DuplicateDocumentContent)."""
+    try:
+        return client.update_document(
+            Name=name, Content=text, DocumentVersion="$LATEST", DocumentFormat=document_format, aws_retry=True
+        )["DocumentDescription"]
+    except is_boto3_error_code("DuplicateDocumentContent"):
+        return None
+
+
+def version_with_content(client, current, text, document_format):
+    """The newest version whose text is ``text`` (GetDocument per version), or None."""
+    for number in range(int(current["LatestVersion"]), 0, -1):
+        if get_content(client, current["Name"], str(number), document_format) == text:
+            return str(number)
+    return None
 
 
 @DocumentErrors.common_error_handler("set the default version of document {name} to {version}")
@@ -329,8 +353,12 @@ def ensure_present(module, client, current, text):
     wanted_hash = content_hash(text, (current or {}).get("HashType") or "Sha256")
     plan = ("new_version", "1")
     if current:
-        versions = {} if current.get("Hash") == wanted_hash else other_version_hashes(client, current)
-        plan = content_plan(current, wanted_hash, versions)
+        versions, default_content = {}, None
+        if current.get("Hash") != wanted_hash:
+            default_content = get_content(client, name, current["DefaultVersion"], params["document_format"])
+            if default_content != text:
+                versions = other_version_hashes(client, current)
+        plan = content_plan(current, wanted_hash, versions, default_content, text)
     current_tags = tags_from_boto3((current or {}).get("Tags"))
     to_set, to_remove = tag_changes(current_tags, params["tags"], params["purge_tags"])
     final_tags = {k: v for k, v in current_tags.items() if k not in to_remove}
@@ -347,8 +375,17 @@ def ensure_present(module, client, current, text):
     else:
         action, version = plan
         if action == "new_version":
-            version = update_document(client, name, text, params["document_format"])["DocumentVersion"]
-            wait_active(module, client, name)
+            created = update_document(client, name, text, params["document_format"])
+            if created:
+                version = created["DocumentVersion"]
+                wait_active(module, client, name)
+            else:
+                version = version_with_content(client, current, text, params["document_format"])
+                if version is None:
+                    module.fail_json(
+                        msg=f"SSM says a version of document {name} has this content (DuplicateDocumentContent), "
+                        "but no version's hash or text matches it"
+                    )
         if action != "none":
             set_default_version(client, name, version)
         set_tags(client, name, to_set, to_remove)

@@ -54,6 +54,14 @@ def described(stub, doc, version=None):
     stub.add_response("describe_document", {"Document": doc}, params)
 
 
+def content_read(stub, version, content):
+    stub.add_response(
+        "get_document",
+        {"Name": NAME, "DocumentVersion": version, "Content": content, "DocumentFormat": "YAML"},
+        {"Name": NAME, "DocumentVersion": version, "DocumentFormat": "YAML"},
+    )
+
+
 def missing(stub, version=None):
     params = {"Name": NAME}
     if version:
@@ -182,6 +190,7 @@ def test_no_change_with_tags_left_out(aws):
 def test_new_content_makes_a_new_default_version(aws):
     stub = aws.stub("ssm")
     described(stub, document())
+    content_read(stub, "1", CONTENT)
     stub.add_response(
         "update_document",
         {"DocumentDescription": document("2", default="1", latest="2", content=NEW_CONTENT, status="Updating")},
@@ -205,6 +214,7 @@ def test_new_content_makes_a_new_default_version(aws):
 
 def test_new_content_in_check_mode_predicts_the_next_version(aws):
     described(aws.stub("ssm"), document())
+    content_read(aws.stub("ssm"), "1", CONTENT)
     result = run_module(module.main, dict(ARGS, content=NEW_CONTENT), check_mode=True)
     assert result["changed"] is True, result
     assert (result["document"]["default_version"], result["document"]["latest_version"]) == ("2", "2")
@@ -213,6 +223,7 @@ def test_new_content_in_check_mode_predicts_the_next_version(aws):
 def test_content_of_an_older_version_makes_it_the_default_again(aws):
     stub = aws.stub("ssm")
     described(stub, document("3", latest="3", content=NEW_CONTENT))
+    content_read(stub, "3", NEW_CONTENT)
     described(stub, document("2", default="3", latest="3", content=NEW_CONTENT + "# v2\n"), version="2")
     described(stub, document("1", default="3", latest="3"), version="1")
     stub.add_response(
@@ -230,6 +241,7 @@ def test_content_of_an_older_version_makes_it_the_default_again(aws):
 def test_a_deleted_version_is_skipped(aws):
     stub = aws.stub("ssm")
     described(stub, document("3", latest="3", content=NEW_CONTENT))
+    content_read(stub, "3", NEW_CONTENT)
     missing(stub, version="2")
     described(stub, document("1", default="3", latest="3", content="schemaVersion: '0.3'\n"), version="1")
     stub.add_response(
@@ -247,6 +259,35 @@ def test_a_deleted_version_is_skipped(aws):
     result = run_module(module.main, ARGS)
     assert result["changed"] is True, result
     assert result["document"]["default_version"] == "4"
+
+
+def test_same_text_under_another_hash_is_no_change(aws):
+    stub = aws.stub("ssm")
+    described(stub, document(Hash="0" * 64))
+    content_read(stub, "1", CONTENT)
+    result = run_module(module.main, ARGS)
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+
+
+def test_a_duplicate_that_no_hash_matched_is_found_by_its_text(aws):
+    stub = aws.stub("ssm")
+    described(stub, document("2", latest="2", content=NEW_CONTENT))
+    content_read(stub, "2", NEW_CONTENT)
+    described(stub, document("1", default="2", latest="2", Hash="1" * 64), version="1")
+    stub.add_client_error("update_document", **client_error("DuplicateDocumentContent"))
+    content_read(stub, "2", NEW_CONTENT)
+    content_read(stub, "1", CONTENT)
+    stub.add_response(
+        "update_document_default_version",
+        {"Description": {"Name": NAME, "DefaultVersion": "1"}},
+        {"Name": NAME, "DocumentVersion": "1"},
+    )
+    described(stub, document("1", latest="2"))
+    result = run_module(module.main, ARGS)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["document"]["default_version"] == "1"
 
 
 def test_tags_added_and_purged(aws):
@@ -312,6 +353,7 @@ def test_throttled_then_retried(aws):
 def test_update_refused_fails_naming_the_call(aws):
     stub = aws.stub("ssm")
     described(stub, document())
+    content_read(stub, "1", CONTENT)
     stub.add_client_error("update_document", **client_error("InvalidDocumentContent", "bad step"))
     result = run_module(module.main, dict(ARGS, content=NEW_CONTENT))
     assert result["failed"]
@@ -355,6 +397,11 @@ def test_content_text(content, document_format, expected):
 def test_content_hash_is_what_ssm_reports():
     assert module.content_hash(CONTENT) == sha(CONTENT)
     assert module.content_hash(CONTENT, "Sha1") == hashlib.sha1(CONTENT.encode()).hexdigest()
+
+
+def test_equal_text_means_no_change_whatever_the_hash():
+    plan = module.content_plan(document("1", Hash="x"), sha(CONTENT), {}, default_content=CONTENT, text=CONTENT)
+    assert plan == ("none", "1")
 
 
 @pytest.mark.parametrize(
