@@ -94,8 +94,14 @@ def rows(region) -> list[tuple[str, str]]:
     cloudwatch = _us_east_1(region, "cloudwatch")
     alarm = cloudwatch.describe_alarms(AlarmNames=[f"{region.deployment}-api-health-{region.region}"])["MetricAlarms"]
     return [
+        *_rows(check, config, records, routing, statuses, probed, alarm),
         *_topic_rows(region, alarm[0].get("AlarmActions", []) if alarm else []),
         *_query_logging_rows(region, route53, records),
+    ]
+
+
+def _rows(check, config, records, routing, statuses, probed, alarm) -> list[tuple[str, str]]:
+    return [
         ("DNS records", f"{records[0]['Name'].rstrip('.')} {routing}" if records else "none"),
         (
             "Health check",
