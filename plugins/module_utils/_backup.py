@@ -8,13 +8,11 @@
   same code as for a missing permission), and some AWS-compatible endpoints with ResourceNotFoundException, so
   its error cannot say "absent". The list is unambiguous and also carries the key and the recovery point count.
 - Planning (pure functions): ``vault_view``, ``plan_vault`` and ``deletion_blocker``.
-- KMS: ``resolve_key_arn`` turns a key ID or alias into the key ARN that AWS Backup reports.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from typing import Callable
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -23,7 +21,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 BackupErrorHandler = error_handler(["ResourceNotFoundException"])
-KMSErrorHandler = error_handler(["NotFoundException"])
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
@@ -40,31 +37,8 @@ def find_vault(client, name: str) -> Optional[dict]:
 
 @BackupErrorHandler.list_error_handler("list tags of backup vault {arn}", {})
 def list_tags(client, arn: str) -> dict:
-    # botocore has no paginator for ListTags: follow NextToken by hand.
-    tags: dict = {}
-    params = {"ResourceArn": arn}
-    while True:
-        page = client.list_tags(aws_retry=True, **params)
-        tags.update(page.get("Tags") or {})
-        if not page.get("NextToken"):
-            return tags
-        params["NextToken"] = page["NextToken"]
-
-
-@KMSErrorHandler.common_error_handler("find KMS key {key_id}")
-def _describe_key(kms_client, key_id: str) -> dict:
-    return kms_client.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
-
-
-def is_key_arn(key_id: str) -> bool:
-    return key_id.startswith("arn:") and ":key/" in key_id
-
-
-def resolve_key_arn(kms_client_factory: Callable[[], Any], key_id: Optional[str]) -> Optional[str]:
-    """The key ARN for ``key_id`` (key ID, key ARN, alias name or alias ARN); a key ARN needs no call."""
-    if not key_id or is_key_arn(key_id):
-        return key_id
-    return _describe_key(kms_client_factory(), key_id)["Arn"]
+    # botocore has no paginator for ListTags: paginate() follows its NextToken.
+    return paginate(client, "list_tags", ResourceArn=arn).get("Tags", {})
 
 
 # ---- planning (pure) -----------------------------------------------------------------------------------------

@@ -13,13 +13,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -27,21 +28,19 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 DynamoDBErrorHandler = error_handler(["ResourceNotFoundException", "TableNotFoundException"])
-KMSErrorHandler = error_handler(["NotFoundException"])
 
-# DynamoDB signals throttling with codes AWSRetry does not retry by default: ThrottlingException (control
-# plane) and ProvisionedThroughputExceededException (reads such as Scan).
-THROTTLING_CODES = ["ThrottlingException", "ProvisionedThroughputExceededException"]
-# The DynamoDB API reference asks callers to wait and retry on these: a table operation already running
-# (ResourceInUseException), too many concurrent control-plane operations (LimitExceededException), and PITR
-# requested while a new table's backups are still being set up (ContinuousBackupsUnavailableException).
-RETRY_CODES = THROTTLING_CODES + [
+# DynamoDB's throttling codes (ThrottlingException, ProvisionedThroughputExceededException) are among the
+# THROTTLING_CODES every retrying client of this collection retries. Besides them, the DynamoDB API reference
+# asks callers to wait and retry on these: a table operation already running (ResourceInUseException), too many
+# concurrent control-plane operations (LimitExceededException), and PITR requested while a new table's backups
+# are still being set up (ContinuousBackupsUnavailableException).
+RETRY_CODES = [
     "LimitExceededException",
     "ResourceInUseException",
     "ContinuousBackupsUnavailableException",
 ]
 # On CreateTable, ResourceInUseException means "the table already exists": retrying cannot help.
-CREATE_RETRY_CODES = THROTTLING_CODES + ["LimitExceededException"]
+CREATE_RETRY_CODES = ["LimitExceededException"]
 
 STREAM_DISABLED = "DISABLED"
 AWS_OWNED_KEY = ""
@@ -64,15 +63,6 @@ TABLE_FAILED_STATES = frozenset(
 )
 
 
-# Seams for the unit tests: waiting is measured with these, so tests replace them instead of sleeping.
-def _now() -> float:
-    return time.monotonic()
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------------------
@@ -93,48 +83,14 @@ def describe_time_to_live(client, name: str) -> dict:
     return client.describe_time_to_live(TableName=name, aws_retry=True)["TimeToLiveDescription"]
 
 
-def _paginate(client, operation: str, **params: Any) -> dict:
-    """The full result of a paginated operation, retried as a whole on DynamoDB's throttling codes too.
-
-    A client's paginator bypasses the ``aws_retry`` wrapper, so the pagination itself is retried here.
-    """
-
-    @AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=THROTTLING_CODES)
-    def _all_pages() -> dict:
-        return client.get_paginator(operation).paginate(**params).build_full_result()
-
-    return _all_pages()
-
-
 @DynamoDBErrorHandler.list_error_handler("list tags of table {arn}", {})
 def list_tags(client, arn: str) -> dict:
-    return tags_from_boto3(_paginate(client, "list_tags_of_resource", ResourceArn=arn).get("Tags", []))
+    return tags_from_boto3(paginate(client, "list_tags_of_resource", ResourceArn=arn).get("Tags", []))
 
 
 @DynamoDBErrorHandler.common_error_handler("list tables")
 def list_table_names(client) -> list:
-    return _paginate(client, "list_tables").get("TableNames", [])
-
-
-@KMSErrorHandler.common_error_handler("find KMS key {key_id}")
-def _describe_key(kms_client, key_id: str) -> dict:
-    return kms_client.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
-
-
-def is_key_arn(key_id: str) -> bool:
-    return key_id.startswith("arn:") and ":key/" in key_id
-
-
-def resolve_kms_key_arn(kms_client_factory, key_id: str | None) -> str | None:
-    """The key ARN DescribeTable reports for ``key_id`` (an ID, alias, alias ARN or key ARN).
-
-    DescribeTable's SSEDescription names the key by its ARN, whatever form the table was created with, so the
-    wanted key is resolved to its ARN before comparing. A key ARN needs no call; ``None`` (leave alone) and
-    ``""`` (the AWS-owned key) pass through.
-    """
-    if not key_id or is_key_arn(key_id):
-        return key_id
-    return _describe_key(kms_client_factory(), key_id)["Arn"]
+    return paginate(client, "list_tables").get("TableNames", [])
 
 
 @DynamoDBErrorHandler.common_error_handler("check whether table {name} holds items")

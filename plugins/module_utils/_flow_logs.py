@@ -14,9 +14,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -322,12 +322,7 @@ def unsuccessful_message(items: list[dict]) -> str:
 
 
 def _describe_all(client, **params: Any) -> list[dict]:
-    # A paginator does not go through the client's aws_retry wrapper, so the whole listing is retried.
-    @AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30)
-    def all_pages() -> dict:
-        return client.get_paginator("describe_flow_logs").paginate(**params).build_full_result()
-
-    return all_pages().get("FlowLogs", [])
+    return paginate(client, "describe_flow_logs", **params).get("FlowLogs", [])
 
 
 @FlowLogErrors.list_error_handler("describe flow logs", default_value=[])

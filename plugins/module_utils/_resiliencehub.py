@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import time
 import uuid
 from typing import Any
 from typing import Optional
@@ -28,12 +27,13 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 NOT_FOUND_CODES = ("ResourceNotFoundException",)
 ResilienceHubErrors = error_handler(NOT_FOUND_CODES)
-# Resilience Hub throttles with ThrottlingException, a code AWSRetry does not retry by itself.
-RETRY_CODES = ["ThrottlingException"]
 
 RELEASE = "release"
 DRAFT = "draft"
@@ -97,7 +97,8 @@ LOCATION_KEYS = ("region", "aws_account_id")
 
 
 def resiliencehub_client(module):
-    return module.retrying_client("resiliencehub", extra_codes=RETRY_CODES)
+    # Resilience Hub throttles with ThrottlingException, one of the THROTTLING_CODES every such client retries.
+    return module.retrying_client("resiliencehub")
 
 
 def client_token() -> str:
@@ -112,18 +113,10 @@ def client_token() -> str:
 def list_all(client, operation: str, result_key: str, **params: Any) -> list:
     """Every item of a nextToken-paged Resilience Hub list operation.
 
-    botocore ships paginators for only three Resilience Hub operations, none of those used here, so the
-    pages are followed by hand; each page is retried on throttling.
+    botocore ships paginators for only three Resilience Hub operations, none of those used here, so
+    ``paginate`` follows the pages by hand; each page is retried on throttling.
     """
-    method = getattr(client, operation)
-    items: list = []
-    while True:
-        page = method(aws_retry=True, **params)
-        items.extend(page.get(result_key) or [])
-        token = page.get("nextToken")
-        if not token:
-            return items
-        params = dict(params, nextToken=token)
+    return paginate(client, operation, **params).get(result_key, [])
 
 
 def plain(value: Any) -> Any:
@@ -145,9 +138,7 @@ def snake(resource: Optional[dict]) -> dict:
 
 
 def poll(fetch, done, description: str, timeout: float, delay: float) -> Any:
-    # time.monotonic and time.sleep are looked up on every call (not bound as defaults at import), so tests
-    # can replace them.
-    return wait_for(fetch, done, description, timeout=timeout, delay=delay, clock=time.monotonic, sleep=time.sleep)
+    return wait_for(fetch, done, description, timeout=timeout, delay=delay, clock=_now, sleep=_sleep)
 
 
 @ResilienceHubErrors.list_error_handler("list tags of {arn}", default_value={})

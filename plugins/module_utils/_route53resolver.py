@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -24,10 +23,12 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _clock
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -43,24 +44,13 @@ POLL_DELAY = 5
 # Domain list statuses after which the list accepts another update.
 DOMAIN_LIST_SETTLED = ("COMPLETE", "COMPLETE_IMPORT_FAILED")
 
-# Route 53 Resolver signals throttling with ThrottlingException, which AWSRetry does not retry unless told.
-RETRY_CODES = ["ThrottlingException"]
-
-# Paginators bypass the retrying client's wrapper, so whole listings are retried instead.
-_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
-
 
 def resolver_client(module):
-    """The Route 53 Resolver client of ``module``, retrying throttled calls made with ``aws_retry=True``."""
-    return module.retrying_client(SERVICE, extra_codes=RETRY_CODES)
+    """The Route 53 Resolver client of ``module``, retrying throttled calls made with ``aws_retry=True``.
 
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
+    Route 53 Resolver throttles with ThrottlingException, one of the THROTTLING_CODES every such client retries.
+    """
+    return module.retrying_client(SERVICE)
 
 
 def creator_request_id(kind: str) -> str:
@@ -96,9 +86,8 @@ def find_by_name(items: list[dict], name: str, kind: str) -> dict | None:
 
 
 @ResolverErrorHandler.list_error_handler("list tags of {arn}", default_value={})
-@_retry
 def list_tags(client, arn: str) -> dict:
-    pages = client.get_paginator("list_tags_for_resource").paginate(ResourceArn=arn).build_full_result()
+    pages = paginate(client, "list_tags_for_resource", ResourceArn=arn)
     return tags_from_boto3(pages.get("Tags", []))
 
 
@@ -114,9 +103,8 @@ def apply_tag_changes(client, arn: str, to_set: dict, to_remove: list) -> None:
 
 
 @ResolverErrorHandler.common_error_handler("list firewall domain lists")
-@_retry
 def list_domain_lists(client) -> list[dict]:
-    pages = client.get_paginator("list_firewall_domain_lists").paginate().build_full_result()
+    pages = paginate(client, "list_firewall_domain_lists")
     return pages.get("FirewallDomainLists", [])
 
 
@@ -139,9 +127,8 @@ def get_domain_list(client, list_id: str) -> dict | None:
 
 
 @ResolverErrorHandler.common_error_handler("list the domains of firewall domain list {list_id}")
-@_retry
 def list_domains(client, list_id: str) -> list[str]:
-    pages = client.get_paginator("list_firewall_domains").paginate(FirewallDomainListId=list_id).build_full_result()
+    pages = paginate(client, "list_firewall_domains", FirewallDomainListId=list_id)
     return pages.get("Domains", [])
 
 
@@ -170,9 +157,8 @@ def wait_domain_list_gone(client, list_id: str, timeout: float) -> None:
 
 
 @ResolverErrorHandler.common_error_handler("list firewall rule groups")
-@_retry
 def list_rule_groups(client) -> list[dict]:
-    pages = client.get_paginator("list_firewall_rule_groups").paginate().build_full_result()
+    pages = paginate(client, "list_firewall_rule_groups")
     return pages.get("FirewallRuleGroups", [])
 
 
@@ -190,9 +176,8 @@ def get_rule_group(client, group_id: str) -> dict | None:
 
 
 @ResolverErrorHandler.list_error_handler("list the rules of firewall rule group {group_id}", default_value=[])
-@_retry
 def list_rules(client, group_id: str) -> list[dict]:
-    pages = client.get_paginator("list_firewall_rules").paginate(FirewallRuleGroupId=group_id).build_full_result()
+    pages = paginate(client, "list_firewall_rules", FirewallRuleGroupId=group_id)
     return pages.get("FirewallRules", [])
 
 
@@ -206,9 +191,8 @@ def association_filters(vpc_id: str | None = None, group_id: str | None = None, 
 
 
 @ResolverErrorHandler.common_error_handler("list firewall rule group associations")
-@_retry
 def list_associations(client, filters: dict) -> list[dict]:
-    pages = client.get_paginator("list_firewall_rule_group_associations").paginate(**filters).build_full_result()
+    pages = paginate(client, "list_firewall_rule_group_associations", **filters)
     return pages.get("FirewallRuleGroupAssociations", [])
 
 
@@ -246,9 +230,8 @@ def get_firewall_config(client, resource_id: str) -> dict | None:
 
 
 @ResolverErrorHandler.common_error_handler("list firewall configs")
-@_retry
 def list_firewall_configs(client) -> list[dict]:
-    pages = client.get_paginator("list_firewall_configs").paginate().build_full_result()
+    pages = paginate(client, "list_firewall_configs")
     return pages.get("FirewallConfigs", [])
 
 

@@ -7,17 +7,25 @@
   in the User-Agent. Every module in the collection is built on it.
 - ``error_handler``: per-service error handlers that turn botocore errors into
   ``Failed to <verb> <thing>: <code>`` and treat the service's not-found codes as "absent".
+- ``paginate``: the one way to read a listing, retried on throttling, with or without a botocore paginator.
+- ``resolve_kms_key_arn``: a KMS key ID or alias turned into the key ARN that services report.
 - Tag helpers around amazon.aws' tagging functions.
-- ``wait_for``: bounded polling for asynchronous states, for the APIs that have no botocore waiter.
+- ``wait_for``: bounded polling for asynchronous states, for the APIs that have no botocore waiter, and the
+  clock hooks (``monotonic``, ``sleep``, ``utcnow``) that modules wait with and unit tests replace.
+- ``run_and_exit``: the ending every module shares (see docs/modules/README.md, "the module skeleton").
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 from typing import Callable
 from typing import Iterable
+from typing import Mapping
+from typing import NoReturn
 from typing import Optional
+from typing import Union
 
 try:
     import botocore
@@ -67,17 +75,43 @@ class MultiregionAWSModule(AnsibleAWSModule):
         return self.client(service, retry_decorator=_retry(extra_codes), **kwargs)
 
 
+_PAGE_TOKENS = ("NextToken", "nextToken")
+
+
 def paginate(client, operation: str, **params: Any) -> dict:
-    """The full result of a paginated operation, retried as a whole on throttling.
+    """The full result of a listing operation, every page of it, retried on throttling.
 
-    A client's paginator bypasses the ``aws_retry`` wrapper, so the pagination itself is wrapped here.
+    With a botocore paginator, the paginator's full result, retried as a whole: a client's paginator bypasses
+    the ``aws_retry`` wrapper. Without one (Backup's ListTags, most Resilience Hub lists), the pages are followed
+    by their ``NextToken``/``nextToken`` by hand, each page called with ``aws_retry=True`` (so ``client`` is a
+    ``retrying_client``); lists of the pages are joined and mappings merged.
     """
+    can_paginate = getattr(client, "can_paginate", None)
+    if can_paginate is not None and can_paginate(operation):
 
-    @_retry()
-    def _all_pages() -> dict:
-        return client.get_paginator(operation).paginate(**params).build_full_result()
+        @_retry()
+        def _all_pages() -> dict:
+            return client.get_paginator(operation).paginate(**params).build_full_result()
 
-    return _all_pages()
+        return _all_pages()
+
+    method = getattr(client, operation)
+    result: dict = {}
+    while True:
+        page = method(aws_retry=True, **params)
+        for key, value in page.items():
+            if key in _PAGE_TOKENS or key == "ResponseMetadata" or value is None:
+                continue
+            if isinstance(value, list):
+                result.setdefault(key, []).extend(value)
+            elif isinstance(value, dict):
+                result.setdefault(key, {}).update(value)
+            else:
+                result[key] = value
+        token_key = next((k for k in _PAGE_TOKENS if page.get(k)), None)
+        if token_key is None:
+            return result
+        params = dict(params, **{token_key: page[token_key]})
 
 
 class MultiregionAWSError(AnsibleAWSError):
@@ -110,6 +144,30 @@ def is_not_found(error: BaseException, codes: Iterable[str]) -> bool:
     return error.response.get("Error", {}).get("Code") in set(codes)
 
 
+KMSErrorHandler = error_handler(["NotFoundException"])
+
+
+@KMSErrorHandler.common_error_handler("find KMS key {key_id}")
+def _describe_key(kms_client, key_id: str) -> dict:
+    return kms_client.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
+
+
+def is_key_arn(key_id: str) -> bool:
+    return key_id.startswith("arn:") and ":key/" in key_id
+
+
+def resolve_kms_key_arn(kms_client_factory: Callable[[], Any], key_id: Optional[str]) -> Optional[str]:
+    """The key ARN for ``key_id`` (a key ID, key ARN, alias name or alias ARN).
+
+    Services report a key by its ARN whatever form it was given in, so a wanted key is resolved before it is
+    compared. A key ARN needs no call (and no client: ``kms_client_factory`` is called only when needed);
+    ``None`` (leave alone) and ``""`` (the AWS-owned key) pass through.
+    """
+    if not key_id or is_key_arn(key_id):
+        return key_id
+    return _describe_key(kms_client_factory(), key_id)["Arn"]
+
+
 def tags_to_boto3(tags: Optional[dict[str, str]], key_name: str = "Key", value_name: str = "Value") -> list[dict]:
     return ansible_dict_to_boto3_tag_list(tags or {}, tag_name_key_name=key_name, tag_value_key_name=value_name)
 
@@ -125,6 +183,21 @@ def tag_changes(
     if wanted is None:
         return {}, []
     return compare_aws_tags(current or {}, wanted, purge_tags=purge)
+
+
+# Clock hooks: modules wait and timestamp with these, looked up at call time, so unit tests replace them (or
+# ``time.monotonic``/``time.sleep``) instead of sleeping. A module imports them under its own names
+# (``from ...common import monotonic as _now``) and tests patch those names on the module.
+def monotonic() -> float:
+    return time.monotonic()
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)  # noqa: UP017 (runs on Pythons without datetime.UTC)
 
 
 class WaitTimeout(Exception):
@@ -169,3 +242,48 @@ def snake_result(resource: Optional[dict], ignore: Iterable[str] = ("Tags", "tag
     if not resource:
         return {}
     return camel_dict_to_snake_dict(resource, ignore_list=list(ignore))
+
+
+class ModuleFailure(Exception):
+    """A failure to report as it is, with ``result`` beside the message: raised deep inside a module instead of
+    calling ``fail_json`` there, and turned into ``fail_json(msg=..., **result)`` by ``run_and_exit``."""
+
+    def __init__(self, msg: str, **result: Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+Action = Callable[[], dict]
+
+
+def run_and_exit(
+    module: AnsibleAWSModule,
+    action: Union[Action, Mapping[str, Action]],
+    on_timeout: Optional[dict] = None,
+    diff_mode_only: bool = False,
+    failures: tuple[type[BaseException], ...] = (),
+) -> NoReturn:
+    """The ending every module shares: run its action, fail with AWS's error, exit with its result and diff.
+
+    ``action`` is the module's main action, or a mapping of ``state`` to action (present/absent) from which the
+    one for ``module.params["state"]`` runs. An action returns the result (``changed``, the resource, ``diff``)
+    and never exits itself. ``AnsibleAWSError`` fails with AWS's error (``fail_json_aws_error``),
+    ``ModuleFailure`` with its message and result, ``WaitTimeout`` and the exceptions in ``failures`` with their
+    text (and ``on_timeout`` beside a timeout's). ``diff_mode_only`` drops ``diff`` unless run with ``--diff``.
+    """
+    if isinstance(action, Mapping):
+        action = action[module.params["state"]]
+    try:
+        result = action()
+    except ModuleFailure as e:
+        module.fail_json(msg=e.msg, **e.result)
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e), **(on_timeout or {}))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    except failures as e:
+        module.fail_json(msg=str(e))
+    if diff_mode_only and not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)

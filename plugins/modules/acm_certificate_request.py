@@ -186,16 +186,14 @@ import uuid
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 ACMErrorHandler = error_handler(["ResourceNotFoundException"])
-# ACM throttles with ThrottlingException, which AWSRetry does not retry unless told to.
-RETRY_CODES = ["ThrottlingException"]
 
 # ListCertificates only returns RSA_1024 and RSA_2048 certificates unless asked for the other key types.
 ALL_KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
@@ -315,11 +313,9 @@ def planned_certificate(params: dict, names: frozenset) -> dict:
 
 
 @ACMErrorHandler.list_error_handler("list certificates", [])
-@AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
 def list_certificates(client, statuses: list[str]) -> list[dict]:
-    paginator = client.get_paginator("list_certificates")
-    result = paginator.paginate(CertificateStatuses=statuses, Includes={"keyTypes": ALL_KEY_TYPES})
-    return result.build_full_result().get("CertificateSummaryList", [])
+    result = paginate(client, "list_certificates", CertificateStatuses=statuses, Includes={"keyTypes": ALL_KEY_TYPES})
+    return result.get("CertificateSummaryList", [])
 
 
 @ACMErrorHandler.list_error_handler("describe certificate {arn}")
@@ -507,7 +503,8 @@ def main() -> None:
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     names = wanted_names(params["domain_name"], params["subject_alternative_names"])
-    client = module.retrying_client("acm", extra_codes=RETRY_CODES)
+    # ACM throttles with ThrottlingException, one of the THROTTLING_CODES every retrying client retries.
+    client = module.retrying_client("acm")
 
     try:
         if params["state"] == "present":

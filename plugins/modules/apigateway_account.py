@@ -76,7 +76,6 @@ account:
       type: str
 """
 
-import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import account_patch_operations
@@ -86,6 +85,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _clock
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
@@ -95,15 +96,6 @@ ARGUMENT_SPEC = dict(
 )
 
 RETRY_DELAY = 5
-
-
-# Indirections the unit tests replace, so retries cost no real time.
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
 
 
 def update_account_when_role_accepted(client, ops: list[dict], timeout: int) -> dict:

@@ -159,7 +159,6 @@ msg:
 """
 
 import datetime
-import time
 from typing import Any
 from typing import Optional
 
@@ -168,6 +167,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 Handler = error_handler(["ResourceNotFoundException"])
@@ -180,19 +182,6 @@ COMPLETED = "COMPLETED"
 EARLIER_JOB_MARGIN = datetime.timedelta(seconds=30)
 # AWS Backup answers some concurrent starts with these; waiting and retrying is what its API reference suggests.
 RETRY_CODES = ["LimitExceededException", "ServiceUnavailableException"]
-
-
-# Seams for the unit tests.
-def _wall() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _now() -> float:
-    return time.monotonic()
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
 
 
 # ---- pure ----------------------------------------------------------------------------------------------------

@@ -116,12 +116,13 @@ backup_vault:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _backup as bk
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
 
 
 def ensure_present(module, client) -> dict:
     params = module.params
     name = params["name"]
-    key_arn = bk.resolve_key_arn(lambda: module.retrying_client("kms"), params["encryption_key_arn"])
+    key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["encryption_key_arn"])
 
     current = bk.find_vault(client, name)
     current_tags = bk.list_tags(client, current["BackupVaultArn"]) if current else {}

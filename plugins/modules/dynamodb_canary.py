@@ -187,7 +187,6 @@ msg:
 """
 
 import datetime
-import time
 from typing import Any
 from typing import Optional
 
@@ -195,22 +194,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
 
 Handler = ddb.DynamoDBErrorHandler
-
-
-# Seams for the unit tests: they script time instead of sleeping.
-def _wall() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _now() -> float:
-    return time.monotonic()
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
 
 
 # ---- pure ----------------------------------------------------------------------------------------------------
@@ -520,10 +509,7 @@ def main() -> None:
         module.fail_json(msg="; ".join(errors))
     regions = list(dict.fromkeys(params["regions"] or [module.region]))
     writers = [params["write_region"]] if params["write_region"] else regions
-    clients = {
-        r: module.retrying_client("dynamodb", region=r, extra_codes=ddb.THROTTLING_CODES)
-        for r in dict.fromkeys(regions + writers)
-    }
+    clients = {r: module.retrying_client("dynamodb", region=r) for r in dict.fromkeys(regions + writers)}
     canaries = Canaries(module, clients, params)
     try:
         if params["state"] == "present":

@@ -353,6 +353,7 @@ replicas_unverified:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
 
 REPLICA_OPTIONS = dict(
     region_name=dict(type="str", required=True),
@@ -480,9 +481,7 @@ def ensure_absent(module, client, current: dict | None, region: str) -> None:
 def ensure_present(module, client, current: dict | None, region: str) -> None:
     params = module.params
     name = params["name"]
-    key_arn = ddb.resolve_kms_key_arn(
-        lambda: module.retrying_client("kms", extra_codes=ddb.THROTTLING_CODES), params["sse_kms_key_id"]
-    )
+    key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["sse_kms_key_id"])
 
     if current is not None and current["table_status"] == "DELETING":
         module.fail_json(msg=f"Table {name} in {region} is being deleted; run again once it is gone to create it anew")

@@ -97,7 +97,7 @@ def main() -> None:
         argument_spec=dict(name=dict(type="str", aliases=["table_name"])),
         supports_check_mode=True,
     )
-    client = module.retrying_client("dynamodb", extra_codes=ddb.THROTTLING_CODES)
+    client = module.retrying_client("dynamodb")
     name = module.params["name"]
     try:
         if name:

@@ -92,7 +92,7 @@ def main() -> None:
         argument_spec=dict(name=dict(type="str", required=True, aliases=["table_name"])),
         supports_check_mode=True,
     )
-    client = module.retrying_client("dynamodb", extra_codes=ddb.THROTTLING_CODES)
+    client = module.retrying_client("dynamodb")
     try:
         module.exit_json(changed=False, **items_info(client, module.params["name"]))
     except AnsibleAWSError as e:

@@ -219,7 +219,6 @@ msg:
 """
 
 import datetime
-import time
 from typing import Any
 from typing import Optional
 
@@ -228,25 +227,15 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 Handler = ddb.DynamoDBErrorHandler
 POLL_SECONDS = 5
-
-
-# Seams for the unit tests.
-def _wall() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _now() -> float:
-    return time.monotonic()
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
 
 
 # ---- pure ----------------------------------------------------------------------------------------------------

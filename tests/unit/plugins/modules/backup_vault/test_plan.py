@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _backup as bk
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_key_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1111"
 OTHER = "arn:aws:kms:eu-west-1:123456789012:key/2222"
@@ -57,16 +59,16 @@ def test_deletion_blocker(points, blocked):
     ],
 )
 def test_is_key_arn(key_id, is_arn):
-    assert bk.is_key_arn(key_id) is is_arn
+    assert is_key_arn(key_id) is is_arn
 
 
 def test_resolve_key_arn_needs_no_call_for_an_arn_or_nothing():
     def no_client():
         raise AssertionError("no KMS call expected")
 
-    assert bk.resolve_key_arn(no_client, KEY) == KEY
-    assert bk.resolve_key_arn(no_client, None) is None
-    assert bk.resolve_key_arn(no_client, "") == ""
+    assert resolve_kms_key_arn(no_client, KEY) == KEY
+    assert resolve_kms_key_arn(no_client, None) is None
+    assert resolve_kms_key_arn(no_client, "") == ""
 
 
 def test_vault_result_is_plain_json():
