@@ -14,7 +14,7 @@ description:
   - Generates (GenerateClientCertificate), tags or deletes an API Gateway client certificate, the certificate API
     Gateway presents to an integration's backend so that the backend can tell API Gateway's requests from others.
     A stage uses it through its C(clientCertificateId) (see M(multiregion.serverless.apigateway_rest_api)).
-  - API Gateway gives a client certificate no name: the module finds it again by O(description), which must be
+  - API Gateway gives a client certificate no name, so the module finds it again by O(description), which must be
     unique in the account and region, so that a rerun does not generate another. With several certificates of the
     same description (a run interrupted after GenerateClientCertificate and before its answer, say) the newest is
     kept and the others are reported in RV(duplicates); O(state=absent) deletes them all.

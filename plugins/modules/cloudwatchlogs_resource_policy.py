@@ -15,7 +15,7 @@ description:
     policy that lets AWS services such as Route 53 write to log groups of the account.
   - The policy is compared as a policy (key order, single values and lists), not as text, so a rerun with the same
     policy is no change.
-  - An account has at most 10 resource policies per region: give each deployment its own name and scope it to its
+  - An account has at most 10 resource policies per region, so give each deployment its own name and scope it to its
     own log groups.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
