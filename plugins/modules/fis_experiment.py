@@ -137,15 +137,16 @@ import hashlib
 import time
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import EXPERIMENT_TERMINAL_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import FisErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import get_template
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import iso
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 # The tag that carries the client token, so that a later run can find the experiment a token started
 # (ListExperiments does not return client tokens).
@@ -245,8 +246,10 @@ def wait_until_ended(client, experiment, timeout, interval, clock=None, sleep=No
 
 
 def resolve_template_id(module, client):
-    """The template's id; a missing template fails, except in check mode, where an earlier task of the same
-    run may be about to create it."""
+    """The template's id, or None in check mode for a template an earlier task of the run may be about to create.
+
+    A missing template fails otherwise.
+    """
     params = module.params
     if params["template_id"]:
         template = get_template(client, params["template_id"])
@@ -256,15 +259,17 @@ def resolve_template_id(module, client):
         missing = f"No experiment template has the Name tag {params['template_name']} (template_name)"
     if template:
         return template["id"]
-    if module.check_mode:
-        module.warn(f"{missing}; in check mode the experiment would start once the template exists")
-        module.exit_json(changed=True, experiment={}, timed_out=False)
-    module.fail_json(msg=missing)
+    if not module.check_mode:
+        raise ModuleFailure(missing)
+    module.warn(f"{missing}; in check mode the experiment would start once the template exists")
+    return None
 
 
 def ensure_started(module, client):
     params = module.params
     template_id = resolve_template_id(module, client)
+    if template_id is None:
+        return {"changed": True, "experiment": {}, "timed_out": False}
     token = params["client_token"]
     if not token:
         if params["run_id"]:
@@ -275,7 +280,7 @@ def ensure_started(module, client):
 
     existing = find_by_token(list_experiments(client, template_id), token)
     if not existing and module.check_mode:
-        module.exit_json(changed=True, experiment={"template_id": template_id, "client_token": token}, timed_out=False)
+        return {"changed": True, "experiment": {"template_id": template_id, "client_token": token}, "timed_out": False}
     if existing:
         experiment = get_experiment(client, existing["id"]) or existing
         changed = False
@@ -293,24 +298,24 @@ def ensure_started(module, client):
                 client, get_experiment(client, experiment["id"]), STOP_WAIT_SECONDS, params["poll_interval"]
             )[0]
             changed = True
-    module.exit_json(changed=changed, experiment=experiment_view(experiment), timed_out=timed_out)
+    return {"changed": changed, "experiment": experiment_view(experiment), "timed_out": timed_out}
 
 
 def ensure_stopped(module, client):
     params = module.params
     experiment = get_experiment(client, params["experiment_id"])
     if not experiment:
-        module.fail_json(msg=f"Experiment {params['experiment_id']} (experiment_id) does not exist")
+        raise ModuleFailure(f"Experiment {params['experiment_id']} (experiment_id) does not exist")
     status = (experiment.get("state") or {}).get("status")
     changed = not is_terminal(experiment) and status != "stopping"
     if changed and module.check_mode:
-        module.exit_json(changed=True, experiment=experiment_view(experiment), timed_out=False)
+        return {"changed": True, "experiment": experiment_view(experiment), "timed_out": False}
     if changed:
         experiment = stop_experiment(client, experiment["id"])
     timed_out = False
     if params["wait"] and not module.check_mode:
         experiment, timed_out = wait_until_ended(client, experiment, params["wait_timeout"], params["poll_interval"])
-    module.exit_json(changed=changed, experiment=experiment_view(experiment), timed_out=timed_out)
+    return {"changed": changed, "experiment": experiment_view(experiment), "timed_out": timed_out}
 
 
 def main():
@@ -346,12 +351,10 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = fis_client(module)
-    try:
-        if module.params["state"] == "stopped":
-            ensure_stopped(module, client)
-        ensure_started(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module,
+        {"started": lambda: ensure_started(module, client), "stopped": lambda: ensure_stopped(module, client)},
+    )
 
 
 if __name__ == "__main__":

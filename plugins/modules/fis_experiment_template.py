@@ -187,14 +187,15 @@ template:
 import json
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import ACCOUNT_TARGETING
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import EMPTY_TARGET_RESOLUTION_MODES
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import NAME_TAG
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import FisErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 TARGET_OPTIONS = dict(
@@ -575,20 +576,21 @@ def wanted_tags(params: dict, current_tags: dict) -> tuple[dict, list, dict]:
     return to_set, to_remove, final
 
 
-def ensure_absent(module, client, current):
+def ensure_absent(module, client):
+    current = find_template_by_name(client, module.params["name"])
     if not current:
-        module.exit_json(changed=False, template={})
-    view = template_view(current)
-    diff = {"before": diff_view(view), "after": {}}
+        return {"changed": False, "template": {}}
+    diff = {"before": diff_view(template_view(current)), "after": {}}
     deleted = True if module.check_mode else delete_template(client, current["id"])
-    module.exit_json(changed=bool(deleted), template={}, diff=diff)
+    return {"changed": bool(deleted), "template": {}, "diff": diff}
 
 
-def ensure_present(module, client, current):
+def ensure_present(module, client):
     params = module.params
+    current = find_template_by_name(client, params["name"])
     errors = [] if current else missing_for_create(params)
     if errors:
-        module.fail_json(msg="; ".join(errors))
+        raise ModuleFailure("; ".join(errors))
 
     wanted = wanted_view(params)
     before = template_view(current)
@@ -598,27 +600,27 @@ def ensure_present(module, client, current):
         predicted = new_template(params["name"], wanted, final_tags)
         diff = {"before": {}, "after": diff_view(predicted)}
         if module.check_mode:
-            module.exit_json(changed=True, template=result_view(predicted), diff=diff)
+            return {"changed": True, "template": result_view(predicted), "diff": diff}
         request = to_api({k: v for k, v in wanted.items() if v is not None}, updating=False)
         created = create_template(client, params["name"], request, final_tags)
-        module.exit_json(changed=True, template=result_view(template_view(created)), diff=diff)
+        return {"changed": True, "template": result_view(template_view(created)), "diff": diff}
 
     changes = template_changes(before, wanted)
     refused = changes_refused(before, changes)
     if refused:
-        module.fail_json(msg="; ".join(refused))
+        raise ModuleFailure("; ".join(refused))
     predicted = apply_changes(before, changes, final_tags)
     changed = bool(changes or to_set or to_remove)
     diff = {"before": diff_view(before), "after": diff_view(predicted)}
     if module.check_mode or not changed:
-        module.exit_json(changed=changed, template=result_view(predicted), diff=diff)
+        return {"changed": changed, "template": result_view(predicted), "diff": diff}
 
     after = before
     if changes:
         after = template_view(update_template(client, current["id"], to_api(changes, updating=True)))
     set_tags(client, current["arn"], to_set, to_remove)
     after["tags"] = final_tags
-    module.exit_json(changed=True, template=result_view(after), diff=diff)
+    return {"changed": True, "template": result_view(after), "diff": diff}
 
 
 def main():
@@ -644,14 +646,10 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = fis_client(module)
-
-    try:
-        current = find_template_by_name(client, module.params["name"])
-        if module.params["state"] == "absent":
-            ensure_absent(module, client, current)
-        ensure_present(module, client, current)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 def _check_entries(module, option, spec):

@@ -119,13 +119,13 @@ timed_out:
 import time
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import AUTOMATION_TERMINAL_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ExecutionErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ssm_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 
 # Namespace of the client tokens derived from a document name and a run id (uuid5 keeps them stable).
@@ -278,25 +278,31 @@ def main():
         token = derive_client_token(params["document_name"], params["run_id"])
     else:
         token = str(uuid.uuid4())
-    if module.check_mode:
-        module.exit_json(changed=True, execution={}, timed_out=False, client_token=token)
-
     client = ssm_client(module)
-    try:
-        execution_id = start_execution(client, params["document_name"], build_request(params, parameters, token))
-        execution = get_execution(client, execution_id)
-        timed_out = False
-        if params["wait"]:
-            execution, timed_out = wait_until_ended(client, execution, params["wait_timeout"], params["poll_interval"])
-            if timed_out and params["stop_on_timeout"]:
-                stop_execution(client, execution_id)
-                execution = wait_until_ended(
-                    client, get_execution(client, execution_id), STOP_WAIT_SECONDS, params["poll_interval"]
-                )[0]
-        steps = get_steps(client, execution_id)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=True, execution=execution_view(execution, steps), timed_out=timed_out, client_token=token)
+    run_and_exit(module, lambda: run_execution(module, client, parameters, token))
+
+
+def run_execution(module, client, parameters, token):
+    params = module.params
+    if module.check_mode:
+        return {"changed": True, "execution": {}, "timed_out": False, "client_token": token}
+    execution_id = start_execution(client, params["document_name"], build_request(params, parameters, token))
+    execution = get_execution(client, execution_id)
+    timed_out = False
+    if params["wait"]:
+        execution, timed_out = wait_until_ended(client, execution, params["wait_timeout"], params["poll_interval"])
+        if timed_out and params["stop_on_timeout"]:
+            stop_execution(client, execution_id)
+            execution = wait_until_ended(
+                client, get_execution(client, execution_id), STOP_WAIT_SECONDS, params["poll_interval"]
+            )[0]
+    steps = get_steps(client, execution_id)
+    return {
+        "changed": True,
+        "execution": execution_view(execution, steps),
+        "timed_out": timed_out,
+        "client_token": token,
+    }
 
 
 if __name__ == "__main__":

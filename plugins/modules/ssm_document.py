@@ -122,12 +122,12 @@ import hashlib
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import DOCUMENT_FORMATS
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import DocumentErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ssm_client
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -307,46 +307,42 @@ def delete_document(client, name):
 
 
 def wait_active(module, client, name):
-    try:
-        return wait_for(
-            lambda: describe_document(client, name),
-            lambda d: bool(d) and d.get("Status") == "Active",
-            f"document {name} to become Active",
-            timeout=module.params["wait_timeout"],
-            delay=2,
-            failed=lambda d: bool(d) and d.get("Status") == "Failed",
-        )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return wait_for(
+        lambda: describe_document(client, name),
+        lambda d: bool(d) and d.get("Status") == "Active",
+        f"document {name} to become Active",
+        timeout=module.params["wait_timeout"],
+        delay=2,
+        failed=lambda d: bool(d) and d.get("Status") == "Failed",
+    )
 
 
-def ensure_absent(module, client, current):
+def ensure_absent(module, client):
     name = module.params["name"]
+    current = describe_document(client, name)
     if not current:
-        module.exit_json(changed=False, document={})
+        return {"changed": False, "document": {}}
     diff = {"before": document_view(current, tags_from_boto3(current.get("Tags"))), "after": {}}
     if module.check_mode:
-        module.exit_json(changed=True, document={}, diff=diff)
+        return {"changed": True, "document": {}, "diff": diff}
     deleted = delete_document(client, name)
-    try:
-        wait_for(
-            lambda: describe_document(client, name),
-            lambda d: not d,
-            f"document {name} to be deleted",
-            timeout=module.params["wait_timeout"],
-            delay=2,
-        )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-    module.exit_json(changed=bool(deleted), document={}, diff=diff)
+    wait_for(
+        lambda: describe_document(client, name),
+        lambda d: not d,
+        f"document {name} to be deleted",
+        timeout=module.params["wait_timeout"],
+        delay=2,
+    )
+    return {"changed": bool(deleted), "document": {}, "diff": diff}
 
 
-def ensure_present(module, client, current, text):
+def ensure_present(module, client, text):
     params = module.params
     name = params["name"]
+    current = describe_document(client, name)
     if current and current.get("DocumentType") != params["document_type"]:
-        module.fail_json(
-            msg=f"document_type of document {name} is {current.get('DocumentType')} and cannot change to "
+        raise ModuleFailure(
+            f"document_type of document {name} is {current.get('DocumentType')} and cannot change to "
             f"{params['document_type']}; delete the document first (state=absent)"
         )
 
@@ -368,7 +364,7 @@ def ensure_present(module, client, current, text):
     changed = not current or plan[0] != "none" or bool(to_set or to_remove)
     diff = {"before": document_view(current, current_tags), "after": document_view(predicted, final_tags)}
     if module.check_mode or not changed:
-        module.exit_json(changed=changed, document=document_view(predicted, final_tags), diff=diff)
+        return {"changed": changed, "document": document_view(predicted, final_tags), "diff": diff}
 
     if not current:
         create_document(client, name, text, params, final_tags)
@@ -382,15 +378,15 @@ def ensure_present(module, client, current, text):
             else:
                 version = version_with_content(client, current, text, params["document_format"])
                 if version is None:
-                    module.fail_json(
-                        msg=f"SSM says a version of document {name} has this content (DuplicateDocumentContent), "
+                    raise ModuleFailure(
+                        f"SSM says a version of document {name} has this content (DuplicateDocumentContent), "
                         "but no version's hash or text matches it"
                     )
         if action != "none":
             set_default_version(client, name, version)
         set_tags(client, name, to_set, to_remove)
     document = wait_active(module, client, name)
-    module.exit_json(changed=True, document=document_view(document, final_tags), diff=diff)
+    return {"changed": True, "document": document_view(document, final_tags), "diff": diff}
 
 
 def main():
@@ -414,13 +410,10 @@ def main():
         except ContentError as e:
             module.fail_json(msg=str(e))
     client = ssm_client(module)
-    try:
-        current = describe_document(client, module.params["name"])
-        if module.params["state"] == "absent":
-            ensure_absent(module, client, current)
-        ensure_present(module, client, current, text)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client, text), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 if __name__ == "__main__":
