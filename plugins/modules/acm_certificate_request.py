@@ -190,6 +190,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
@@ -506,17 +507,14 @@ def main() -> None:
     # ACM throttles with ThrottlingException, one of the THROTTLING_CODES every retrying client retries.
     client = module.retrying_client("acm")
 
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params, names)
-        else:
-            result = ensure_absent(module, client, params, names)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params, names),
+            "absent": lambda: ensure_absent(module, client, params, names),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

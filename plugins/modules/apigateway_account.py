@@ -86,6 +86,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _clock
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
@@ -132,24 +133,24 @@ def summary(account: dict) -> dict:
     return {"cloudwatch_role_arn": account.get("cloudwatchRoleArn") or None}
 
 
+def ensure(module, client, role_arn: str | None) -> dict:
+    account = get_account(client)
+    ops = account_patch_operations(account, role_arn)
+    before = summary(account)
+    if ops and not module.check_mode:
+        account = update_account_when_role_accepted(client, ops, module.params["wait_timeout"])
+    after = dict(before, cloudwatch_role_arn=role_arn) if module.check_mode else summary(account)
+    result = snake_result(account)
+    if module.check_mode:
+        result["cloudwatch_role_arn"] = role_arn
+    return dict(changed=bool(ops), account=result, diff={"before": before, "after": after})
+
+
 def main() -> None:
     module = MultiregionAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     client = module.retrying_client("apigateway")
     role_arn = module.params["cloudwatch_role_arn"]
-    try:
-        account = get_account(client)
-        ops = account_patch_operations(account, role_arn)
-        before = summary(account)
-        if ops and not module.check_mode:
-            account = update_account_when_role_accepted(client, ops, module.params["wait_timeout"])
-        after = dict(before, cloudwatch_role_arn=role_arn) if module.check_mode else summary(account)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    result = snake_result(account)
-    if module.check_mode:
-        result["cloudwatch_role_arn"] = role_arn
-    module.exit_json(changed=bool(ops), account=result, diff={"before": before, "after": after})
+    run_and_exit(module, lambda: ensure(module, client, role_arn))
 
 
 if __name__ == "__main__":

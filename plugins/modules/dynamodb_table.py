@@ -350,10 +350,11 @@ replicas_unverified:
   sample: ["eu-central-1"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 REPLICA_OPTIONS = dict(
     region_name=dict(type="str", required=True),
@@ -450,47 +451,49 @@ def unverified_message(name: str, regions: list) -> str:
     )
 
 
-def ensure_absent(module, client, current: dict | None, region: str) -> None:
+def ensure_absent(module, client, current: dict | None, region: str) -> dict:
     name = module.params["name"]
     if current is None or current["table_status"] == "DELETING":
-        module.exit_json(changed=False, table={}, replicas_unverified=[], diff=diff_of(None, None))
+        return dict(changed=False, table={}, replicas_unverified=[], diff=diff_of(None, None))
     if current["deletion_protection_enabled"]:
-        module.fail_json(
+        raise ModuleFailure(
             msg=f"Table {name} in {region} has deletion protection on and is not deleted. Turn it off first"
             " (state=present, deletion_protection=false), then delete it.",
             table=current,
         )
     if not module.params["delete_with_items"] and ddb.table_has_items(client, name):
-        module.fail_json(
+        raise ModuleFailure(
             msg=f"Table {name} in {region} holds items and is not deleted. Set delete_with_items=true to delete"
             " it with its items.",
             table=current,
         )
     diff = diff_of(ddb.current_settings(current, region), None)
     if module.check_mode:
-        module.exit_json(changed=True, table=current, replicas_unverified=[], diff=diff)
+        return dict(changed=True, table=current, replicas_unverified=[], diff=diff)
     waiter = ddb.TableWaiter(client, name, module.params["wait_timeout"])
     if current["table_status"] != "ACTIVE":
         # DeleteTable refuses a table that is being created or updated.
         waiter.active()
     if ddb.delete_table(client, name) and module.params["wait"]:
         waiter.gone()
-    module.exit_json(changed=True, table={}, replicas_unverified=[], diff=diff)
+    return dict(changed=True, table={}, replicas_unverified=[], diff=diff)
 
 
-def ensure_present(module, client, current: dict | None, region: str) -> None:
+def ensure_present(module, client, current: dict | None, region: str) -> dict:
     params = module.params
     name = params["name"]
     key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["sse_kms_key_id"])
 
     if current is not None and current["table_status"] == "DELETING":
-        module.fail_json(msg=f"Table {name} in {region} is being deleted; run again once it is gone to create it anew")
+        raise ModuleFailure(
+            msg=f"Table {name} in {region} is being deleted; run again once it is gone to create it anew"
+        )
 
     before = ddb.current_settings(current, region) if current else None
     wanted = ddb.wanted_settings(params, before, region, key_arn)
     problems = ddb.validate(before, wanted, params, region)
     if problems:
-        module.fail_json(msg=f"Cannot manage table {name} in {region}: " + "; ".join(problems))
+        raise ModuleFailure(msg=f"Cannot manage table {name} in {region}: " + "; ".join(problems))
 
     specs = ddb.wanted_replicas(params, region)
     start = before if before else ddb.created_settings(wanted)
@@ -499,7 +502,7 @@ def ensure_present(module, client, current: dict | None, region: str) -> None:
     )
     diff = diff_of(before, wanted)
     if module.check_mode:
-        module.exit_json(changed=bool(actions), table=current or {}, replicas_unverified=[], diff=diff)
+        return dict(changed=bool(actions), table=current or {}, replicas_unverified=[], diff=diff)
 
     waiter = ddb.TableWaiter(client, name, params["wait_timeout"])
     if not actions:
@@ -507,7 +510,7 @@ def ensure_present(module, client, current: dict | None, region: str) -> None:
             waiter.active()
             current = ddb.describe_full(client, name) or {}
         ddb.check_replicas(current, wanted["replicas"])
-        module.exit_json(changed=False, table=current, replicas_unverified=[], diff=diff)
+        return dict(changed=False, table=current, replicas_unverified=[], diff=diff)
 
     settled = current is not None and current["table_status"] == "ACTIVE"
     arn = current["table_arn"] if current else None
@@ -522,7 +525,7 @@ def ensure_present(module, client, current: dict | None, region: str) -> None:
 
     final = ddb.describe_full(client, name) or {}
     ddb.check_replicas(final, [r for r in wanted["replicas"] if r not in unverified])
-    module.exit_json(changed=True, table=final, replicas_unverified=unverified, diff=diff)
+    return dict(changed=True, table=final, replicas_unverified=unverified, diff=diff)
 
 
 def main() -> None:
@@ -533,14 +536,13 @@ def main() -> None:
     )
     client = module.retrying_client("dynamodb", extra_codes=ddb.RETRY_CODES)
     region = module.region
-    try:
-        current = ddb.describe_full(client, module.params["name"])
-        if module.params["state"] == "absent":
-            ensure_absent(module, client, current, region)
-        else:
-            ensure_present(module, client, current, region)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, ddb.describe_full(client, module.params["name"]), region),
+            "absent": lambda: ensure_absent(module, client, ddb.describe_full(client, module.params["name"]), region),
+        },
+    )
 
 
 if __name__ == "__main__":

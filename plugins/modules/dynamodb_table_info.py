@@ -87,9 +87,22 @@ table:
       elements: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+
+
+def describe(client, name: str | None) -> dict:
+    if name:
+        table = ddb.describe_full(client, name)
+        return dict(changed=False, tables=[table] if table else [], table=table or {})
+    tables = []
+    for table_name in ddb.list_table_names(client):
+        table = ddb.describe_full(client, table_name)
+        # A table deleted between ListTables and DescribeTable is simply no longer there.
+        if table is not None:
+            tables.append(table)
+    return dict(changed=False, tables=tables)
 
 
 def main() -> None:
@@ -99,19 +112,7 @@ def main() -> None:
     )
     client = module.retrying_client("dynamodb")
     name = module.params["name"]
-    try:
-        if name:
-            table = ddb.describe_full(client, name)
-            module.exit_json(changed=False, tables=[table] if table else [], table=table or {})
-        tables = []
-        for table_name in ddb.list_table_names(client):
-            table = ddb.describe_full(client, table_name)
-            # A table deleted between ListTables and DescribeTable is simply no longer there.
-            if table is not None:
-                tables.append(table)
-        module.exit_json(changed=False, tables=tables)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(module, lambda: describe(client, name))
 
 
 if __name__ == "__main__":

@@ -70,9 +70,9 @@ table_arn:
   sample: arn:aws:dynamodb:eu-west-1:123456789012:table/prod-items
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 
 def items_info(client, name: str) -> dict:
@@ -93,10 +93,7 @@ def main() -> None:
         supports_check_mode=True,
     )
     client = module.retrying_client("dynamodb")
-    try:
-        module.exit_json(changed=False, **items_info(client, module.params["name"]))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(module, lambda: dict(changed=False, **items_info(client, module.params["name"])))
 
 
 if __name__ == "__main__":

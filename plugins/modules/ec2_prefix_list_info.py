@@ -74,10 +74,11 @@ by_service:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 EC2Errors = error_handler(["InvalidPrefixListID.NotFound", "InvalidPrefixListId.NotFound"])
 
@@ -107,20 +108,19 @@ def main():
     names = service_names(module.region, services)
     filters = [{"Name": "prefix-list-name", "Values": sorted(names)}] if names else None
 
-    try:
+    def describe() -> dict:
         found = describe_prefix_lists(client, filters, module.params["prefix_list_ids"])
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+        prefix_lists = [camel_dict_to_snake_dict(p) for p in found]
+        result = {"changed": False, "prefix_lists": prefix_lists}
+        if services:
+            by_service = {names[p["prefix_list_name"]]: p for p in prefix_lists if p["prefix_list_name"] in names}
+            missing = sorted(set(services) - set(by_service))
+            if missing:
+                raise ModuleFailure(f"No AWS-managed prefix list for {', '.join(missing)} in {module.region}", **result)
+            result["by_service"] = by_service
+        return result
 
-    prefix_lists = [camel_dict_to_snake_dict(p) for p in found]
-    result = {"changed": False, "prefix_lists": prefix_lists}
-    if services:
-        by_service = {names[p["prefix_list_name"]]: p for p in prefix_lists if p["prefix_list_name"] in names}
-        missing = sorted(set(services) - set(by_service))
-        if missing:
-            module.fail_json(msg=f"No AWS-managed prefix list for {', '.join(missing)} in {module.region}", **result)
-        result["by_service"] = by_service
-    module.exit_json(**result)
+    run_and_exit(module, describe)
 
 
 if __name__ == "__main__":

@@ -282,11 +282,10 @@ deleted_flow_log_ids:
   sample: ["fl-0123456789abcdef0"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 ARGUMENT_SPEC = dict(
@@ -427,16 +426,13 @@ def main():
 
     client = module.retrying_client("ec2")
     wanted = fl.wanted_flow_log(module.params)
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client, wanted)
-        else:
-            result = ensure_absent(module, client, wanted)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, wanted),
+            "absent": lambda: ensure_absent(module, client, wanted),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -117,10 +117,10 @@ flow_logs:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 
 def build_filters(resource_ids, filters):
@@ -145,15 +145,16 @@ def main():
         module.fail_json(msg="Give resources in resource_ids or as a resource-id filter, not both")
 
     client = module.retrying_client("ec2")
-    try:
+
+    def describe() -> dict:
         found = fl.describe_flow_logs(
             client,
             filters=build_filters(params["resource_ids"], params["filters"]),
             flow_log_ids=params["flow_log_ids"],
         )
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=False, flow_logs=[fl.flow_log_result(f) for f in found])
+        return dict(changed=False, flow_logs=[fl.flow_log_result(f) for f in found])
+
+    run_and_exit(module, describe)
 
 
 if __name__ == "__main__":

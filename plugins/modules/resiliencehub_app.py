@@ -278,7 +278,6 @@ definition_changes:
   sample: {"added": ["table-eu-central-1"], "removed": [], "modified": ["api-eu-west-1"]}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ASSESSMENT_SCHEDULES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import DRAFT
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import PERMISSION_MODEL_TYPES
@@ -309,8 +308,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import updated_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 RESOURCE_OPTIONS = dict(
@@ -399,16 +399,16 @@ def resolve_policy_arn(module, client):
         module.warn(f"Resiliency policy {name} does not exist (yet); the application would use it")
         return f"(resiliency policy {name})"
     if arn is None:
-        module.fail_json(msg=f"No resiliency policy named {name} in {module.region}")
+        raise ModuleFailure(msg=f"No resiliency policy named {name} in {module.region}")
     return arn
 
 
 def ensure_absent(module, client, app, tags):
     if not app:
-        module.exit_json(changed=False, app={})
+        return dict(changed=False, app={})
     diff = {"before": app_view(app, tags, None), "after": {}}
     if module.check_mode:
-        module.exit_json(changed=True, app={}, diff=diff)
+        return dict(changed=True, app={}, diff=diff)
     deleted = delete_app(client, app["appArn"], module.params["force_delete"])
     if deleted and module.params["wait"]:
         poll(
@@ -418,7 +418,7 @@ def ensure_absent(module, client, app, tags):
             timeout=module.params["wait_timeout"],
             delay=DELETE_POLL_SECONDS,
         )
-    module.exit_json(changed=deleted, app={}, diff=diff)
+    return dict(changed=deleted, app={}, diff=diff)
 
 
 def ensure_present(module, client, app, tags):
@@ -428,7 +428,7 @@ def ensure_present(module, client, app, tags):
     if params["resources"] is not None:
         wanted_definition, errors = build_definition(params["resources"])
         if errors:
-            module.fail_json(msg="; ".join(errors))
+            raise ModuleFailure(msg="; ".join(errors))
 
     release = find_release(client, app["appArn"]) if app else None
     published = None
@@ -471,7 +471,7 @@ def ensure_present(module, client, app, tags):
         result["definition_changes"] = changes
 
     if module.check_mode or not changed:
-        module.exit_json(app=app_result(predicted, final_tags, release, wanted_definition), **result)
+        return dict(app=app_result(predicted, final_tags, release, wanted_definition), **result)
 
     existed = app is not None
     if not existed:
@@ -485,7 +485,7 @@ def ensure_present(module, client, app, tags):
         draft_mappings = list_mappings(client, app["appArn"], DRAFT) if existed else []
         answer = publish_definition(client, app["appArn"], wanted_definition, draft_mappings)
         release = {k: answer.get(k) for k in ("appVersion", "identifier", "versionName")}
-    module.exit_json(app=app_result(app, final_tags, release, wanted_definition), **result)
+    return dict(app=app_result(app, final_tags, release, wanted_definition), **result)
 
 
 def main():
@@ -516,16 +516,14 @@ def main():
     )
     client = resiliencehub_client(module)
 
-    try:
+    def ensure() -> dict:
         app = find_app(client, module.params["name"])
         tags = get_tags(client, app["appArn"]) if app else {}
         if module.params["state"] == "absent":
-            ensure_absent(module, client, app, tags)
-        ensure_present(module, client, app, tags)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e), changed=True, app={})
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+            return ensure_absent(module, client, app, tags)
+        return ensure_present(module, client, app, tags)
+
+    run_and_exit(module, ensure, on_timeout={"changed": True, "app": {}})
 
 
 if __name__ == "__main__":

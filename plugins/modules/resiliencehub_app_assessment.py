@@ -168,7 +168,6 @@ recommendations:
 
 import datetime
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ResilienceHubErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import assessment_results
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import client_token
@@ -179,8 +178,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import recommendations
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 FINISHED = ("Success", "Failed")
 POLL_SECONDS = 30
@@ -213,7 +214,7 @@ def resolve_app(module, client):
         return module.params["app_arn"], module.params["app_name"] or module.params["app_arn"].rsplit("/", 1)[-1]
     app = find_app(client, module.params["app_name"])
     if not app:
-        module.fail_json(msg=f"No Resilience Hub application named {module.params['app_name']} in {module.region}")
+        raise ModuleFailure(msg=f"No Resilience Hub application named {module.params['app_name']} in {module.region}")
     return app["appArn"], app["name"]
 
 
@@ -226,12 +227,12 @@ def ensure_absent(module, client):
         arns = [s["assessmentArn"] for s in list_assessments(client, app_arn, assessmentName=params["assessment_name"])]
     if module.check_mode:
         # A given ARN is not looked up: it counts as there.
-        module.exit_json(changed=bool(arns), assessment_arns=arns)
+        return dict(changed=bool(arns), assessment_arns=arns)
     deleted = [arn for arn in arns if delete_assessment(client, arn)]
     result = {"changed": bool(deleted), "assessment_arns": deleted}
     if params["assessment_arn"]:
         result["assessment_arn"] = params["assessment_arn"]
-    module.exit_json(**result)
+    return result
 
 
 def ensure_present(module, client):
@@ -241,7 +242,7 @@ def ensure_present(module, client):
     now = datetime.datetime.now(datetime.timezone.utc)  # noqa: UP017
     name = params["assessment_name"] or default_assessment_name(app_name, now)
     if module.check_mode:
-        module.exit_json(
+        return dict(
             changed=True,
             msg=f"Check mode: no assessment started; {name} of {app_name} version {params['app_version']} would be",
         )
@@ -249,7 +250,7 @@ def ensure_present(module, client):
     started = start_assessment(client, app_arn, params["app_version"], name, params["tags"])
     arn = started["assessmentArn"]
     if not params["wait"]:
-        module.exit_json(changed=True, assessment_arn=arn, assessment=snake(started))
+        return dict(changed=True, assessment_arn=arn, assessment=snake(started))
     try:
         assessment = poll(
             lambda: describe_assessment(client, arn),
@@ -259,20 +260,20 @@ def ensure_present(module, client):
             delay=POLL_SECONDS,
         )
     except WaitTimeout as e:
-        module.fail_json(msg=str(e), changed=True, assessment_arn=arn, assessment=snake(e.last))
+        raise ModuleFailure(msg=str(e), changed=True, assessment_arn=arn, assessment=snake(e.last)) from e
 
     results = dict(assessment_results(assessment), changed=True, assessment_arn=arn)
     if assessment.get("assessmentStatus") == "Failed":
         reason = assessment.get("message") or "no reason given"
-        module.fail_json(msg=f"Assessment {name} of application {app_name} failed: {reason}", **results)
+        raise ModuleFailure(msg=f"Assessment {name} of application {app_name} failed: {reason}", **results)
     if params["recommendations"]:
         results["recommendations"] = recommendations(client, arn)
     if params["fail_on_breach"] and results["compliance_status"] == "PolicyBreached":
         breached = ", ".join(results["breaches"]) or "no domain named"
-        module.fail_json(
+        raise ModuleFailure(
             msg=f"Application {app_name} breaches its resiliency policy ({breached}); assessment {name}", **results
         )
-    module.exit_json(**results)
+    return results
 
 
 def main():
@@ -303,12 +304,9 @@ def main():
         module.fail_json(msg="assessment_name needs app_name or app_arn to find the assessment")
     client = resiliencehub_client(module)
 
-    try:
-        if params["state"] == "absent":
-            ensure_absent(module, client)
-        ensure_present(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module, {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)}
+    )
 
 
 if __name__ == "__main__":

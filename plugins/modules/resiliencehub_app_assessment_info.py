@@ -107,7 +107,6 @@ resiliency_score:
   type: float
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ASSESSMENT_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import COMPLIANCE_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import assessment_results
@@ -116,7 +115,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import list_assessments
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake_list
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 
 def main():
@@ -136,14 +137,14 @@ def main():
     )
     params = module.params
     client = resiliencehub_client(module)
-    result = {"changed": False}
 
-    try:
+    def describe() -> dict:
+        result = {"changed": False}
         app_arn = params["app_arn"]
         if params["app_name"]:
             app = find_app(client, params["app_name"])
             if not app:
-                module.fail_json(msg=f"No Resilience Hub application named {params['app_name']} in {module.region}")
+                raise ModuleFailure(f"No Resilience Hub application named {params['app_name']} in {module.region}")
             app_arn = app["appArn"]
         if app_arn:
             summaries = list_assessments(
@@ -157,9 +158,9 @@ def main():
         if params["assessment_arn"]:
             assessment = describe_assessment(client, params["assessment_arn"])
             result.update(assessment_results(assessment) if assessment else {"assessment": {}})
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**result)
+        return result
+
+    run_and_exit(module, describe)
 
 
 if __name__ == "__main__":

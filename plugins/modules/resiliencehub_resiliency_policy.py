@@ -183,7 +183,6 @@ policy:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import DATA_LOCATION_CONSTRAINTS
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import TIERS
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ResilienceHubErrors
@@ -198,7 +197,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import set_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import updated_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import validate_policy
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 TARGET_OPTIONS = dict(
@@ -237,10 +238,10 @@ def wanted_attributes(params):
 
 def ensure_absent(module, client, current, current_tags):
     if not current:
-        module.exit_json(changed=False, policy={})
+        return dict(changed=False, policy={})
     diff = {"before": policy_view(current, current_tags), "after": {}}
     deleted = True if module.check_mode else delete_policy(client, current["policyArn"])
-    module.exit_json(changed=deleted, policy={}, diff=diff)
+    return dict(changed=deleted, policy={}, diff=diff)
 
 
 def ensure_present(module, client, current, current_tags):
@@ -250,7 +251,7 @@ def ensure_present(module, client, current, current_tags):
     if not current and (params["tier"] is None or params["policy"] is None):
         errors.insert(0, f"tier and policy are required to create resiliency policy {params['name']}")
     if errors:
-        module.fail_json(msg="; ".join(errors))
+        raise ModuleFailure(msg="; ".join(errors))
 
     if current:
         changes = policy_changes(current, wanted)
@@ -268,14 +269,14 @@ def ensure_present(module, client, current, current_tags):
     diff = {"before": policy_view(current, current_tags), "after": policy_view(predicted, final_tags)}
 
     if module.check_mode or not changed:
-        module.exit_json(changed=changed, policy=policy_result(predicted, final_tags), diff=diff)
+        return dict(changed=changed, policy=policy_result(predicted, final_tags), diff=diff)
 
     if not current:
         policy = create_policy(client, params["name"], wanted, final_tags)
     else:
         policy = update_policy(client, current["policyArn"], changes) if changes else current
         set_tags(client, current["policyArn"], to_set, to_remove)
-    module.exit_json(changed=True, policy=policy_result(policy, final_tags), diff=diff)
+    return dict(changed=True, policy=policy_result(policy, final_tags), diff=diff)
 
 
 def main():
@@ -292,14 +293,14 @@ def main():
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = resiliencehub_client(module)
 
-    try:
+    def ensure() -> dict:
         current = find_policy(client, module.params["name"])
         current_tags = get_tags(client, current["policyArn"]) if current else {}
         if module.params["state"] == "absent":
-            ensure_absent(module, client, current, current_tags)
-        ensure_present(module, client, current, current_tags)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+            return ensure_absent(module, client, current, current_tags)
+        return ensure_present(module, client, current, current_tags)
+
+    run_and_exit(module, ensure)
 
 
 if __name__ == "__main__":

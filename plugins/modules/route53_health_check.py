@@ -187,6 +187,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -567,16 +568,14 @@ def main() -> None:
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = module.retrying_client("route53", extra_codes=RETRY_CODES)
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params)
-        else:
-            result = ensure_absent(module, client, params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params),
+            "absent": lambda: ensure_absent(module, client, params),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

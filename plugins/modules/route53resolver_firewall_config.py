@@ -74,13 +74,13 @@ firewall_config:
       sample: DISABLED
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import ResolverErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import get_firewall_config
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import resolver_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 
 def compute_config_changes(current: dict | None, fail_open: str) -> dict:
@@ -100,6 +100,22 @@ def update_firewall_config(client, resource_id: str, changes: dict) -> dict:
     return answer["FirewallConfig"]
 
 
+def ensure(module, client, resource_id: str) -> dict:
+    current = get_firewall_config(client, resource_id)
+    if current is None:
+        message = f"VPC {resource_id} does not exist in {module.region}"
+        if not module.check_mode:
+            raise MultiregionAWSError(message=f"Failed to get the firewall config of {resource_id}: {message}")
+        module.warn(message + "; assuming an earlier task would have created it")
+    changes = compute_config_changes(current, module.params["firewall_fail_open"])
+    before = {"firewall_fail_open": current["FirewallFailOpen"]} if current else {}
+    expected = dict(current or {"ResourceId": resource_id}, **changes)
+    diff = {"before": before, "after": {"firewall_fail_open": expected["FirewallFailOpen"]}}
+    if changes and not module.check_mode:
+        expected = update_firewall_config(client, resource_id, changes)
+    return dict(changed=bool(changes), diff=diff, firewall_config=result(expected))
+
+
 def main() -> None:
     argument_spec = dict(
         resource_id=dict(type="str", required=True, aliases=["vpc_id"]),
@@ -110,22 +126,7 @@ def main() -> None:
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     resource_id = module.params["resource_id"]
     client = resolver_client(module)
-    try:
-        current = get_firewall_config(client, resource_id)
-        if current is None:
-            message = f"VPC {resource_id} does not exist in {module.region}"
-            if not module.check_mode:
-                raise MultiregionAWSError(message=f"Failed to get the firewall config of {resource_id}: {message}")
-            module.warn(message + "; assuming an earlier task would have created it")
-        changes = compute_config_changes(current, module.params["firewall_fail_open"])
-        before = {"firewall_fail_open": current["FirewallFailOpen"]} if current else {}
-        expected = dict(current or {"ResourceId": resource_id}, **changes)
-        diff = {"before": before, "after": {"firewall_fail_open": expected["FirewallFailOpen"]}}
-        if changes and not module.check_mode:
-            expected = update_firewall_config(client, resource_id, changes)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=bool(changes), diff=diff, firewall_config=result(expected))
+    run_and_exit(module, lambda: ensure(module, client, resource_id))
 
 
 if __name__ == "__main__":

@@ -153,7 +153,6 @@ firewall_configs:
       returned: always
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import association_filters
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import get_firewall_config
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import list_associations
@@ -167,6 +166,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import resolver_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 
 def describe_domain_lists(client, include_domains: bool, include_tags: bool) -> list[dict]:
@@ -219,16 +219,16 @@ def main() -> None:
     params = module.params
     client = resolver_client(module)
     filters = association_filters(vpc_id=params["vpc_id"], status=params["association_status"])
-    try:
-        found = {
+    run_and_exit(
+        module,
+        lambda: {
+            "changed": False,
             "firewall_domain_lists": describe_domain_lists(client, params["include_domains"], params["include_tags"]),
             "firewall_rule_groups": describe_rule_groups(client, params["include_tags"]),
             "firewall_rule_group_associations": describe_associations(client, filters, params["include_tags"]),
             "firewall_configs": describe_configs(client, params["vpc_id"]),
-        }
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=False, **found)
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -174,7 +174,6 @@ firewall_rule_group_association:
 
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import ResolverErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import apply_tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import association_filters
@@ -188,6 +187,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import wait_association_gone
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 
@@ -416,14 +416,10 @@ def main() -> None:
         required_if=[("state", "present", ("name", "priority"))],
     )
     client = resolver_client(module)
-    try:
-        if module.params["state"] == "present":
-            outcome = ensure_present(module, client)
-        else:
-            outcome = ensure_absent(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**outcome)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 if __name__ == "__main__":
