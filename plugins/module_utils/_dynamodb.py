@@ -83,6 +83,24 @@ def describe_time_to_live(client, name: str) -> dict:
     return client.describe_time_to_live(TableName=name, aws_retry=True)["TimeToLiveDescription"]
 
 
+def scan_prefix(client, table: str, key_attribute: str, prefix: str) -> list[dict]:
+    """The items of ``table`` whose key starts with ``prefix`` (key and ``written_at`` only), read consistently.
+
+    The DR modules write their canaries under a reserved key prefix; this reads them back.
+    """
+    result = paginate(
+        client,
+        "scan",
+        TableName=table,
+        ConsistentRead=True,
+        FilterExpression="begins_with(#k, :prefix)",
+        ProjectionExpression="#k, written_at",
+        ExpressionAttributeNames={"#k": key_attribute},
+        ExpressionAttributeValues={":prefix": {"S": prefix}},
+    )
+    return result.get("Items", [])
+
+
 @DynamoDBErrorHandler.list_error_handler("list tags of table {arn}", {})
 def list_tags(client, arn: str) -> dict:
     return tags_from_boto3(paginate(client, "list_tags_of_resource", ResourceArn=arn).get("Tags", []))

@@ -65,6 +65,23 @@ def creator_request_id(kind: str) -> str:
     return f"ansible-{kind}-{uuid.uuid4().hex}"
 
 
+def create_named(create, result_key: str, kind: str, name: str, tags: dict) -> dict:
+    """Create a named resource (a domain list, a rule group) with ``create`` (the client's create method).
+
+    One token for this create and its retries (aws_retry), never one derived from the name: see
+    ``creator_request_id``. An answer in status DELETING is not a resource this create made (a token AWS saw
+    before): one more create, with another token.
+    """
+    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id(kind)}
+    if tags:
+        params["Tags"] = tags_to_boto3(tags)
+    created = create(aws_retry=True, **params)[result_key]
+    if created.get("Status") == "DELETING":
+        params["CreatorRequestId"] = creator_request_id(kind)
+        created = create(aws_retry=True, **params)[result_key]
+    return created
+
+
 def normalize_domain(domain: str) -> str:
     """The form two domains are compared in: AWS answers ``example.com.`` for ``example.com`` and DNS ignores case."""
     return domain.strip().rstrip(".").lower()

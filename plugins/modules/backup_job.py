@@ -164,15 +164,15 @@ from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
-
-Handler = error_handler(["ResourceNotFoundException"])
 
 BACKUP_FAILED = frozenset({"ABORTING", "ABORTED", "FAILED", "EXPIRED", "PARTIAL"})
 RESTORE_FAILED = frozenset({"ABORTED", "FAILED"})
@@ -257,24 +257,70 @@ def started_earlier(job: dict, requested: datetime.datetime) -> bool:
 # ---- calls ---------------------------------------------------------------------------------------------------
 
 
-@Handler.common_error_handler("start backup job of {resource}")
+@BackupErrorHandler.common_error_handler("start backup job of {resource}")
 def start_backup(client, resource: str, request: dict) -> str:
     return client.start_backup_job(aws_retry=True, **request)["BackupJobId"]
 
 
-@Handler.common_error_handler("start restore job of {recovery_point}")
+@BackupErrorHandler.common_error_handler("start restore job of {recovery_point}")
 def start_restore(client, recovery_point: str, request: dict) -> str:
     return client.start_restore_job(aws_retry=True, **request)["RestoreJobId"]
 
 
-@Handler.common_error_handler("describe backup job {job_id}")
+@BackupErrorHandler.common_error_handler("describe backup job {job_id}")
 def describe_backup(client, job_id: str) -> dict:
     return client.describe_backup_job(BackupJobId=job_id, aws_retry=True)
 
 
-@Handler.common_error_handler("describe restore job {job_id}")
+@BackupErrorHandler.common_error_handler("describe restore job {job_id}")
 def describe_restore(client, job_id: str) -> dict:
     return client.describe_restore_job(RestoreJobId=job_id, aws_retry=True)
+
+
+def run_job(client, params: dict, restore: bool, what: str) -> dict:
+    """Start the job, wait for its end when asked; the module's result."""
+    describe = describe_restore if restore else describe_backup
+    # Terminal states other than COMPLETED: waiting longer cannot make them complete.
+    failed_states = RESTORE_FAILED if restore else BACKUP_FAILED
+    job: Optional[dict] = None
+    try:
+        requested = _wall()
+        if restore:
+            job_id = start_restore(client, params["recovery_point_arn"], restore_request(params))
+        else:
+            job_id = start_backup(client, params["resource_arn"], backup_request(params))
+        job = describe(client, job_id)
+        changed = not started_earlier(job, requested)
+        if params["wait"]:
+            status_key = "Status" if restore else "State"
+            job = wait_for(
+                lambda: describe(client, job_id),
+                lambda j: j.get(status_key) == COMPLETED or j.get(status_key) in failed_states,
+                f"{what} ({job_id}) to end",
+                timeout=params["wait_timeout"],
+                delay=params["poll_interval"],
+                clock=_now,
+                sleep=_sleep,
+            )
+    except WaitTimeout as e:
+        raise ModuleFailure(str(e), job=job_result(e.last or job or {}, restore), timed_out=True, changed=True) from e
+    except AnsibleAWSError as e:
+        if job is not None:
+            raise ModuleFailure(e.message, job=job_result(job, restore), timed_out=False, changed=True) from e
+        raise
+    result = job_result(job, restore)
+    if params["wait"] and result["status"] != COMPLETED:
+        raise ModuleFailure(
+            msg=f"The {what} ({result['job_id']}) ended {result['status']}: {result['status_message'] or 'no message'}",
+            job=result,
+            timed_out=False,
+            changed=changed,
+        )
+    verb = "ran" if params["wait"] else "started"
+    msg = f"{verb} {what}: {result['job_id']} {result['status']}"
+    if not changed:
+        msg = f"AWS Backup answered the idempotency token with the earlier job {result['job_id']} ({result['status']})"
+    return dict(changed=changed, job=result, timed_out=False, msg=msg)
 
 
 def main() -> None:
@@ -306,51 +352,13 @@ def main() -> None:
         if restore
         else f"backup job of {params['resource_arn']} into {params['vault_name']}"
     )
-    if module.check_mode:
-        module.exit_json(changed=True, job={}, timed_out=False, msg=f"check mode: no job started; would start a {what}")
-    client = module.retrying_client("backup", extra_codes=RETRY_CODES)
-    describe = describe_restore if restore else describe_backup
-    # Terminal states other than COMPLETED: waiting longer cannot make them complete.
-    failed_states = RESTORE_FAILED if restore else BACKUP_FAILED
-    job: Optional[dict] = None
-    try:
-        requested = _wall()
-        if restore:
-            job_id = start_restore(client, params["recovery_point_arn"], restore_request(params))
-        else:
-            job_id = start_backup(client, params["resource_arn"], backup_request(params))
-        job = describe(client, job_id)
-        changed = not started_earlier(job, requested)
-        if params["wait"]:
-            status_key = "Status" if restore else "State"
-            job = wait_for(
-                lambda: describe(client, job_id),
-                lambda j: j.get(status_key) == COMPLETED or j.get(status_key) in failed_states,
-                f"{what} ({job_id}) to end",
-                timeout=params["wait_timeout"],
-                delay=params["poll_interval"],
-                clock=_now,
-                sleep=_sleep,
-            )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e), job=job_result(e.last or job or {}, restore), timed_out=True, changed=True)
-    except AnsibleAWSError as e:
-        if job is not None:
-            module.fail_json(msg=e.message, job=job_result(job, restore), timed_out=False, changed=True)
-        module.fail_json_aws_error(e)
-    result = job_result(job, restore)
-    if params["wait"] and result["status"] != COMPLETED:
-        module.fail_json(
-            msg=f"The {what} ({result['job_id']}) ended {result['status']}: {result['status_message'] or 'no message'}",
-            job=result,
-            timed_out=False,
-            changed=changed,
-        )
-    verb = "ran" if params["wait"] else "started"
-    msg = f"{verb} {what}: {result['job_id']} {result['status']}"
-    if not changed:
-        msg = f"AWS Backup answered the idempotency token with the earlier job {result['job_id']} ({result['status']})"
-    module.exit_json(changed=changed, job=result, timed_out=False, msg=msg)
+
+    def job() -> dict:
+        if module.check_mode:
+            return dict(changed=True, job={}, timed_out=False, msg=f"check mode: no job started; would start a {what}")
+        return run_job(module.retrying_client("backup", extra_codes=RETRY_CODES), params, restore, what)
+
+    run_and_exit(module, job)
 
 
 if __name__ == "__main__":

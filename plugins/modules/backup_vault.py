@@ -113,10 +113,132 @@ backup_vault:
       sample: {"Deployment": "prod"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.multiregion.serverless.plugins.module_utils import _backup as bk
+from typing import Any
+from typing import Optional
+
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+
+# ---- reading -------------------------------------------------------------------------------------------------
+
+
+# A vault is looked up by name in ListBackupVaults. DescribeBackupVault cannot tell whether a vault exists: AWS
+# answers it with AccessDeniedException for a vault that does not exist (the same code as for a missing
+# permission), and some AWS-compatible endpoints with ResourceNotFoundException. The list is unambiguous and also
+# carries the key and the recovery point count.
+@BackupErrorHandler.common_error_handler("list backup vaults")
+def find_vault(client, name: str) -> Optional[dict]:
+    """The vault named ``name`` as ListBackupVaults reports it, or None."""
+    for vault in paginate(client, "list_backup_vaults").get("BackupVaultList", []):
+        if vault.get("BackupVaultName") == name:
+            return vault
+    return None
+
+
+@BackupErrorHandler.list_error_handler("list tags of backup vault {arn}", {})
+def list_tags(client, arn: str) -> dict:
+    # botocore has no paginator for ListTags: paginate() follows its NextToken.
+    return paginate(client, "list_tags", ResourceArn=arn).get("Tags", {})
+
+
+# ---- planning (pure) -----------------------------------------------------------------------------------------
+
+
+def vault_view(name: str, key_arn: Optional[str], tags: dict) -> dict:
+    """The vault as the diff shows it."""
+    return {"backup_vault_name": name, "encryption_key_arn": key_arn, "tags": dict(tags)}
+
+
+def plan_vault(
+    current: Optional[dict], current_tags: dict, wanted_key_arn: Optional[str], wanted_tags: Optional[dict], purge: bool
+) -> dict:
+    """What reaching the wanted vault takes.
+
+    Returns ``create`` (bool), ``key_conflict`` (the message when the existing vault has another key: AWS cannot
+    change a vault's key), ``set_tags``, ``unset_tags`` and ``final_tags``. ``wanted_key_arn=None`` accepts any key
+    (a new vault gets AWS Backup's default key); ``wanted_tags=None`` leaves tags alone.
+    """
+    if current is None:
+        tags = dict(wanted_tags or {})
+        return {"create": True, "key_conflict": None, "set_tags": tags, "unset_tags": [], "final_tags": tags}
+    conflict = None
+    has_key = current.get("EncryptionKeyArn")
+    if wanted_key_arn is not None and has_key != wanted_key_arn:
+        conflict = (
+            f"Backup vault {current['BackupVaultName']} is encrypted with {has_key}, not {wanted_key_arn}. AWS cannot"
+            " change the key of a vault: create a vault with the new key (and let the old one's recovery points"
+            " expire), or leave encryption_key_arn out"
+        )
+    set_tags, unset_tags = tag_changes(current_tags, wanted_tags, purge)
+    final = {k: v for k, v in current_tags.items() if k not in unset_tags}
+    final.update(set_tags)
+    return {
+        "create": False,
+        "key_conflict": conflict,
+        "set_tags": set_tags,
+        "unset_tags": unset_tags,
+        "final_tags": final,
+    }
+
+
+def deletion_blocker(vault: dict) -> Optional[str]:
+    """Why AWS would refuse to delete ``vault`` (it deletes only an empty vault), or None."""
+    points = vault.get("NumberOfRecoveryPoints") or 0
+    if points:
+        return (
+            f"Backup vault {vault['BackupVaultName']} holds {points} recovery point(s) and is not deleted: AWS deletes"
+            " only an empty vault. Delete its recovery points (or let their lifecycle expire them) first"
+        )
+    return None
+
+
+def vault_result(vault: Optional[dict], tags: Optional[dict] = None) -> dict:
+    """The vault as the module returns it, snake_case, tags as a dict."""
+    if not vault:
+        return {}
+    out = snake_result({k: v for k, v in vault.items() if k != "ResponseMetadata"})
+    # Results are plain JSON: dates as ISO 8601 strings.
+    out = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in out.items()}
+    out["tags"] = dict(tags or {})
+    return out
+
+
+# ---- calls ---------------------------------------------------------------------------------------------------
+
+
+@BackupErrorHandler.common_error_handler("create backup vault {name}")
+def create_vault(client, name: str, key_arn: Optional[str], tags: dict) -> dict:
+    params: dict[str, Any] = {"BackupVaultName": name}
+    if key_arn:
+        params["EncryptionKeyArn"] = key_arn
+    if tags:
+        params["BackupVaultTags"] = dict(tags)
+    return client.create_backup_vault(aws_retry=True, **params)
+
+
+@BackupErrorHandler.common_error_handler("tag backup vault {arn}")
+def tag_vault(client, arn: str, tags: dict) -> None:
+    client.tag_resource(ResourceArn=arn, Tags=dict(tags), aws_retry=True)
+
+
+@BackupErrorHandler.common_error_handler("untag backup vault {arn}")
+def untag_vault(client, arn: str, keys: list) -> None:
+    client.untag_resource(ResourceArn=arn, TagKeyList=list(keys), aws_retry=True)
+
+
+@BackupErrorHandler.deletion_error_handler("delete backup vault {name}")
+def delete_vault(client, name: str) -> bool:
+    client.delete_backup_vault(BackupVaultName=name, aws_retry=True)
+    return True
+
+
+# ---- the module ----------------------------------------------------------------------------------------------
 
 
 def ensure_present(module, client) -> dict:
@@ -124,50 +246,50 @@ def ensure_present(module, client) -> dict:
     name = params["name"]
     key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["encryption_key_arn"])
 
-    current = bk.find_vault(client, name)
-    current_tags = bk.list_tags(client, current["BackupVaultArn"]) if current else {}
-    plan = bk.plan_vault(current, current_tags, key_arn, params["tags"], params["purge_tags"])
+    current = find_vault(client, name)
+    current_tags = list_tags(client, current["BackupVaultArn"]) if current else {}
+    plan = plan_vault(current, current_tags, key_arn, params["tags"], params["purge_tags"])
     if plan["key_conflict"]:
-        module.fail_json(msg=plan["key_conflict"], backup_vault=bk.vault_result(current, current_tags))
+        raise ModuleFailure(msg=plan["key_conflict"], backup_vault=vault_result(current, current_tags))
 
-    before = bk.vault_view(name, current.get("EncryptionKeyArn"), current_tags) if current else {}
-    after = bk.vault_view(name, key_arn if current is None else current.get("EncryptionKeyArn"), plan["final_tags"])
+    before = vault_view(name, current.get("EncryptionKeyArn"), current_tags) if current else {}
+    after = vault_view(name, key_arn if current is None else current.get("EncryptionKeyArn"), plan["final_tags"])
     changed = plan["create"] or bool(plan["set_tags"] or plan["unset_tags"])
     diff = {"before": before, "after": after}
 
     if module.check_mode or not changed:
         shown = current or {"BackupVaultName": name, "EncryptionKeyArn": key_arn}
-        return {"changed": changed, "diff": diff, "backup_vault": bk.vault_result(shown, plan["final_tags"])}
+        return {"changed": changed, "diff": diff, "backup_vault": vault_result(shown, plan["final_tags"])}
 
     if plan["create"]:
-        created = bk.create_vault(client, name, key_arn, plan["final_tags"])
+        created = create_vault(client, name, key_arn, plan["final_tags"])
         # The list carries what the create answer lacks (the key AWS chose, the recovery point count); right after
         # creation it may not list the vault yet, and then the answer is all there is.
-        final = bk.find_vault(client, name) or {**created, "EncryptionKeyArn": key_arn}
+        final = find_vault(client, name) or {**created, "EncryptionKeyArn": key_arn}
     else:
         arn = current["BackupVaultArn"]
         if plan["unset_tags"]:
-            bk.untag_vault(client, arn, plan["unset_tags"])
+            untag_vault(client, arn, plan["unset_tags"])
         if plan["set_tags"]:
-            bk.tag_vault(client, arn, plan["set_tags"])
+            tag_vault(client, arn, plan["set_tags"])
         final = current
-    return {"changed": True, "diff": diff, "backup_vault": bk.vault_result(final, plan["final_tags"])}
+    return {"changed": True, "diff": diff, "backup_vault": vault_result(final, plan["final_tags"])}
 
 
 def ensure_absent(module, client) -> dict:
     name = module.params["name"]
-    current = bk.find_vault(client, name)
+    current = find_vault(client, name)
     if current is None:
         return {"changed": False, "diff": {"before": {}, "after": {}}, "backup_vault": {}}
 
-    tags = bk.list_tags(client, current["BackupVaultArn"])
-    blocker = bk.deletion_blocker(current)
+    tags = list_tags(client, current["BackupVaultArn"])
+    blocker = deletion_blocker(current)
     if blocker:
-        module.fail_json(msg=blocker, backup_vault=bk.vault_result(current, tags))
+        raise ModuleFailure(msg=blocker, backup_vault=vault_result(current, tags))
 
-    diff = {"before": bk.vault_view(name, current.get("EncryptionKeyArn"), tags), "after": {}}
+    diff = {"before": vault_view(name, current.get("EncryptionKeyArn"), tags), "after": {}}
     if not module.check_mode:
-        bk.delete_vault(client, name)
+        delete_vault(client, name)
     return {"changed": True, "diff": diff, "backup_vault": {}}
 
 
@@ -181,14 +303,10 @@ def main() -> None:
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.retrying_client("backup")
-    try:
-        if module.params["state"] == "present":
-            outcome = ensure_present(module, client)
-        else:
-            outcome = ensure_absent(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**outcome)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 if __name__ == "__main__":

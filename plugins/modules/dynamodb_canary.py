@@ -188,14 +188,14 @@ msg:
 
 import datetime
 from typing import Any
+from typing import Callable
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
 
@@ -289,17 +289,7 @@ def put_canary(client, table: str, key_attribute: str, key: str, item: dict, onl
 
 @Handler.common_error_handler("list canaries under {prefix}")
 def list_canaries(client, table: str, key_attribute: str, prefix: str) -> list[dict]:
-    result = paginate(
-        client,
-        "scan",
-        TableName=table,
-        ConsistentRead=True,
-        FilterExpression="begins_with(#k, :prefix)",
-        ProjectionExpression="#k, written_at",
-        ExpressionAttributeNames={"#k": key_attribute},
-        ExpressionAttributeValues={":prefix": {"S": prefix}},
-    )
-    return result.get("Items", [])
+    return ddb.scan_prefix(client, table, key_attribute, prefix)
 
 
 @Handler.deletion_error_handler("delete canary {key}")
@@ -511,18 +501,26 @@ def main() -> None:
     writers = [params["write_region"]] if params["write_region"] else regions
     clients = {r: module.retrying_client("dynamodb", region=r) for r in dict.fromkeys(regions + writers)}
     canaries = Canaries(module, clients, params)
-    try:
-        if params["state"] == "present":
-            result = canaries.present(writers)
-        elif params["state"] == "measured":
-            result = canaries.measured(writers, regions, params["timeout"], params["poll_interval"])
-        else:
-            result = canaries.absent(list(dict.fromkeys(regions + writers)))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    result.setdefault("lags", [])
-    result.setdefault("lag_seconds", _dr.lag_summary([]))
-    module.exit_json(timeline=canaries.timeline, missing_regions=canaries.missing_regions, **result)
+
+    def with_timeline(action) -> Callable[[], dict]:
+        def run() -> dict:
+            result = action()
+            result.setdefault("lags", [])
+            result.setdefault("lag_seconds", _dr.lag_summary([]))
+            return dict(timeline=canaries.timeline, missing_regions=canaries.missing_regions, **result)
+
+        return run
+
+    run_and_exit(
+        module,
+        {
+            "present": with_timeline(lambda: canaries.present(writers)),
+            "measured": with_timeline(
+                lambda: canaries.measured(writers, regions, params["timeout"], params["poll_interval"])
+            ),
+            "absent": with_timeline(lambda: canaries.absent(list(dict.fromkeys(regions + writers)))),
+        },
+    )
 
 
 if __name__ == "__main__":

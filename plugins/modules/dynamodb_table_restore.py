@@ -222,13 +222,12 @@ import datetime
 from typing import Any
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
@@ -326,19 +325,9 @@ def has_key(client, table: str, key_attribute: str, key: str) -> bool:
 
 @Handler.common_error_handler("list items under {prefix} in table {table}")
 def items_under(client, table: str, key_attribute: str, prefix: str) -> list[dict]:
-    result = paginate(
-        client,
-        "scan",
-        TableName=table,
-        ConsistentRead=True,
-        FilterExpression="begins_with(#k, :prefix)",
-        ProjectionExpression="#k, written_at",
-        ExpressionAttributeNames={"#k": key_attribute},
-        ExpressionAttributeValues={":prefix": {"S": prefix}},
-    )
     return [
         {"key": i[key_attribute]["S"], "written_at": (i.get("written_at") or {}).get("S")}
-        for i in result.get("Items", [])
+        for i in ddb.scan_prefix(client, table, key_attribute, prefix)
     ]
 
 
@@ -434,7 +423,7 @@ def present(module, client, params: dict) -> dict:
     if table is not None:
         problem = foreign_target(table, params)
         if problem:
-            module.fail_json(msg=problem)
+            raise ModuleFailure(msg=problem)
         result = base_result(table, name)
         if params["wait"]:
             table, active = wait_active(client, name, params["wait_timeout"])
@@ -481,9 +470,9 @@ def absent(module, client, params: dict) -> dict:
         return {"changed": False, "restore": base_result(table, name), "msg": f"Table {name} does not exist"}
     problem = foreign_target(table, params)
     if problem:
-        module.fail_json(msg=problem)
+        raise ModuleFailure(msg=problem)
     if table.get("DeletionProtectionEnabled"):
-        module.fail_json(msg=f"Table {name} has deletion protection on; the module does not turn it off")
+        raise ModuleFailure(msg=f"Table {name} has deletion protection on; the module does not turn it off")
     if module.check_mode:
         return {
             "changed": True,
@@ -521,16 +510,13 @@ def main() -> None:
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = module.retrying_client("dynamodb", extra_codes=ddb.CREATE_RETRY_CODES)
-    try:
-        if module.params["state"] == "present":
-            result = present(module, client, module.params)
-        else:
-            result = absent(module, client, module.params)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: present(module, client, module.params),
+            "absent": lambda: absent(module, client, module.params),
+        },
+    )
 
 
 if __name__ == "__main__":

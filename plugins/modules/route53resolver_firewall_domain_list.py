@@ -165,13 +165,11 @@ firewall_domain_list:
       sample: {"deployment": "prod"}
 """
 
-from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import DOMAIN_LIST_SETTLED
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import ResolverErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import apply_tag_changes
-from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import creator_request_id
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import create_named
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_domain_list
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import get_domain_list
@@ -184,8 +182,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import wait_domain_list_gone
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 
 # UpdateFirewallDomains takes at most this many domains per call.
 MAX_DOMAINS_PER_UPDATE = 1000
@@ -244,16 +242,7 @@ def view(name: str, domains: list[str], tags: dict) -> dict:
 
 @ResolverErrorHandler.common_error_handler("create firewall domain list {name}")
 def create_domain_list(client, name: str, tags: dict) -> dict:
-    # One token for this create and its retries (aws_retry), never one derived from the name: see creator_request_id.
-    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("fdl")}
-    if tags:
-        params["Tags"] = tags_to_boto3(tags)
-    created = client.create_firewall_domain_list(aws_retry=True, **params)["FirewallDomainList"]
-    if created.get("Status") == "DELETING":
-        # Not a list this create made: make one with another token.
-        params["CreatorRequestId"] = creator_request_id("fdl")
-        created = client.create_firewall_domain_list(aws_retry=True, **params)["FirewallDomainList"]
-    return created
+    return create_named(client.create_firewall_domain_list, "FirewallDomainList", "fdl", name, tags)
 
 
 @ResolverErrorHandler.common_error_handler("update the domains of firewall domain list {list_id}")
@@ -368,14 +357,10 @@ def main() -> None:
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = resolver_client(module)
-    try:
-        if module.params["state"] == "present":
-            outcome = ensure_present(module, client)
-        else:
-            outcome = ensure_absent(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**outcome)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 if __name__ == "__main__":

@@ -257,10 +257,10 @@ firewall_rule_group:
 
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import ResolverErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import apply_tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import association_filters
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import create_named
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import creator_request_id
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import find_by_name
@@ -276,8 +276,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 
 # Rule options and the request keys they become.
 OPTION_KEYS = {
@@ -524,16 +524,7 @@ def view(name: str, rules: list[dict], tags: dict) -> dict:
 
 @ResolverErrorHandler.common_error_handler("create firewall rule group {name}")
 def create_rule_group(client, name: str, tags: dict) -> dict:
-    # One token for this create and its retries (aws_retry), never one derived from the name: see creator_request_id.
-    params: dict[str, Any] = {"Name": name, "CreatorRequestId": creator_request_id("frg")}
-    if tags:
-        params["Tags"] = tags_to_boto3(tags)
-    created = client.create_firewall_rule_group(aws_retry=True, **params)["FirewallRuleGroup"]
-    if created.get("Status") == "DELETING":
-        # Not a group this create made: make one with another token.
-        params["CreatorRequestId"] = creator_request_id("frg")
-        created = client.create_firewall_rule_group(aws_retry=True, **params)["FirewallRuleGroup"]
-    return created
+    return create_named(client.create_firewall_rule_group, "FirewallRuleGroup", "frg", name, tags)
 
 
 @ResolverErrorHandler.common_error_handler("{operation} rule {label} of firewall rule group {group_id}")
@@ -730,14 +721,10 @@ def main() -> None:
             module.fail_json(msg="Invalid rules: " + "; ".join(errors))
 
     client = resolver_client(module)
-    try:
-        if module.params["state"] == "present":
-            outcome = ensure_present(module, client)
-        else:
-            outcome = ensure_absent(module, client)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(**outcome)
+    run_and_exit(
+        module,
+        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
+    )
 
 
 if __name__ == "__main__":

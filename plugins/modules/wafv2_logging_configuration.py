@@ -117,12 +117,11 @@ logging_configuration:
 
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import wafv2_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
-WAFErrorHandler = error_handler(["WAFNonexistentItemException"])
-RETRY_CODES = ["WAFInternalErrorException"]
 DESTINATION_PREFIX = "aws-waf-logs-"
 
 
@@ -243,17 +242,15 @@ def main() -> None:
         errors = destination_errors(params["log_destination_configs"])
         if errors:
             module.fail_json(msg="; ".join(errors))
-    client = module.retrying_client("wafv2", extra_codes=RETRY_CODES)
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params)
-        else:
-            result = ensure_absent(module, client, params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    client = wafv2_client(module)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params),
+            "absent": lambda: ensure_absent(module, client, params),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

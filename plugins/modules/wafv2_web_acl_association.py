@@ -89,17 +89,15 @@ association:
 from typing import Any
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import wafv2_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
-# GetWebACLForResource answers WAFNonexistentItemException for a resource that does not exist.
-WAFErrorHandler = error_handler(["WAFNonexistentItemException"])
 # WAF needs a moment after a web ACL or a resource is created before it can associate them.
 UNAVAILABLE = "WAFUnavailableEntityException"
-RETRY_CODES = ["WAFInternalErrorException"]
 
 
 # --- pure functions ---------------------------------------------------------------------------------------
@@ -210,14 +208,8 @@ def main() -> None:
         required_if=[["state", "present", ["web_acl_arn"]]],
         supports_check_mode=True,
     )
-    client = module.retrying_client("wafv2", extra_codes=RETRY_CODES)
-    try:
-        result = ensure(module, client, module.params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    client = wafv2_client(module)
+    run_and_exit(module, lambda: ensure(module, client, module.params), diff_mode_only=True)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import _backup as bk
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_key_arn
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
+from ansible_collections.multiregion.serverless.plugins.modules import backup_vault as bk
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1111"
 OTHER = "arn:aws:kms:eu-west-1:123456789012:key/2222"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import _vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 
 POLICY = {
     "Version": "2012-10-17",

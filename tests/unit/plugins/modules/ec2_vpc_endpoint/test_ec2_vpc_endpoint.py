@@ -9,9 +9,9 @@ import json
 import pytest
 from botocore.stub import ANY
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import _vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
+from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
