@@ -32,7 +32,7 @@ options:
     type: dict
     default: {}
 notes:
-  - Check mode and diff are supported. In check mode RV(changed) says whether the region's settings differ from
+  - Check mode and diff are supported. In check mode C(changed) says whether the region's settings differ from
     the ones given, which is how a caller checks them without changing them.
   - Needs C(backup:DescribeRegionSettings), and C(backup:UpdateRegionSettings) to change them.
 extends_documentation_fragment:

@@ -142,7 +142,7 @@ def test_an_interface_already_gone_when_deleted_is_fine(aws, clock):
 def test_timeout_names_every_interface_that_remains(aws, clock):
     stub = aws.stub("ec2")
     endpoint_eni = interface(ENDPOINT_ENI, description="VPC Endpoint Interface vpce-0123", kind="vpc_endpoint")
-    for _ in range(9):
+    for _attempt in range(9):
         listed(stub, [interface(LAMBDA_ENI), endpoint_eni])
 
     result = run_module(module.main, ARGS)
