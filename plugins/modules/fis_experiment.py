@@ -29,8 +29,9 @@ options:
     type: str
   client_token:
     description:
-      - Idempotency token of StartExperiment, at most 64 characters. Defaults to one derived from the template
-        id and O(run_id); without O(run_id) a new token is made, so every run starts a new experiment.
+      - Idempotency token of StartExperiment, 1 to 1024 characters without whitespace. Defaults to one derived
+        from the template id and O(run_id); without O(run_id) a new token is made, so every run starts a new
+        experiment.
     type: str
   state:
     description:
@@ -160,7 +161,7 @@ STOP_WAIT_SECONDS = 60
 
 
 def derive_client_token(template_id: str, run_id: str) -> str:
-    """A token that is the same for the same template and run, within StartExperiment's 64 characters."""
+    """A token that is the same for the same template and run, short whatever the run id is."""
     digest = hashlib.sha256(f"{template_id}\n{run_id}".encode()).hexdigest()[:40]
     return f"mrs-{digest}"
 
@@ -342,8 +343,9 @@ def main():
         ],
     )
     errors = []
-    if module.params["client_token"] and len(module.params["client_token"]) > 64:
-        errors.append("client_token is longer than 64 characters")
+    token = module.params["client_token"]
+    if token is not None and (not 1 <= len(token) <= 1024 or any(c.isspace() for c in token)):
+        errors.append("client_token must be 1 to 1024 characters without whitespace (StartExperiment's ClientToken)")
     if module.params["wait_timeout"] < 0:
         errors.append("wait_timeout must not be negative")
     if module.params["poll_interval"] < 1:

@@ -272,10 +272,11 @@ def test_stop_an_experiment_that_does_not_exist(aws):
         ({"template_id": TEMPLATE_ID, "template_name": "x"}, "mutually exclusive"),
         ({"run_id": RUN_ID}, "template_id"),
         ({"state": "stopped"}, "experiment_id"),
-        (dict(ARGS, client_token="x" * 65), "client_token"),
+        (dict(ARGS, client_token="x" * 1025), "client_token"),
+        (dict(ARGS, client_token="has space"), "client_token"),
         (dict(ARGS, poll_interval=0), "poll_interval"),
     ],
-    ids=["both_template_options", "no_template", "stop_without_id", "long_token", "poll_interval"],
+    ids=["both_template_options", "no_template", "stop_without_id", "long_token", "token_with_space", "poll_interval"],
 )
 def test_bad_input_fails_before_any_call(aws, bad, message):
     result = run_module(module.main, bad)
