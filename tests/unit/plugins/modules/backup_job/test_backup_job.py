@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import backup_job as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 ACCOUNT = "123456789012"
 VAULT = "prod-vault"
@@ -20,29 +21,9 @@ RESTORE_JOB = "11112222-3333-4444-5555-666677778888"
 T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.sleeps: list[float] = []
-
-    def wall(self):
-        return T0 + datetime.timedelta(seconds=self.elapsed)
-
-    def now(self):
-        return self.elapsed
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(module, "_wall", fake.wall)
-    monkeypatch.setattr(module, "_now", fake.now)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, module, T0)
 
 
 def backup_job(state, created=T0, completed=None, message=None):

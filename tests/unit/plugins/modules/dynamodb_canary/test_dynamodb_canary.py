@@ -10,6 +10,8 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock  # noqa: F401 (test_moto imports it from here)
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 TABLE = "prod-items"
 WEST = "eu-west-1"
@@ -17,31 +19,9 @@ CENTRAL = "eu-central-1"
 T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
 
-class FakeClock:
-    """Wall and monotonic time that move only when the module sleeps or a test ticks."""
-
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.sleeps: list[float] = []
-
-    def wall(self):
-        return T0 + datetime.timedelta(seconds=self.elapsed)
-
-    def now(self):
-        return self.elapsed
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(module, "_wall", fake.wall)
-    monkeypatch.setattr(module, "_now", fake.now)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, module, T0)
 
 
 def table(name=TABLE, key="primary_key", status="ACTIVE", key_type="S", range_key=None):

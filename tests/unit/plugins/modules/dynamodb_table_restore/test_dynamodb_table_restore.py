@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_restore as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 SOURCE = "prod-items"
 TARGET = "prod-items-drill"
@@ -22,29 +23,9 @@ KEYS = ["__dr_canary__#r1#eu-west-1#0", "__dr_canary__#r1#eu-west-1#1"]
 LATE = ["__dr_canary__#r1-late#eu-west-1#0"]
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.sleeps: list[float] = []
-
-    def wall(self):
-        return T0 + datetime.timedelta(seconds=self.elapsed)
-
-    def now(self):
-        return self.elapsed
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(module, "_wall", fake.wall)
-    monkeypatch.setattr(module, "_now", fake.now)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, module, T0)
 
 
 def table(status="ACTIVE", restored=True, source_arn=SOURCE_ARN, in_progress=False, name=TARGET, **extra):

@@ -1,0 +1,39 @@
+"""A scripted clock for modules that wait: time moves only when the module sleeps (or a test ticks).
+
+Modules import common's clock hooks under their own names (``_wall``, ``_now``, ``_sleep``); ``patch_clock``
+replaces those names on the module, so no test sleeps.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
+
+
+class FakeClock:
+    """Wall and monotonic time that move only when the module sleeps or a test ticks."""
+
+    def __init__(self, t0: datetime.datetime = T0) -> None:
+        self.t0 = t0
+        self.elapsed = 0.0
+        self.sleeps: list[float] = []
+
+    def wall(self) -> datetime.datetime:
+        return self.t0 + datetime.timedelta(seconds=self.elapsed)
+
+    def now(self) -> float:
+        return self.elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.elapsed += seconds
+
+
+def patch_clock(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:
+    """A FakeClock in place of ``module``'s ``_wall``, ``_now`` and ``_sleep``."""
+    fake = FakeClock(t0)
+    monkeypatch.setattr(module, "_wall", fake.wall)
+    monkeypatch.setattr(module, "_now", fake.now)
+    monkeypatch.setattr(module, "_sleep", fake.sleep)
+    return fake
