@@ -154,12 +154,6 @@ def set_tags(client, arn: str, to_set: dict, to_remove: list) -> None:
         client.tag_resource(resourceArn=arn, tags=to_set, aws_retry=True)
 
 
-def updated_tags(current: dict, to_set: dict, to_remove: list) -> dict:
-    tags = {k: v for k, v in current.items() if k not in to_remove}
-    tags.update(to_set)
-    return tags
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Resiliency policies
 

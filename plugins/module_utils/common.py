@@ -185,6 +185,14 @@ def tag_changes(
     return compare_aws_tags(current or {}, wanted, purge_tags=purge)
 
 
+def updated_tags(current: Optional[dict[str, str]], to_set: dict[str, str], to_remove: Iterable[str]) -> dict[str, str]:
+    """The tags once ``tag_changes``' (to set, to remove) are applied to ``current``."""
+    removed = set(to_remove)
+    tags = {k: v for k, v in (current or {}).items() if k not in removed}
+    tags.update(to_set)
+    return tags
+
+
 # Clock hooks: modules wait and timestamp with these, looked up at call time, so unit tests replace them (or
 # ``time.monotonic``/``time.sleep``) instead of sleeping. A module imports them under its own names
 # (``from ...common import monotonic as _now``) and tests patch those names on the module.

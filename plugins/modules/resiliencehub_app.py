@@ -307,11 +307,11 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import set_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
-from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import updated_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 RESOURCE_OPTIONS = dict(
     name=dict(type="str", required=True),

@@ -195,12 +195,12 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import policy_view
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import set_tags
-from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import updated_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import validate_policy
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 TARGET_OPTIONS = dict(
     rto=dict(type="int", required=True, aliases=["rto_in_secs"]),

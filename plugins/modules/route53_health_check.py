@@ -192,6 +192,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 Route53ErrorHandler = error_handler(["NoSuchHealthCheck"])
 # Route 53 throttles with Throttling (retried by AWSRetry) and PriorRequestNotComplete (in the shared list).
@@ -461,7 +462,7 @@ def update(module, client, params: dict, wanted: dict, check: dict, current_tags
     if current_tags.get("Name") != params["name"]:
         # An adopted check (see adoptable) gets its name even when the task leaves the other tags alone.
         tags_to_set["Name"] = params["name"]
-    tags = {k: v for k, v in {**current_tags, **tags_to_set}.items() if k not in tags_to_remove}
+    tags = updated_tags(current_tags, tags_to_set, tags_to_remove)
 
     before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), current, current_tags)
     after_config = config_after(current, changes)

@@ -184,6 +184,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 # UpdateFirewallDomains takes at most this many domains per call.
 MAX_DOMAINS_PER_UPDATE = 1000
@@ -284,8 +285,7 @@ def ensure_present(module, client) -> dict:
     plan = plan_domain_updates(to_add, to_remove, final_domains)
     if current:
         set_tags, unset_tags = tag_changes(tags, wanted_tags, params["purge_tags"])
-        final_tags = {k: v for k, v in tags.items() if k not in unset_tags}
-        final_tags.update(set_tags)
+        final_tags = updated_tags(tags, set_tags, unset_tags)
     else:
         set_tags, unset_tags = dict(wanted_tags or {}), []
         final_tags = dict(set_tags)

@@ -278,6 +278,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 # Rule options and the request keys they become.
 OPTION_KEYS = {
@@ -617,8 +618,7 @@ def ensure_present(module, client) -> dict:
 
     if group:
         set_tags, unset_tags = tag_changes(tags, params["tags"], params["purge_tags"])
-        final_tags = {k: v for k, v in tags.items() if k not in unset_tags}
-        final_tags.update(set_tags)
+        final_tags = updated_tags(tags, set_tags, unset_tags)
     else:
         set_tags, unset_tags = dict(params["tags"] or {}), []
         final_tags = dict(set_tags)

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 from ...conftest import StubbedClients
@@ -80,3 +84,115 @@ def test_enum_check_catches_a_value_outside_the_model():
     ec2.create_flow_logs(ResourceIds=["vpc-1"], ResourceType="VPC", TrafficType="EVERYTHING")
     with pytest.raises(AssertionError, match="TrafficType='EVERYTHING'"):
         clients.assert_done()
+
+
+@pytest.mark.parametrize(
+    "current, to_set, to_remove, expected",
+    [
+        ({"a": "1", "b": "2"}, {"a": "9"}, ["b"], {"a": "9"}),
+        (None, {"c": "3"}, [], {"c": "3"}),
+        ({"a": "1"}, {}, [], {"a": "1"}),
+    ],
+)
+def test_updated_tags(current, to_set, to_remove, expected):
+    assert updated_tags(current, to_set, to_remove) == expected
+
+
+class _TokenPages:
+    """A client without a botocore paginator for its operation: pages follow NextToken."""
+
+    def __init__(self, pages):
+        self.pages = list(pages)
+        self.calls = []
+
+    def can_paginate(self, operation):
+        return False
+
+    def list_tags(self, **params):
+        self.calls.append(params)
+        return self.pages.pop(0)
+
+
+def test_paginate_without_a_paginator_follows_the_token_and_merges_pages():
+    client = _TokenPages(
+        [
+            {"Tags": {"a": "1"}, "Items": [1], "NextToken": "t1", "ResponseMetadata": {}},
+            {"Tags": {"b": "2"}, "Items": None, "NextToken": "t2"},
+            {"Tags": {}, "Items": [2]},
+        ]
+    )
+    assert paginate(client, "list_tags", ResourceArn="arn") == {"Tags": {"a": "1", "b": "2"}, "Items": [1, 2]}
+    assert client.calls == [
+        {"aws_retry": True, "ResourceArn": "arn"},
+        {"aws_retry": True, "ResourceArn": "arn", "NextToken": "t1"},
+        {"aws_retry": True, "ResourceArn": "arn", "NextToken": "t2"},
+    ]
+
+
+class _Exit(Exception):
+    def __init__(self, failed, **result):
+        super().__init__(result)
+        self.failed = failed
+        self.result = result
+
+
+class _Module:
+    def __init__(self, state="present", diff=False):
+        self.params = {"state": state}
+        self._diff = diff
+
+    def exit_json(self, **result):
+        raise _Exit(False, **result)
+
+    def fail_json(self, **result):
+        raise _Exit(True, **result)
+
+    def fail_json_aws_error(self, error):
+        raise _Exit(True, msg=error.message, aws=True)
+
+
+def _run(module, action, **kwargs):
+    with pytest.raises(_Exit) as done:
+        run_and_exit(module, action, **kwargs)
+    return done.value
+
+
+def test_run_and_exit_runs_the_action_of_the_state():
+    actions = {"present": lambda: {"changed": True, "diff": {}}, "absent": lambda: {"changed": False}}
+    done = _run(_Module("absent"), actions)
+    assert (done.failed, done.result) == (False, {"changed": False})
+
+
+def test_run_and_exit_drops_the_diff_outside_diff_mode_only_when_asked():
+    assert "diff" in _run(_Module(), lambda: {"changed": True, "diff": {}}).result
+    assert "diff" not in _run(_Module(), lambda: {"changed": True, "diff": {}}, diff_mode_only=True).result
+    assert "diff" in _run(_Module(diff=True), lambda: {"changed": True, "diff": {}}, diff_mode_only=True).result
+
+
+def _raise(error):
+    def action():
+        raise error
+
+    return action
+
+
+@pytest.mark.parametrize(
+    "error, kwargs, expected",
+    [
+        (
+            ModuleFailure("job FAILED", job={"id": "1"}, changed=True),
+            {},
+            {"msg": "job FAILED", "job": {"id": "1"}, "changed": True},
+        ),
+        (
+            WaitTimeout("thing", "last"),
+            {"on_timeout": {"changed": True}},
+            {"msg": "Timeout waiting for thing; last seen: 'last'", "changed": True},
+        ),
+        (MultiregionAWSError(message="Failed to get thing"), {}, {"msg": "Failed to get thing", "aws": True}),
+        (KeyError("x"), {"failures": (KeyError,)}, {"msg": "'x'"}),
+    ],
+)
+def test_run_and_exit_fails_with_the_error(error, kwargs, expected):
+    done = _run(_Module(), _raise(error), **kwargs)
+    assert (done.failed, done.result) == (True, expected)
