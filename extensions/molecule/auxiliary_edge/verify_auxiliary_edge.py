@@ -60,6 +60,12 @@ def verify_absent(args, session, failures: list[str]) -> None:
     check(f"{args.deployment}-api" not in web_acls(wafv2), "web ACL deleted", failures)
     groups = logs.describe_log_groups(logGroupNamePrefix=f"aws-waf-logs-{args.deployment}")["logGroups"]
     check(not groups, "request-log group deleted (waf_delete_data)", failures)
+    check(not route53.list_query_logging_configs()["QueryLoggingConfigs"], "zone query logging stopped", failures)
+    logs_us = session.client("logs", endpoint_url=args.endpoint, region_name="us-east-1")
+    query_logs = logs_us.describe_log_groups(logGroupNamePrefix=f"/aws/route53/{args.zone.rstrip('.')}")["logGroups"]
+    check(not query_logs, "query log group deleted (dns_failover_delete_data)", failures)
+    policies = [p["policyName"] for p in logs_us.describe_resource_policies()["resourcePolicies"]]
+    check(f"{args.deployment}-route53-query-logs" not in policies, "query-log resource policy deleted", failures)
 
 
 def verify_present(args, session, failures: list[str]) -> None:
