@@ -1,7 +1,8 @@
 """site.yml killed in the middle of its work, then rerun: it converges with no duplicate resource.
 
 Each interruption is the harshest one a run can suffer: the endpoint has carried out a create (a subnet, a REST API,
-a health check), and the run is killed (SIGKILL, its whole process group) before the module sees the answer. The
+a health check), and the run is killed (SIGKILL, the playbook and every worker and module process under it) before
+the module sees the answer. The
 proxy of the tests (fault_proxy.py, faults off) does the killing when it relays that request, so no timing is
 involved. Runs: killed during the network, rerun and killed during the API layer, rerun and killed during the
 auxiliary phase, then a full run.
@@ -30,8 +31,39 @@ INTERRUPTIONS = [
 ]
 
 
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # The field after the parenthesised command name: state, then the parent's pid.
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return tree
+
+
+def kill_tree(root: int) -> None:
+    """SIGKILL ``root`` and its descendants. Ansible's workers run in sessions of their own (setsid), so killing the
+    playbook's process group alone would leave them running their tasks against the endpoint."""
+    for pid in process_tree(root):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 class Interrupter:
-    """Kills the running playbook's process group when the proxy relays the awaited request."""
+    """Kills the running playbook, with its workers and modules, when the proxy relays the awaited request."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
@@ -44,7 +76,7 @@ class Interrupter:
         service, verb, matches = self.target[1:]
         if signing_name == service and method == verb and matches(path, body):
             self.fired.set()
-            os.killpg(self.process.pid, signal.SIGKILL)
+            kill_tree(self.process.pid)
 
     def run(self, url: str, target=None) -> PlaybookRun:
         self.target, self.process = target, None
