@@ -84,6 +84,14 @@ def inventory_regions(inventory: str) -> list[str]:
     return list(hosts["regions"]["hosts"])
 
 
+def deployment_name(inventory: str) -> str:
+    for path in sorted((ROOT / inventory / "group_vars" / "all").glob("*.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        if "deployment_name" in data:
+            return data["deployment_name"]
+    raise SystemExit(f"{inventory}: no deployment_name in group_vars/all")
+
+
 def overlay_inventory(tmp: Path, inventory: str, regions: int, strategy: str) -> Path:
     """An inventory added after the user's: the extra regions, and for Mitogen one interpreter path per host."""
     own = inventory_regions(inventory)
@@ -216,7 +224,7 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
     overlay = overlay_inventory(tmp, inventory, regions, strategy)
     inventories = [inventory, str(overlay)]
     all_regions = (inventory_regions(inventory) + [n for n, _ in EXTRA_REGIONS])[:regions]
-    deployment = yaml.safe_load((ROOT / inventory / "group_vars" / "all" / "main.yml").read_text())["deployment_name"]
+    deployment = deployment_name(inventory)
 
     os.environ["MOTO_ENABLE_RECORDING"] = "True"
     os.environ["MOTO_RECORDER_FILEPATH"] = str(tmp / f"recording-{strategy}-{regions}.jsonl")
