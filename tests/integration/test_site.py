@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from .test_audit import check_audit_of_deployed_stack
 from .test_dr_tests import check_dr_tests_of_deployed_stack
 
 LOCAL_GROUP_VARS = ROOT / "inventories" / "local" / "group_vars"
@@ -102,7 +103,7 @@ def test_preflight_fails_early_naming_the_variable(ansible_playbook, boto, tmp_p
         assert not [a for a in aliases if a.startswith("alias/mrdemo")], aliases
 
 
-def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto, tmp_path):
+def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto, clean_endpoint, tmp_path):
     # --check on an empty endpoint reports what it would create and creates nothing.
     check = ansible_playbook("site.yml", "-i", "inventories/local", "--check")
     assert check.returncode == 0, check.failures() or check.stderr[-3000:]
@@ -131,6 +132,9 @@ def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto, tmp_path):
     second = ansible_playbook("site.yml", "-i", "inventories/local")
     assert second.returncode == 0, second.failures()
     assert set(second.changed().values()) == {0}, second.changed_tasks()
+
+    # The audit of the deployed stack (tests/integration/test_audit.py): reads only, passes what the endpoint answers.
+    check_audit_of_deployed_stack(ansible_playbook, clean_endpoint, tmp_path / "reports")
 
     check_deployed = ansible_playbook("site.yml", "-i", "inventories/local", "--check", "--diff")
     assert check_deployed.returncode == 0, check_deployed.failures()
