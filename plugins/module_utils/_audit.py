@@ -787,6 +787,7 @@ CONTROLS: list[Control] = [
         "API Gateway REST API stages should use SSL certificates for backend authentication",
         ["apigateway"],
         apigateway_client_certificate,
+        gaps=["apigateway_client_certificate"],
     ),
     Control(
         "APIGateway.3",
