@@ -97,7 +97,9 @@ bench: venv
 # The collection as Galaxy receives it: the tarball, Galaxy's importer (offline: ansible-doc on every plugin and
 # ansible-lint on; ansible-test off, `make sanity` runs it), antsibull-docs' lint of the plugin docs, and the
 # execution environment's build context. Galaxy's tools live in a virtualenv of their own (requirements-galaxy.txt).
-GALAXY_VENV := $(VENV)/galaxy
+# Outside the checkout: antsibull-docs copies each dependency (amazon.aws, from this virtualenv's site-packages) with
+# `git ls-files` when it sits inside a git work tree, which copies nothing from an ignored .venv.
+GALAXY_VENV ?= $(HOME)/.cache/multiregion-serverless/venv-galaxy
 DIST := $(ROOT)/.build/dist
 TARBALL := $(DIST)/multiregion-serverless-$(shell sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
@@ -152,4 +154,4 @@ aws-check: venv
 	env -u AWS_ENDPOINT_URL $(BIN)/ansible-playbook site.yml -i $(INVENTORY) --check --diff
 
 clean: endpoint-stop
-	rm -rf $(VENV) .build .pytest_cache .ruff_cache reports bench/results
+	rm -rf $(VENV) $(GALAXY_VENV) .build .pytest_cache .ruff_cache reports bench/results
