@@ -100,7 +100,7 @@ def overlay_inventory(tmp: Path, inventory: str, regions: int, strategy: str) ->
     if strategy == "mitogen":
         # Mitogen runs hosts that share an interpreter path in one process, one after the other; a path of their
         # own (a link to the same interpreter, inside the venv so it finds its packages) keeps regions parallel.
-        for name in own[:regions] + [n for n, _ in extra]:
+        for name in own[:regions] + [name for name, _cidr in extra]:
             link = Path(sys.executable).with_name(f"python-region-{name}")
             if not link.exists():
                 link.symlink_to(Path(sys.executable).name)
@@ -223,7 +223,7 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
     label = f"{strategy}, {regions} regions"
     overlay = overlay_inventory(tmp, inventory, regions, strategy)
     inventories = [inventory, str(overlay)]
-    all_regions = (inventory_regions(inventory) + [n for n, _ in EXTRA_REGIONS])[:regions]
+    all_regions = (inventory_regions(inventory) + [name for name, _cidr in EXTRA_REGIONS])[:regions]
     deployment = deployment_name(inventory)
 
     os.environ["MOTO_ENABLE_RECORDING"] = "True"

@@ -22,7 +22,9 @@ OBJECTIVES = ("rto", "rpo")
 # Resilience Hub's pattern for names inside an application (resources, components).
 RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$")
 
-MET, BREACHED, NOT_ASSESSED = "met", "BREACHED", "not assessed"
+MET = "met"
+BREACHED = "BREACHED"
+NOT_ASSESSED = "not assessed"
 
 
 def _whole(value: Any) -> Optional[int]:

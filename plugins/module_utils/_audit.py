@@ -677,7 +677,7 @@ def iam_full_admin(state: dict) -> list[tuple[str, str, str]]:
     """IAM.1: no policy of the deployment's roles allows "*" on "*"."""
     out = []
     for policy in state.get("policies", []):
-        _, admin = _wildcard_actions(policy["Document"])
+        _wildcards, admin = _wildcard_actions(policy["Document"])
         out.append(_fail(policy["Name"], 'allows "*" on "*"') if admin else _ok(policy["Name"]))
     return out
 
@@ -686,7 +686,7 @@ def iam_wildcard_actions(state: dict) -> list[tuple[str, str, str]]:
     """IAM.21 (and the design's least privilege): no policy we wrote allows "*" or "<service>:*" actions."""
     out = []
     for policy in state.get("policies", []):
-        wildcards, _ = _wildcard_actions(policy["Document"])
+        wildcards, _admin = _wildcard_actions(policy["Document"])
         out.append(
             _fail(policy["Name"], f"wildcard actions: {', '.join(sorted(set(wildcards)))}")
             if wildcards

@@ -115,7 +115,7 @@ def check_audit_of_deployed_stack(ansible_playbook, endpoint: str, report_dir: P
 
 def test_audit_of_an_empty_account_passes_nothing(ansible_playbook, clean_endpoint, tmp_path):
     run, operations, report, junit = run_audit(ansible_playbook, clean_endpoint, tmp_path, "--check")
-    assert operations and all(read for _, read in operations), [name for name, read in operations if not read]
+    assert operations and all(read for _name, read in operations), [name for name, read in operations if not read]
     lines = check_report(report, junit)
     assert "passed" not in lines.values(), [k for k, v in lines.items() if v == "passed"]
     assert report["counts"]["failed"] > 0 and report["counts"]["not_evaluable"] > 0

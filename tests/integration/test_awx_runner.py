@@ -110,6 +110,7 @@ def run_job(private: Path, endpoint: str, ident: str, playbook: str, extravars: 
         env=clean_env(),
         capture_output=True,
         text=True,
+        check=False,  # the run's outcome is read from its artifacts below
     )
     artifacts = private / "artifacts" / ident
     events = [json.loads(p.read_text()) for p in sorted((artifacts / "job_events").glob("*.json"))]

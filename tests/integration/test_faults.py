@@ -68,9 +68,9 @@ def test_proxy_server_errors_and_forwarding(clean_endpoint):
 
 def test_proxy_is_reproducible(clean_endpoint):
     draws = []
-    for _ in range(2):
+    for _attempt in range(2):
         proxy = FaultProxy(clean_endpoint, seed=3)
-        draws.append([proxy.decide("dynamodb", "POST", "/") for _ in range(200)])
+        draws.append([proxy.decide("dynamodb", "POST", "/") for _request in range(200)])
     assert draws[0] == draws[1]
     faults = [d for d in draws[0] if d]
     assert 20 <= len(faults) <= 60  # about 20% of 200

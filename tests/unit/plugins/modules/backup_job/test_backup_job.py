@@ -189,7 +189,7 @@ def test_backup_ending_badly_fails_with_the_message(aws, clock, state):
 def test_backup_wait_is_bounded(aws, clock):
     stub = aws.stub("backup")
     started(stub)
-    for _ in range(4):  # the first describe, then polls at 0, 10 and 20 s; 30 s would pass the 25 s timeout
+    for _poll in range(4):  # the first describe, then polls at 0, 10 and 20 s; 30 s would pass the 25 s timeout
         described(stub, backup_job("RUNNING"))
 
     result = run_module(module.main, backup_args(wait_timeout=25))

@@ -10,7 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock  # noqa: F401 (test_moto imports it from here)
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 TABLE = "prod-items"
@@ -274,7 +274,7 @@ def test_measured_reports_what_never_arrives_as_missing(aws, clock):
     described(west)
     described(central)
     put_any(west)
-    for _ in range(3):  # at 0, 1 and 2 s; the next poll would pass the 2 s timeout
+    for _poll in range(3):  # at 0, 1 and 2 s; the next poll would pass the 2 s timeout
         get(central, key(0))
 
     result = run_module(

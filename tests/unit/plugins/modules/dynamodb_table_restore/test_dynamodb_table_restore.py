@@ -298,7 +298,7 @@ def test_wait_is_bounded(aws, clock):
         {"TableDescription": table(status="CREATING")},
         {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True},
     )
-    for _ in range(3):
+    for _poll in range(3):
         described(stub, table(status="CREATING", in_progress=True))
 
     result = run_module(module.main, args(wait_timeout=12))

@@ -59,7 +59,8 @@ def step(name="restore", status="Success", **extra):
     return result
 
 
-def started(stub, token=TOKEN, parameters=PARAMETERS, **extra):
+def started(stub, token=TOKEN, parameters=None, **extra):
+    parameters = PARAMETERS if parameters is None else parameters
     params = {"DocumentName": DOCUMENT, "ClientToken": token, **extra}
     if parameters:
         params["Parameters"] = parameters

@@ -156,7 +156,7 @@ def test_a_document_that_stays_creating_times_out(aws, clock):
     stub = aws.stub("ssm")
     missing(stub)
     stub.add_response("create_document", {"DocumentDescription": document(status="Creating")}, None)
-    for _ in range(3):
+    for _poll in range(3):
         described(stub, document(status="Creating"))
     result = run_module(module.main, dict(ARGS, wait_timeout=5))
     assert result["failed"]
