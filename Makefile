@@ -16,7 +16,7 @@ export PATH := $(BIN):$(PATH)
 # Dummy credentials for the local endpoint only; the local inventory refuses any non-loopback endpoint.
 LOCAL_AWS := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=eu-west-1
 
-.PHONY: help venv demo endpoint endpoint-stop test lint sanity unit integration molecule bench aws-check clean \
+.PHONY: help venv demo endpoint endpoint-stop test e2e lint sanity unit integration molecule bench aws-check clean \
 	build galaxy-import collection-docs ee-context
 
 help:
@@ -73,7 +73,12 @@ unit: venv
 	$(BIN)/pytest -q -n 2 tests/unit files/lambda/tests
 
 integration: venv
-	$(BIN)/pytest -q -n 2 tests/integration
+	$(BIN)/pytest -q -n 2 -m "not e2e" tests/integration
+
+# The whole-stack end-to-end runs beyond test_site: site.yml through a throttling proxy, interrupted runs, and the
+# installed read-only collection. Each deploys the whole stack more than once: CI runs them after make test.
+e2e: venv
+	$(BIN)/pytest -q -n 2 -m e2e tests/integration
 
 # Each scenario runs with an ephemeral directory of its own inside this checkout, emptied first (its endpoint, if a
 # stopped run left one, is stopped): a run that was killed, here or in another clone, never leaves state that the

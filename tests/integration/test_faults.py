@@ -76,6 +76,7 @@ def test_proxy_is_reproducible(clean_endpoint):
     assert 20 <= len(faults) <= 60  # about 20% of 200
 
 
+@pytest.mark.e2e
 def test_site_converges_and_reruns_unchanged_through_throttling(ansible_playbook, clean_endpoint, boto):
     proxy = FaultProxy(clean_endpoint, rate=0.2, seed=20261206)
     url = proxy.start()

@@ -82,6 +82,7 @@ def installed(tmp_path_factory) -> Path:
     return base / "collections"
 
 
+@pytest.mark.e2e
 def test_installed_read_only_site_reruns_unchanged_and_destroys(installed, clean_endpoint, boto, tmp_path):
     collection = installed / "ansible_collections" / "multiregion" / "serverless"
     assert (collection / "playbooks" / "site.yml").is_file()

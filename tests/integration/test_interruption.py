@@ -15,6 +15,8 @@ import signal
 import subprocess
 import threading
 
+import pytest
+
 from .conftest import ROOT
 from .conftest import VENV_BIN
 from .conftest import PlaybookRun
@@ -95,6 +97,7 @@ class Interrupter:
         return PlaybookRun(subprocess.CompletedProcess(self.process.args, self.process.returncode, stdout, stderr))
 
 
+@pytest.mark.e2e
 def test_interrupted_runs_converge_without_duplicates(clean_endpoint, boto):
     interrupter = Interrupter()
     proxy = FaultProxy(clean_endpoint, rate=0.0)
