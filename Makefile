@@ -10,6 +10,10 @@ BIN := $(VENV)/bin
 PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.13.*/bin/python3.13) $(shell command -v python3.13 python3.12 2>/dev/null))
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/multiregion/serverless
 ENDPOINT_STATE := $(ROOT)/.local-endpoint.json
+# What the checkout's own tools produce (the demo's run output, molecule state, sanity tree, tarball, EE context) goes
+# here, one folder per checkout, outside the collection: nothing is ever written inside the collection's folder.
+OUT ?= $(HOME)/.cache/multiregion-serverless/checkouts/$(shell printf '%s' '$(ROOT)' | sha256sum | cut -c1-12)
+export MULTIREGION_OUT := $(OUT)
 INVENTORY ?= inventories/local
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export PATH := $(BIN):$(PATH)
@@ -22,7 +26,7 @@ LOCAL_AWS := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION
 help:
 	@echo "make demo     deploy every region to a local AWS-compatible endpoint and print a summary"
 	@echo "make test     run every check: lint, sanity, unit, integration, molecule, Galaxy import, EE context"
-	@echo "make build    build the collection tarball into .build/dist/"
+	@echo "make build    build the collection tarball into $(OUT)/dist/"
 	@echo "make bench    measure deploy and no-op run times against their lower bound"
 	@echo "make aws-check INVENTORY=inventories/<yours>   opt-in: check-mode plan against a real AWS account"
 	@echo "make clean    remove the virtualenv and build output"
@@ -52,8 +56,10 @@ demo: venv
 	trap '$(BIN)/python tools/local_endpoint.py stop --state $(ENDPOINT_STATE)' EXIT; \
 	echo "Local AWS endpoint: $$url"; \
 	export $(LOCAL_AWS) AWS_ENDPOINT_URL=$$url; \
-	$(BIN)/ansible-playbook site.yml -i $(INVENTORY); \
-	$(BIN)/python tools/summary.py --inventory $(INVENTORY) --endpoint $$url
+	mkdir -p $(OUT)/demo; \
+	(cd $(OUT)/demo && $(BIN)/ansible-playbook $(ROOT)/site.yml -i $(ROOT)/$(INVENTORY)); \
+	$(BIN)/python tools/summary.py --inventory $(INVENTORY) --endpoint $$url \
+	  --report-dir $(OUT)/demo/reports/$$(sed -n 's/^deployment_name: *//p' $(INVENTORY)/group_vars/all/deployment.yml)
 
 test: venv lint sanity unit integration molecule galaxy-import collection-docs ee-context
 	@echo "make test: every check passed"
@@ -84,7 +90,7 @@ e2e: venv
 # stopped run left one, is stopped): a run that was killed, here or in another clone, never leaves state that the
 # next run picks up. Molecule's default directory (~/.ansible/tmp/molecule.<hash>.<scenario>) is shared by every
 # checkout on the machine.
-MOLECULE_STATE := $(ROOT)/.build/molecule
+MOLECULE_STATE := $(OUT)/molecule
 MOLECULE_SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
 
 molecule: venv
@@ -105,7 +111,7 @@ bench: venv
 # Outside the checkout: antsibull-docs copies each dependency (amazon.aws, from this virtualenv's site-packages) with
 # `git ls-files` when it sits inside a git work tree, which copies nothing from an ignored .venv.
 GALAXY_VENV ?= $(HOME)/.cache/multiregion-serverless/venv-galaxy
-DIST := $(ROOT)/.build/dist
+DIST := $(OUT)/dist
 TARBALL := $(DIST)/multiregion-serverless-$(shell sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
 $(GALAXY_VENV)/.installed: requirements-galaxy.txt
@@ -146,9 +152,11 @@ collection-docs: venv $(GALAXY_VENV)/.installed
 	  PATH=$(GALAXY_VENV)/bin:$$PATH $(GALAXY_VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs serverless
 
 ee-context: build
-	rm -rf .build/ee && mkdir -p .build/ee
-	cp $(TARBALL) .build/ee/multiregion-serverless.tar.gz
-	$(BIN)/ansible-builder create --file execution-environment.yml --context .build/ee/context
+	@# execution-environment.yml names the tarball relative to itself: a copy of it sits beside the tarball.
+	rm -rf $(OUT)/ee && mkdir -p $(OUT)/ee/.build/ee
+	cp execution-environment.yml $(OUT)/ee/
+	cp $(TARBALL) $(OUT)/ee/.build/ee/multiregion-serverless.tar.gz
+	$(BIN)/ansible-builder create --file $(OUT)/ee/execution-environment.yml --context $(OUT)/ee/context
 
 # Opt-in, against a real account: plan (check mode, diff) with the standard AWS credential chain.
 #   make aws-check INVENTORY=inventories/<yours>
@@ -159,4 +167,4 @@ aws-check: venv
 	env -u AWS_ENDPOINT_URL $(BIN)/ansible-playbook site.yml -i $(INVENTORY) --check --diff
 
 clean: endpoint-stop
-	rm -rf $(VENV) $(GALAXY_VENV) .build .pytest_cache .ruff_cache reports bench/results
+	rm -rf $(VENV) $(GALAXY_VENV) $(OUT) .build .pytest_cache .ruff_cache reports bench/results

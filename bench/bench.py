@@ -46,6 +46,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+# The runs' own output (.build/, reports/) lands here, outside the collection.
+RUN_DIR = Path(tempfile.gettempdir()) / "multiregion-serverless-bench"
 _spec = importlib.util.spec_from_file_location("local_endpoint", ROOT / "tools" / "local_endpoint.py")
 local_endpoint = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(local_endpoint)
@@ -130,12 +132,12 @@ def playbook_env(url: str, strategy: str) -> dict:
 
 
 def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
-    command = [str(Path(sys.executable).with_name("ansible-playbook")), "site.yml"]
+    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / "site.yml")]
     for inventory in inventories:
-        command += ["-i", inventory]
+        command += ["-i", str(ROOT / inventory)]
     started = time.perf_counter()
     completed = subprocess.run(
-        command, cwd=ROOT, env=playbook_env(url, strategy), capture_output=True, text=True, check=False
+        command, cwd=RUN_DIR, env=playbook_env(url, strategy), capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
@@ -284,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regions", default="2", help="region counts to measure, e.g. 2,3")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
     strategies = [s for s in args.strategies.split(",") if s]
     notes = []
     if "mitogen" in strategies and not mitogen_available():

@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv"
-BUILD="$ROOT/.build/sanity"
+BUILD="${MULTIREGION_OUT:-$ROOT/.build}/sanity"
 TREE="$BUILD/ansible_collections/multiregion/serverless"
 CACHE="$HOME/.ansible/test/cache"
 

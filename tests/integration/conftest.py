@@ -106,16 +106,27 @@ class PlaybookRun:
         return out
 
 
+def in_checkout(arg: str) -> str:
+    """A path relative to the checkout made absolute, so that playbooks can run from a directory outside it."""
+    return str(ROOT / arg) if not arg.startswith("-") and not Path(arg).is_absolute() and (ROOT / arg).exists() else arg
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    """Where the tests' playbooks run: their output (.build/, reports/) lands here, never in the checkout."""
+    return tmp_path_factory.mktemp("run")
+
+
 @pytest.fixture
-def ansible_playbook(clean_endpoint):
-    """Run ansible-playbook from the repo root against the local endpoint; returns a PlaybookRun."""
+def ansible_playbook(clean_endpoint, run_dir):
+    """Run ansible-playbook from run_dir against the local endpoint; returns a PlaybookRun."""
 
     def run(playbook: str, *args: str, extra_env: dict | None = None) -> PlaybookRun:
         env = ansible_env(clean_endpoint)
         env.update(extra_env or {})
         completed = subprocess.run(
-            [str(VENV_BIN / "ansible-playbook"), playbook, *args],
-            cwd=ROOT,
+            [str(VENV_BIN / "ansible-playbook"), *map(in_checkout, (playbook, *args))],
+            cwd=run_dir,
             env=env,
             capture_output=True,
             text=True,
@@ -124,4 +135,5 @@ def ansible_playbook(clean_endpoint):
         )
         return PlaybookRun(completed)
 
+    run.cwd = run_dir
     return run

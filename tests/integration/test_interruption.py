@@ -67,7 +67,8 @@ def kill_tree(root: int) -> None:
 class Interrupter:
     """Kills the running playbook, with its workers and modules, when the proxy relays the awaited request."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_dir) -> None:
+        self.run_dir = run_dir
         self.process: subprocess.Popen | None = None
         self.target = None
         self.fired = threading.Event()
@@ -85,8 +86,8 @@ class Interrupter:
         self.fired.clear()
         env = ansible_env(url)
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "ansible-playbook"), "site.yml", "-i", "inventories/local"],
-            cwd=ROOT,
+            [str(VENV_BIN / "ansible-playbook"), str(ROOT / "site.yml"), "-i", str(ROOT / "inventories" / "local")],
+            cwd=self.run_dir,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -98,8 +99,8 @@ class Interrupter:
 
 
 @pytest.mark.e2e
-def test_interrupted_runs_converge_without_duplicates(clean_endpoint, boto):
-    interrupter = Interrupter()
+def test_interrupted_runs_converge_without_duplicates(clean_endpoint, boto, run_dir):
+    interrupter = Interrupter(run_dir)
     proxy = FaultProxy(clean_endpoint, rate=0.0)
     proxy.on_forwarded = interrupter
     url = proxy.start()

@@ -117,7 +117,7 @@ def test_site_check_deploy_rerun_and_destroy(ansible_playbook, boto, clean_endpo
     for region, cidr in (("eu-west-1", "10.1.0.0/16"), ("eu-central-1", "10.5.0.0/16")):
         vpcs = deployment_vpcs(boto, region)
         assert [v["CidrBlock"] for v in vpcs] == [cidr]
-    summary = (ROOT / "reports" / "mrdemo" / "summary.json").read_text()
+    summary = (ansible_playbook.cwd / "reports" / "mrdemo" / "summary.json").read_text()
     assert "DNS Firewall" in summary
     # The replication-latency alarms fire at the policy's Region RPO (5 s), not at a fixed minute.
     for region in ("eu-west-1", "eu-central-1"):
