@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     for host, hostvars in regions.items():
         region_name = hostvars.get("aws_region") or host
         region = Region(host if "{{" in region_name else region_name, args.endpoint, deployment)
+        region.report_dir = report_file.parent  # where the sections find the run's reports (the DR report)
         rows: list[tuple[str, str]] = []
         for section in sections():
             try:
