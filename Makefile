@@ -76,7 +76,7 @@ sanity: venv
 	tools/sanity.sh
 
 unit: venv
-	$(BIN)/pytest -q -n 2 tests/unit files/lambda/tests
+	$(BIN)/pytest -q -n 2 tests/unit roles/serverless_api/files/lambda/tests
 
 integration: venv
 	$(BIN)/pytest -q -n 2 -m "not e2e" tests/integration

@@ -94,7 +94,7 @@ seealso:
 EXAMPLES = r"""
 - name: Build the API function's package
   multiregion.serverless.lambda_package:
-    src: "{{ role_path }}/../../files/lambda"
+    src: "{{ role_path }}/files/lambda"
     dest: "{{ playbook_dir }}/.build/items-api.zip"
   delegate_to: localhost
   register: api_package

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-# The package is deployed with files/lambda as its root, so import it the way Lambda does: ``app.handler``.
+# The package is deployed with the role's files/lambda as its root, so import it the way Lambda does: ``app.handler``.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import handler
