@@ -7,12 +7,16 @@ actions are not counted), the AWS API calls (moto's recorder counts every reques
 lower bound: the time it takes to send the same recorded requests again, in order, over one keep-alive HTTP
 session (no Ansible, no SDK serialisation: the floor any tool making these calls could reach).
 
-The bound is exact, and says how many replayed requests got an error answer (the goal is none):
-- the no-op run is replayed against the endpoint it was recorded on, in the deployed state it saw (a no-op
-  changes nothing, so every read finds what it found);
-- the first deploy is replayed against a fresh endpoint whose id generator is seeded exactly as the recorded
-  endpoint's was before the deploy: sent in the recorded order, the creates return the same ids, so every later
-  request that names an id names one that exists.
+The bound is exact, and says how many replayed requests got a different answer from the recorded one (the goal is
+none). The endpoint the runs talk to is moto's server with a recording layer in front
+(bench/moto_recording_server.py): it keeps every request and the answer it got. bench/replay.py sends them again:
+- the no-op run against the endpoint it was recorded on, in the deployed state it saw (a no-op changes nothing,
+  so every read finds what it found);
+- the first deploy against a fresh endpoint: after each answer, the ids the fresh endpoint returned are paired
+  with the recorded ones and rewritten into the requests that follow, so every request names what exists.
+
+The playbook measured is playbooks/deploy.yml (the core and auxiliary phases): what a scheduled drift check runs
+(awx/resources.yml). The DR phase's drills create and delete copies on purpose, so a rerun of them is no no-op.
 
 Strategies: ``default`` (Ansible's linear strategy, one module process per task and host) and ``mitogen``
 (Mitogen's mitogen_linear: one interpreter per host kept alive, imports cached; each region host is given its own
@@ -28,7 +32,6 @@ time.
 from __future__ import annotations
 
 import argparse
-import base64
 import importlib.util
 import json
 import os
@@ -54,6 +57,8 @@ _spec.loader.exec_module(local_endpoint)
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 SEED = 20261206
+PLAYBOOK = "playbooks/deploy.yml"
+RECORDING_SERVER = [sys.executable, str(ROOT / "bench" / "moto_recording_server.py")]
 # Actions that run on the controller only: no module process, no AWS call.
 CONTROLLER_ONLY = {
     "add_host",
@@ -132,7 +137,7 @@ def playbook_env(url: str, strategy: str) -> dict:
 
 
 def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
-    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / "site.yml")]
+    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / PLAYBOOK)]
     for inventory in inventories:
         command += ["-i", str(ROOT / inventory)]
     started = time.perf_counter()
@@ -142,7 +147,7 @@ def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(
-            f"site.yml ({strategy}) failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n"
+            f"{PLAYBOOK} ({strategy}) failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n"
             f"{completed.stderr[-2000:]}"
         )
     data = json.loads(completed.stdout[completed.stdout.index("{") :])
@@ -164,8 +169,11 @@ def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
     }
 
 
-def api_calls(recording: str) -> list[dict]:
-    return [json.loads(line) for line in recording.splitlines() if line.strip()]
+def recorded(path: Path) -> list[dict]:
+    """The requests the recording server kept since the file was last emptied; empties it."""
+    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    path.write_text("")
+    return entries
 
 
 def service_of(entry: dict) -> str:
@@ -176,31 +184,19 @@ def service_of(entry: dict) -> str:
     return "unsigned"
 
 
-def replay(url: str, entries: list[dict]) -> tuple[float, list[str]]:
-    """Send the recorded requests to ``url`` in order over one session: (seconds, the requests answered with an
-    error, as ``METHOD path status``)."""
-    session = requests.Session()
-    failed = []
-    started = time.perf_counter()
-    for entry in entries:
-        body = entry.get("body") or ""
-        if entry.get("body_encoded"):
-            body = base64.b64decode(body)
-        path = entry["url"].split("://", 1)[1].split("/", 1)
-        target = f"{url}/{path[1] if len(path) > 1 else ''}"
-        headers = {
-            k: v
-            for k, v in entry["headers"].items()
-            if k.lower() not in ("transfer-encoding", "content-length", "host")
-        }
-        response = session.request(entry["method"], target, headers=headers, data=body, timeout=60)
-        if response.status_code >= 400:
-            target_name = headers.get("X-Amz-Target") or headers.get("x-amz-target") or ""
-            failed.append(
-                f"{entry['method']} {service_of(entry)} /{path[1][:60] if len(path) > 1 else ''} "
-                f"{target_name} {response.status_code}"
-            )
-    return time.perf_counter() - started, failed
+def replay(tmp: Path, url: str, entries: list[dict], name: str) -> tuple[float, list[str]]:
+    """Send the recorded requests to ``url`` in order, from a process of its own (bench/replay.py): the seconds spent
+    waiting on the endpoint, and the requests whose answer's status differs from the recorded one."""
+    recording = tmp / f"{name}.jsonl"
+    recording.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
+    result = tmp / f"{name}.result.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "replay.py"), str(recording), url, str(result)],
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+    )
+    outcome = json.loads(result.read_text())
+    return outcome["seconds"], outcome["differing"]
 
 
 def deployed_resources(url: str, regions: list[str], deployment: str) -> int:
@@ -228,36 +224,36 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
     all_regions = (inventory_regions(inventory) + [name for name, _cidr in EXTRA_REGIONS])[:regions]
     deployment = deployment_name(inventory)
 
-    os.environ["MOTO_ENABLE_RECORDING"] = "True"
-    os.environ["MOTO_RECORDER_FILEPATH"] = str(tmp / f"recording-{strategy}-{regions}.jsonl")
+    recording = tmp / f"recording-{strategy}-{regions}.jsonl"
+    recording.write_text("")
+    os.environ["BENCH_RECORDING"] = str(recording)
     state = tmp / f"recorded-{strategy}-{regions}.json"
-    recorded = local_endpoint.start(state)
-    del os.environ["MOTO_ENABLE_RECORDING"]
+    endpoint = local_endpoint.start(state, server=RECORDING_SERVER)
+    del os.environ["BENCH_RECORDING"]
     runs: dict[str, dict] = {}
     try:
-        url = recorded["url"]
+        url = endpoint["url"]
         endpoint_api(url, f"seed?a={SEED}")
-        endpoint_api(url, "recorder/reset-recording")
         runs["first deploy"] = run_playbook(url, inventories, strategy)
-        deploy_calls = api_calls(endpoint_api(url, "recorder/download-recording", "GET"))
-        endpoint_api(url, "recorder/reset-recording")
+        deploy_calls = recorded(recording)
         runs["no-op"] = run_playbook(url, inventories, strategy)
-        noop_calls = api_calls(endpoint_api(url, "recorder/download-recording", "GET"))
-        endpoint_api(url, "recorder/stop-recording")
+        noop_calls = recorded(recording)
         resources = deployed_resources(url, all_regions, deployment)
+        recorded(recording)
         # The no-op's floor: its own requests, against the state they were made on.
-        seconds, failed = replay(url, noop_calls)
+        seconds, failed = replay(tmp, url, noop_calls, f"no-op-{strategy}-{regions}")
         runs["no-op"].update(bound(noop_calls, seconds, failed, runs["no-op"]["seconds"]))
         runs["no-op"]["api_calls_per_resource"] = len(noop_calls) / resources if resources else None
         runs["no-op"]["deployed_resources"] = resources
     finally:
         local_endpoint.stop(state)
 
+    # The deploy's floor: its requests against a fresh endpoint, the ids it returns mapped into later requests.
     fresh_state = tmp / f"fresh-{strategy}-{regions}.json"
     fresh = local_endpoint.start(fresh_state)
     try:
         endpoint_api(fresh["url"], f"seed?a={SEED}")
-        seconds, failed = replay(fresh["url"], deploy_calls)
+        seconds, failed = replay(tmp, fresh["url"], deploy_calls, f"deploy-{strategy}-{regions}")
         runs["first deploy"].update(bound(deploy_calls, seconds, failed, runs["first deploy"]["seconds"]))
     finally:
         local_endpoint.stop(fresh_state)
@@ -310,8 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "results": results,
         "notes": notes,
+        "playbook": PLAYBOOK,
         "bound": "the recorded API requests replayed in order over one keep-alive HTTP session: the no-op against "
-        "the state it was recorded on, the deploy against a fresh endpoint seeded like the recorded one",
+        "the state it was recorded on, the deploy against a fresh endpoint with the ids it returns mapped into the "
+        "requests that follow; failed = answers whose status differs from the recorded one",
     }
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
 
@@ -340,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         for name, r in result["runs"].items():
             if r["bound_failed_replays"]:
-                print(f"{result['label']} {name}: replays answered with an error: {r['bound_failed_examples']}")
+                examples = r["bound_failed_examples"]
+                print(f"{result['label']} {name}: replays answered otherwise than recorded: {examples}")
     for note in notes:
         print(note)
     print(f"load average at the end: {report['load_average_at_end']}")

@@ -51,8 +51,17 @@ def _moto_server() -> str:
     return str(candidate) if candidate.exists() else "moto_server"
 
 
-def start(state: Path = DEFAULT_STATE, port: int | None = None, timeout: float = 30.0, log: Path | None = None) -> dict:
-    """Start moto_server, wait until it answers, record ``{"pid", "url"}`` in ``state`` and return it."""
+def start(
+    state: Path = DEFAULT_STATE,
+    port: int | None = None,
+    timeout: float = 30.0,
+    log: Path | None = None,
+    server: list[str] | None = None,
+) -> dict:
+    """Start moto_server, wait until it answers, record ``{"pid", "url"}`` in ``state`` and return it.
+
+    ``server``: the command that runs the server instead of moto_server (it takes the same ``-H HOST -p PORT``);
+    the benchmark's recording server is one."""
     existing = read_state(state)
     if existing and _answers(existing["url"]):
         return existing
@@ -62,7 +71,7 @@ def start(state: Path = DEFAULT_STATE, port: int | None = None, timeout: float =
     env = {**os.environ, **{k: v for k, v in DEFAULT_ENV.items() if k not in os.environ}}
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [_moto_server(), "-H", HOST, "-p", str(port)],
+            [*(server or [_moto_server()]), "-H", HOST, "-p", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
