@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from itertools import combinations
 from urllib.parse import urlparse
-
-from ansible_collections.multiregion.serverless.plugins.filter.network import overlapping_cidrs
-from ansible_collections.multiregion.serverless.plugins.filter.network import vpc_cidr_errors
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -30,6 +29,45 @@ def known_aws_regions():
     for partition in session.get_available_partitions():
         regions.update(session.get_available_regions("ec2", partition_name=partition))
     return regions
+
+
+def vpc_cidr_errors(cidr, variable="vpc_private_cidr", min_prefix=16, max_prefix=24):
+    """Reasons why ``cidr`` is not a usable private VPC CIDR (empty list when it is one).
+
+    A VPC CIDR must be an IPv4 network in the RFC 1918 ranges, with no host bits set, sized between
+    /``min_prefix`` and /``max_prefix`` (AWS allows /16 to /28; three /N+2 subnets must fit).
+    """
+    if cidr is None or cidr == "":
+        return [f"{variable} is not set"]
+    try:
+        network = ipaddress.ip_network(str(cidr), strict=True)
+    except ValueError as error:
+        return [f"{variable}={cidr!r} is not a valid IPv4 network ({error})"]
+    errors = []
+    if network.version != 4:
+        errors.append(f"{variable}={cidr!r} is not IPv4")
+        return errors
+    private = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
+    if not any(network.subnet_of(p) for p in private):
+        errors.append(f"{variable}={cidr!r} is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
+    if not min_prefix <= network.prefixlen <= max_prefix:
+        errors.append(
+            f"{variable}={cidr!r} is a /{network.prefixlen}; supported sizes are /{min_prefix} to /{max_prefix}"
+        )
+    return errors
+
+
+def overlapping_cidrs(cidrs_by_name):
+    """Pairs ``[name_a, cidr_a, name_b, cidr_b]`` of the given networks that overlap."""
+    valid = {}
+    for name, cidr in (cidrs_by_name or {}).items():
+        try:
+            valid[name] = ipaddress.ip_network(str(cidr), strict=False)
+        except ValueError:
+            continue
+    return [
+        [a, str(valid[a]), b, str(valid[b])] for a, b in combinations(sorted(valid), 2) if valid[a].overlaps(valid[b])
+    ]
 
 
 def _is_loopback(url):

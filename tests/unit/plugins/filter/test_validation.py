@@ -4,6 +4,8 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.filter.validation import deployment_errors
 from ansible_collections.multiregion.serverless.plugins.filter.validation import known_aws_regions
+from ansible_collections.multiregion.serverless.plugins.filter.validation import overlapping_cidrs
+from ansible_collections.multiregion.serverless.plugins.filter.validation import vpc_cidr_errors
 
 KNOWN = {"eu-west-1", "eu-central-1", "us-east-1"}
 GOOD = {
@@ -136,3 +138,35 @@ def test_example_inventory_is_refused_until_edited():
     assert [e.split("=")[0] for e in errors] == ["deployment_name", "deployment_domain"], errors
     edited = {**deployment, "deployment_name": "orders-prod", "deployment_domain": "orders.acme-corp.io"}
     assert deployment_errors(edited, regions, known_regions=set(regions)) == []
+
+
+@pytest.mark.parametrize("cidr", ["10.1.0.0/16", "172.20.0.0/16", "192.168.0.0/20", "10.9.8.0/24"])
+def test_valid_private_cidrs(cidr):
+    assert vpc_cidr_errors(cidr) == []
+
+
+@pytest.mark.parametrize(
+    "cidr, fragment",
+    [
+        (None, "is not set"),
+        ("", "is not set"),
+        ("10.1.0.0/33", "not a valid IPv4 network"),
+        ("10.1.0.1/16", "host bits set"),
+        ("banana", "not a valid IPv4 network"),
+        ("8.8.0.0/16", "not inside a private range"),
+        ("10.0.0.0/8", "is a /8"),
+        ("10.1.0.0/26", "is a /26"),
+        ("fd00::/64", "not IPv4"),
+    ],
+)
+def test_invalid_cidrs_name_the_variable(cidr, fragment):
+    errors = vpc_cidr_errors(cidr, variable="hostvars['eu-west-1'].vpc_private_cidr")
+    assert errors, cidr
+    assert all("hostvars['eu-west-1'].vpc_private_cidr" in e for e in errors)
+    assert any(fragment in e for e in errors)
+
+
+def test_overlaps_are_reported_in_pairs():
+    cidrs = {"eu-west-1": "10.1.0.0/16", "eu-central-1": "10.1.128.0/17", "us-east-1": "10.5.0.0/16"}
+    assert overlapping_cidrs(cidrs) == [["eu-central-1", "10.1.128.0/17", "eu-west-1", "10.1.0.0/16"]]
+    assert overlapping_cidrs({"a": "10.1.0.0/16", "b": "10.5.0.0/16"}) == []
