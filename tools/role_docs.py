@@ -3,7 +3,10 @@
     python tools/role_docs.py           # rewrite the generated part of every roles/*/README.md
     python tools/role_docs.py --check   # exit 1 when a README is out of date (make lint runs this)
 
-The generated part sits between the markers <!-- BEGIN OPTIONS --> and <!-- END OPTIONS -->.
+The generated part sits between the markers <!-- BEGIN OPTIONS --> and <!-- END OPTIONS -->. The README is the role's
+one page: the prose around the markers (what the role deploys and why, outputs, delete, example, differences from the
+seed, what the local endpoint cannot show) is written by hand in the README itself and kept as it is; only the
+variables table is generated.
 """
 
 from __future__ import annotations
