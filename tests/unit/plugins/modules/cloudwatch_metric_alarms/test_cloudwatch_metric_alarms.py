@@ -1,0 +1,263 @@
+"""cloudwatch_metric_alarms' main() through every API path, with botocore's Stubber."""
+
+from __future__ import annotations
+
+from ansible_collections.multiregion.serverless.plugins.modules import cloudwatch_metric_alarms as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+ARN = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:"
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:alarms"
+
+
+def spec(name="api-errors", **given):
+    base = {
+        "name": name,
+        "namespace": "AWS/Lambda",
+        "metric_name": "Errors",
+        "statistic": "Sum",
+        "dimensions": {"FunctionName": "f"},
+        "comparison": "GreaterThanThreshold",
+        "threshold": 1,
+        "period": 60,
+        "evaluation_periods": 1,
+        "treat_missing_data": "notBreaching",
+        "alarm_actions": [TOPIC],
+        "ok_actions": [TOPIC],
+    }
+    base.update(given)
+    return base
+
+
+def described(name="api-errors", **given):
+    """A MetricAlarm as DescribeAlarms returns spec(name)."""
+    base = {
+        "AlarmName": name,
+        "AlarmArn": ARN + name,
+        "ActionsEnabled": True,
+        "OKActions": [TOPIC],
+        "AlarmActions": [TOPIC],
+        "InsufficientDataActions": [],
+        "StateValue": "OK",
+        "MetricName": "Errors",
+        "Namespace": "AWS/Lambda",
+        "Statistic": "Sum",
+        "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+    }
+    base.update(given)
+    return base
+
+
+def put_params(name="api-errors", **given):
+    base = {
+        "AlarmName": name,
+        "Namespace": "AWS/Lambda",
+        "MetricName": "Errors",
+        "Statistic": "Sum",
+        "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "ActionsEnabled": True,
+        "AlarmActions": [TOPIC],
+        "OKActions": [TOPIC],
+        "InsufficientDataActions": [],
+    }
+    base.update(given)
+    return base
+
+
+def describe(stub, names, alarms, next_token=None, token=None):
+    expected = {"AlarmNames": names, "AlarmTypes": ["MetricAlarm"]}
+    if token:
+        expected["NextToken"] = token
+    response = {"MetricAlarms": alarms, "CompositeAlarms": []}
+    if next_token:
+        response["NextToken"] = next_token
+    stub.add_response("describe_alarms", response, expected)
+
+
+def test_creates_missing_alarms_with_their_tags(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [])
+    cw.add_response("put_metric_alarm", {}, put_params("a", Tags=[{"Key": "Deployment", "Value": "d"}]))
+    cw.add_response("put_metric_alarm", {}, put_params("b", Tags=[{"Key": "Deployment", "Value": "d"}]))
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}}, diff=True)
+    assert result["changed"] is True, result
+    assert result["created"] == ["a", "b"]
+    assert [a["alarm_arn"] for a in result["alarms"]] == [ARN + "a", ARN + "b"]
+    assert result["alarms"][0]["dimensions"] == {"FunctionName": "f"}
+    assert result["alarms"][0]["tags"] == {"Deployment": "d"}
+    assert result["diff"]["before"] == {"a": {}, "b": {}}
+    assert result["diff"]["after"]["a"]["threshold"] == 1.0
+
+
+def test_check_mode_creates_nothing(aws):
+    describe(aws.stub("cloudwatch"), ["a"], [])
+    result = run_module(m.main, {"alarms": [spec("a")]}, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["created"] == ["a"]
+    assert "alarm_arn" not in result["alarms"][0]
+
+
+def test_unchanged_alarms_are_no_change_and_one_call(aws):
+    describe(aws.stub("cloudwatch"), ["a", "b"], [described("b"), described("a")])
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")]}, diff=True)
+    assert result["changed"] is False, result
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert [a["alarm_name"] for a in result["alarms"]] == ["a", "b"]
+
+
+def test_unchanged_tags_are_read_and_left(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a"], [described("a")])
+    cw.add_response(
+        "list_tags_for_resource", {"Tags": [{"Key": "Deployment", "Value": "d"}]}, {"ResourceARN": ARN + "a"}
+    )
+    result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}})
+    assert result["changed"] is False, result
+
+
+def test_a_changed_alarm_is_put_whole_and_only_it(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    cw.add_response("put_metric_alarm", {}, put_params("b", Threshold=5.0, DatapointsToAlarm=2, EvaluationPeriods=3))
+    result = run_module(
+        m.main, {"alarms": [spec("a"), spec("b", threshold=5, evaluation_periods=3, datapoints_to_alarm=2)]}, diff=True
+    )
+    assert result["changed"] is True
+    assert result["updated"] == ["b"]
+    assert result["diff"]["before"]["b"]["threshold"] == 1.0
+    assert result["diff"]["after"]["b"]["threshold"] == 5.0
+    assert "a" not in result["diff"]["after"]
+
+
+def test_check_mode_updates_nothing(aws):
+    describe(aws.stub("cloudwatch"), ["a"], [described("a")])
+    result = run_module(m.main, {"alarms": [spec("a", threshold=2)]}, check_mode=True)
+    assert result["changed"] is True
+    assert result["updated"] == ["a"]
+
+
+def test_tags_of_an_existing_alarm_change_with_tag_and_untag(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a"], [described("a")])
+    cw.add_response(
+        "list_tags_for_resource",
+        {"Tags": [{"Key": "Deployment", "Value": "old"}, {"Key": "Stale", "Value": "x"}]},
+        {"ResourceARN": ARN + "a"},
+    )
+    cw.add_response("tag_resource", {}, {"ResourceARN": ARN + "a", "Tags": [{"Key": "Deployment", "Value": "d"}]})
+    cw.add_response("untag_resource", {}, {"ResourceARN": ARN + "a", "TagKeys": ["Stale"]})
+    result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}})
+    assert result["changed"] is True
+    assert result["updated"] == ["a"]
+    assert result["alarms"][0]["tags"] == {"Deployment": "d"}
+
+
+def test_names_are_described_100_at_a_time_and_page_by_page(aws):
+    cw = aws.stub("cloudwatch")
+    names = [f"alarm-{i:03d}" for i in range(150)]
+    describe(cw, names[:100], [described(n) for n in names[:60]], next_token="t1")
+    describe(cw, names[:100], [described(n) for n in names[60:100]], token="t1")
+    describe(cw, names[100:], [described(n) for n in names[100:]])
+    result = run_module(m.main, {"alarms": [spec(n) for n in names]})
+    assert result["changed"] is False, result["created"]
+
+
+def test_purge_deletes_prefixed_alarms_not_listed(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["p-a"], [described("p-a")])
+    cw.add_response(
+        "describe_alarms",
+        {"MetricAlarms": [described("p-a"), described("p-old")]},
+        {"AlarmNamePrefix": "p-", "AlarmTypes": ["MetricAlarm"]},
+    )
+    cw.add_response("delete_alarms", {}, {"AlarmNames": ["p-old"]})
+    result = run_module(m.main, {"alarms": [spec("p-a")], "purge": True, "purge_prefix": "p-"}, diff=True)
+    assert result["changed"] is True
+    assert result["deleted"] == ["p-old"]
+    assert result["diff"]["after"] == {"p-old": {}}
+
+
+def test_absent_deletes_what_exists_in_batches_of_100(aws):
+    cw = aws.stub("cloudwatch")
+    names = [f"alarm-{i:03d}" for i in range(120)]
+    describe(cw, names[:100], [described(n) for n in names[:100]])
+    describe(cw, names[100:], [described(n) for n in names[100:110]])
+    cw.add_response("delete_alarms", {}, {"AlarmNames": names[:100]})
+    cw.add_response("delete_alarms", {}, {"AlarmNames": names[100:110]})
+    result = run_module(m.main, {"alarms": [{"name": n} for n in names], "state": "absent"})
+    assert result["changed"] is True
+    assert result["deleted"] == names[:110]
+
+
+def test_absent_with_nothing_there_is_no_change(aws):
+    describe(aws.stub("cloudwatch"), ["gone"], [])
+    result = run_module(m.main, {"alarms": [{"name": "gone"}], "state": "absent"})
+    assert result["changed"] is False
+    assert result["deleted"] == []
+
+
+def test_absent_check_mode_deletes_nothing(aws):
+    describe(aws.stub("cloudwatch"), ["a"], [described("a")])
+    result = run_module(m.main, {"alarms": [{"name": "a"}], "state": "absent"}, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["before"]["a"]["metric_name"] == "Errors"
+
+
+def test_absent_purges_by_prefix(aws):
+    cw = aws.stub("cloudwatch")
+    cw.add_response(
+        "describe_alarms",
+        {"MetricAlarms": [described("p-a"), described("p-b")]},
+        {"AlarmNamePrefix": "p-", "AlarmTypes": ["MetricAlarm"]},
+    )
+    cw.add_response("delete_alarms", {}, {"AlarmNames": ["p-a", "p-b"]})
+    result = run_module(m.main, {"purge": True, "purge_prefix": "p-", "state": "absent"})
+    assert result["deleted"] == ["p-a", "p-b"]
+
+
+def test_an_alarm_deleted_meanwhile_does_not_stop_the_others(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    cw.add_client_error("delete_alarms", **client_error("ResourceNotFound", "b not found", 404))
+    describe(cw, ["a", "b"], [described("a")])
+    cw.add_response("delete_alarms", {}, {"AlarmNames": ["a"]})
+    result = run_module(m.main, {"alarms": [{"name": "a"}, {"name": "b"}], "state": "absent"})
+    assert result["changed"] is True, result
+
+
+def test_throttling_is_retried(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a"], [described("a")])
+    cw.add_client_error("put_metric_alarm", **client_error("Throttling", "Rate exceeded", 400))
+    cw.add_response("put_metric_alarm", {}, put_params("a", Threshold=2.0))
+    result = run_module(m.main, {"alarms": [spec("a", threshold=2)]})
+    assert result["changed"] is True, result
+    assert aws.sleeps, "the throttled call was retried after a pause"
+
+
+def test_a_refused_put_names_the_alarm(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a"], [])
+    cw.add_client_error("put_metric_alarm", **client_error("LimitExceeded", "too many alarms", 400))
+    result = run_module(m.main, {"alarms": [spec("a")]})
+    assert result["failed"] is True
+    assert "put alarm a" in result["msg"]
+
+
+def test_bad_input_fails_before_any_call(aws):
+    given = spec("a")
+    del given["statistic"]
+    result = run_module(m.main, {"alarms": [given]})
+    assert result["failed"] is True
+    assert "alarms[0] (a): exactly one of statistic and extended_statistic" in result["msg"]
