@@ -122,12 +122,13 @@ def wanted_flow_log(params: dict) -> dict:
 
 
 def validate_params(params: dict) -> list[str]:
-    """Combinations of options the API would refuse, or that leave the flow log unidentifiable."""
+    """Combinations of options the API would refuse, or that leave the flow log unidentifiable, beyond the
+    module's ``required_if`` (a cloud-watch-logs flow log needs log_group_name or log_destination). A missing
+    log_destination for the other types is checked here, beside log_group_name given for them, so the message
+    says both."""
     errors = []
     kind = params["log_destination_type"]
     if kind == CLOUDWATCH:
-        if not params.get("log_group_name") and not params.get("log_destination"):
-            errors.append("log_destination_type=cloud-watch-logs needs log_group_name or log_destination")
         if params.get("log_destination") and not log_group_name_from_arn(params["log_destination"]):
             errors.append(
                 "log_destination must be a CloudWatch Logs log group ARN when log_destination_type=cloud-watch-logs"

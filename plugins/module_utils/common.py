@@ -32,6 +32,11 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
+from ansible.module_utils.common.validation import check_required_by
+from ansible.module_utils.common.validation import check_required_if
+from ansible.module_utils.common.validation import check_required_one_of
+from ansible.module_utils.common.validation import check_required_together
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -63,12 +68,52 @@ def _retry(extra_codes: Optional[list[str]] = None):
     )
 
 
+_RULE_CHECKS = (
+    ("required_together", check_required_together),
+    ("required_one_of", check_required_one_of),
+    ("required_if", check_required_if),
+    ("required_by", check_required_by),
+)
+
+
+def null_rule_error(spec: Mapping[str, Any], rules: Mapping[str, Any], params: Mapping[str, Any], context=None):
+    """The first declared parameter rule broken once options given as null count as not given, or None.
+
+    Ansible's checks count an option written ``x: null`` (a template that renders to None) as given, so a
+    ``required_if`` would let it through to the AWS calls; this second pass, over the validated parameters and
+    every level of suboptions, fails it as missing with Ansible's own message.
+    """
+    given = {key: value for key, value in params.items() if value is not None}
+    for name, check in _RULE_CHECKS:
+        try:
+            check(rules.get(name), given, options_context=context)
+        except TypeError as e:
+            return str(e)
+    for key, option in spec.items():
+        if not option.get("options") or params.get(key) is None:
+            continue
+        values = params[key] if option.get("type") == "list" else [params[key]]
+        for value in values:
+            if isinstance(value, Mapping):
+                error = null_rule_error(option["options"], option, value, list(context or []) + [key])
+                if error:
+                    return error
+    return None
+
+
 class MultiregionAWSModule(AnsibleAWSModule):
-    """AnsibleAWSModule that identifies this collection in the User-Agent of every request."""
+    """AnsibleAWSModule that identifies this collection in the User-Agent of every request.
+
+    Its parameter rules (``required_if``, ``required_one_of``, ``required_together``, ``required_by``, also in
+    suboptions) treat an option given as null as not given, the way a hand-written ``if not params[x]`` did.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
+        error = null_rule_error(kwargs.get("argument_spec") or {}, kwargs, self.params)
+        if error:
+            self.fail_json(msg=error)
 
     def retrying_client(self, service: str, extra_codes: Optional[list[str]] = None, **kwargs: Any):
         """A client whose calls retry on throttling (and ``extra_codes``) when called with ``aws_retry=True``."""

@@ -188,14 +188,9 @@ RETRY_CODES = ["LimitExceededException", "ServiceUnavailableException"]
 
 
 def validate(params: dict) -> list[str]:
+    """What the declared rules (``required_if``) cannot say, each message naming its option."""
     errors = []
-    if params["state"] == "backed_up":
-        for option in ("vault_name", "resource_arn", "iam_role_arn"):
-            if not params.get(option):
-                errors.append(f"{option} is required with state=backed_up")
-    else:
-        if not params.get("recovery_point_arn"):
-            errors.append("recovery_point_arn is required with state=restored")
+    if params["state"] == "restored":
         if not params.get("restore_metadata"):
             errors.append("restore_metadata is required with state=restored")
         target = (params.get("restore_metadata") or {}).get("targetTableName")
@@ -341,6 +336,10 @@ def main() -> None:
             poll_interval=dict(type="int", default=10),
         ),
         supports_check_mode=True,
+        required_if=[
+            ("state", "backed_up", ["vault_name", "resource_arn", "iam_role_arn"]),
+            ("state", "restored", ["recovery_point_arn"]),
+        ],
     )
     params = module.params
     errors = validate(params)

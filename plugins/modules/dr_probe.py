@@ -475,8 +475,6 @@ def validate(params: dict) -> list[str]:
         url = target.get("url")
         if url and not url.lower().startswith(("http://", "https://")):
             errors.append(f"targets[{i}].url must be an http or https URL: {url!r}")
-        if not url and not target.get("health_check_id"):
-            errors.append(f"targets[{i}] ({target.get('region')}) has neither url nor health_check_id")
     if params["dns_name"]:
         if not params["expect_region_values"]:
             errors.append("expect_region_values is required with dns_name")
@@ -536,6 +534,7 @@ def main() -> None:
                     url=dict(type="str"),
                     health_check_id=dict(type="str"),
                 ),
+                required_one_of=[("url", "health_check_id")],
             ),
             dns_name=dict(type="str"),
             dns_record_type=dict(type="str", default="A"),

@@ -212,8 +212,6 @@ def validate(params: dict) -> list[str]:
     if not prefix or not prefix.strip():
         errors.append("prefix must not be empty: canaries live only under a reserved key prefix")
     run_id = params.get("run_id")
-    if params["state"] in ("present", "measured") and not run_id:
-        errors.append(f"run_id is required with state={params['state']}")
     if run_id is not None and (not run_id or "#" in run_id):
         errors.append(f"run_id must be a non-empty string without '#': {run_id!r}")
     if params["count"] < 1:
@@ -492,6 +490,7 @@ def main() -> None:
             poll_interval=dict(type="float", default=0.5),
         ),
         supports_check_mode=True,
+        required_if=[("state", "present", ["run_id"]), ("state", "measured", ["run_id"])],
     )
     params = module.params
     errors = validate(params)

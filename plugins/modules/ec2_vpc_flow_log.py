@@ -418,6 +418,7 @@ def main():
     module = MultiregionAWSModule(
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[["log_group_name", "log_destination"]],
+        required_if=[("log_destination_type", "cloud-watch-logs", ("log_group_name", "log_destination"), True)],
         supports_check_mode=True,
     )
     errors = fl.validate_params(module.params)

@@ -515,8 +515,6 @@ def parameter_errors(params: dict) -> list[str]:
     errors = []
     if params["state"] != "present":
         return errors
-    if not params.get("fqdn") and not params.get("ip_address"):
-        errors.append("one of fqdn and ip_address is required")
     if params["type"] == "TCP" and params.get("port") is None:
         errors.append("port is required for a TCP health check")
     if params["type"] in STR_MATCH_TYPES and not params.get("search_string"):
@@ -563,7 +561,11 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = MultiregionAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_if=[("state", "present", ("fqdn", "ip_address"), True)],
+    )
     params = module.params
     errors = parameter_errors(params)
     if errors:

@@ -400,11 +400,11 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = MultiregionAWSModule(
+        argument_spec=argument_spec, supports_check_mode=True, required_if=[("state", "present", ["content"])]
+    )
     text = None
     if module.params["state"] == "present":
-        if module.params["content"] is None:
-            module.fail_json(msg=f"content is required for document {module.params['name']} with state=present")
         try:
             text = content_text(module.params["content"], module.params["document_format"])
         except ContentError as e:

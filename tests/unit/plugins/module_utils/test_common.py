@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import null_rule_error
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -196,3 +197,41 @@ def _raise(error):
 def test_run_and_exit_fails_with_the_error(error, kwargs, expected):
     done = _run(_Module(), _raise(error), **kwargs)
     assert (done.failed, done.result) == (True, expected)
+
+
+SPEC = {
+    "state": {"type": "str"},
+    "a": {"type": "str"},
+    "b": {"type": "str"},
+    "items": {
+        "type": "list",
+        "elements": "dict",
+        "options": {"url": {"type": "str"}, "id": {"type": "str"}},
+        "required_one_of": [("url", "id")],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "rules, params, expected",
+    [
+        ({"required_if": [("state", "present", ["a"])]}, {"state": "present", "a": "x"}, None),
+        (
+            {"required_if": [("state", "present", ["a"])]},
+            {"state": "present", "a": None},
+            "state is present but all of the following are missing: a",
+        ),
+        ({"required_if": [("state", "present", ["a"])]}, {"state": "absent", "a": None}, None),
+        ({"required_one_of": [("a", "b")]}, {"a": None, "b": None}, "one of the following is required: a, b"),
+        ({"required_together": [("a", "b")]}, {"a": "x", "b": None}, "parameters are required together: a, b"),
+        ({"required_by": {"a": "b"}}, {"a": "x", "b": None}, "missing parameter(s) required by 'a': b"),
+        (
+            {},
+            {"items": [{"url": "u", "id": None}, {"url": None, "id": None}]},
+            "one of the following is required: url, id found in items",
+        ),
+        ({}, {"items": None}, None),
+    ],
+)
+def test_null_rule_error_counts_null_as_not_given(rules, params, expected):
+    assert null_rule_error(SPEC, rules, params) == expected

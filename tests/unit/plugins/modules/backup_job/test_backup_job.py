@@ -103,8 +103,11 @@ def restore_args(**extra):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"vault_name": VAULT}, "resource_arn is required with state=backed_up"),
-        ({"state": "restored", "restore_metadata": {"a": "b"}}, "recovery_point_arn is required with state=restored"),
+        ({"vault_name": VAULT}, "state is backed_up but all of the following are missing: resource_arn, iam_role_arn"),
+        (
+            {"state": "restored", "restore_metadata": {"a": "b"}},
+            "state is restored but all of the following are missing: recovery_point_arn",
+        ),
         ({"state": "restored", "recovery_point_arn": POINT}, "restore_metadata is required with state=restored"),
         (
             restore_args(restore_metadata={"targetTableName": "prod-items"}),

@@ -54,7 +54,7 @@ def status(stub, *statuses):
     [
         ({"targets": []}, "targets must list at least one region"),
         ({"targets": [{"region": WEST, "url": "ftp://x/health"}]}, "targets[0].url must be an http or https URL"),
-        ({"targets": [{"region": WEST}]}, "has neither url nor health_check_id"),
+        ({"targets": [{"region": WEST}]}, "one of the following is required: url, health_check_id found in targets"),
         ({"targets": [{"region": WEST, "url": "http://127.0.0.1/"}], "dns_name": "a.example"}, "expect_region_values"),
         (
             {

@@ -81,7 +81,7 @@ def args(**extra):
     [
         ({"prefix": ""}, "prefix must not be empty"),
         ({"prefix": "   "}, "prefix must not be empty"),
-        ({"run_id": None}, "run_id is required with state=present"),
+        ({"run_id": None}, "state is present but all of the following are missing: run_id"),
         ({"run_id": "a#b"}, "run_id must be a non-empty string without '#'"),
         ({"count": 0}, "count must be at least 1"),
         ({"poll_interval": 0}, "poll_interval must be positive"),

@@ -162,7 +162,6 @@ def test_destination_option_differences(current, options, differences):
         ({}, None),
         ({"state": "absent", "deliver_logs_permission_arn": None}, None),
         ({"deliver_logs_permission_arn": None}, "needs deliver_logs_permission_arn"),
-        ({"log_group_name": None}, "needs log_group_name or log_destination"),
         ({"log_group_name": None, "log_destination": "arn:aws:s3:::b"}, "must be a CloudWatch Logs log group ARN"),
         ({"log_group_name": None, "log_destination": GROUP_ARN}, None),
         ({"log_destination_type": "s3", "deliver_logs_permission_arn": None}, "log_group_name is only for"),

@@ -540,6 +540,11 @@ def test_describe_error_is_described(aws):
         ({**ARGS, "deliver_logs_permission_arn": None}, "needs deliver_logs_permission_arn"),
         ({**ARGS, "log_destination_type": "s3", "deliver_logs_permission_arn": None}, "log_group_name is only for"),
         ({**without(ARGS, "log_group_name"), "log_destination": "arn:aws:s3:::b"}, "log group ARN"),
+        (
+            without(ARGS, "log_group_name"),
+            "log_destination_type is cloud-watch-logs but any of the following are missing: log_group_name,"
+            " log_destination",
+        ),
     ],
 )
 def test_invalid_combinations_fail_before_any_call(aws, args, message):

@@ -505,7 +505,7 @@ def test_a_check_in_use_fails_naming_it(aws):
 @pytest.mark.parametrize(
     "given, text",
     [
-        ({"fqdn": None}, "one of fqdn and ip_address is required"),
+        ({"fqdn": None}, "state is present but any of the following are missing: fqdn, ip_address"),
         ({"type": "TCP"}, "port is required"),
         ({"type": "HTTPS_STR_MATCH"}, "search_string is required"),
         ({"search_string": "OK"}, "search_string applies to"),

@@ -363,7 +363,7 @@ def test_update_refused_fails_naming_the_call(aws):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"name": NAME}, "content is required"),
+        ({"name": NAME}, "state is present but all of the following are missing: content"),
         ({"name": NAME, "content": "a: [unclosed"}, "not valid YAML"),
         ({"name": NAME, "content": "{}", "document_format": "JSON"}, "schemaVersion"),
         ({"name": NAME, "content": "not json", "document_format": "JSON"}, "not valid JSON"),
