@@ -285,12 +285,6 @@ def account_patch_operations(current: dict, cloudwatch_role_arn: str | None) -> 
     return [_replace("/cloudwatchRoleArn", cloudwatch_role_arn)]
 
 
-def apply_tag_changes(tags: dict | None, set_tags: dict, unset_keys: list[str]) -> dict:
-    result = {k: v for k, v in (tags or {}).items() if k not in unset_keys}
-    result.update(set_tags)
-    return result
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Names, ARNs and URLs
 # --------------------------------------------------------------------------------------------------------------

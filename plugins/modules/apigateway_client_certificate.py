@@ -97,12 +97,13 @@ duplicates:
 from typing import Any
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 ApiGatewayErrorHandler = error_handler(["NotFoundException"])
 RETRY_CODES = ["ThrottlingException"]
@@ -185,9 +186,7 @@ def ensure_present(module, client, params: dict) -> dict:
             f"{', '.join(duplicates)}. Kept the newest, {current['clientCertificateId']}; state=absent deletes all."
         )
     to_set, to_remove = tag_changes(current.get("tags"), params["tags"], params["purge_tags"])
-    after = dict(
-        current, tags={k: v for k, v in {**(current.get("tags") or {}), **to_set}.items() if k not in to_remove}
-    )
+    after = dict(current, tags=updated_tags(current.get("tags"), to_set, to_remove))
     changed = bool(to_set or to_remove)
     if changed and not module.check_mode:
         arn = certificate_arn(client.meta.partition, module.region, current["clientCertificateId"])
@@ -227,16 +226,14 @@ def main() -> None:
     if not params["description"].strip():
         module.fail_json(msg="description must not be empty: it is how the certificate is found again")
     client = module.retrying_client("apigateway", extra_codes=RETRY_CODES)
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params)
-        else:
-            result = ensure_absent(module, client, params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params),
+            "absent": lambda: ensure_absent(module, client, params),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

@@ -368,7 +368,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import DefinitionError
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_rest_api_patch_operations
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_stage_patch_operations
-from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import caller_identity
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import create_deployment
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import create_rest_api
@@ -393,6 +392,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 METHOD_SETTINGS_SPEC = dict(
     logging_level=dict(type="str", choices=["OFF", "ERROR", "INFO"]),
@@ -501,7 +501,7 @@ def plan_changes(api: dict | None, stage: dict | None, live_sha256: str | None, 
         plan["api_ops"] = rest_api_patch_operations(api, params["name"], params["description"], params["endpoint_type"])
         plan["api_tags"] = tag_changes(api.get("tags"), params["tags"], params["purge_tags"])
         predicted_api = apply_rest_api_patch_operations(api, plan["api_ops"])
-        predicted_api["tags"] = apply_tag_changes(api.get("tags"), *plan["api_tags"])
+        predicted_api["tags"] = updated_tags(api.get("tags"), *plan["api_tags"])
 
     wanted_st = wanted["stage"]
     base_stage = new_stage(wanted_st) if stage is None else stage
@@ -510,7 +510,7 @@ def plan_changes(api: dict | None, stage: dict | None, live_sha256: str | None, 
         ({}, []) if stage is None else tag_changes(stage.get("tags"), wanted_st["tags"], wanted_st["purge_tags"])
     )
     predicted_stage = apply_stage_patch_operations(base_stage, plan["stage_ops"])
-    predicted_stage["tags"] = apply_tag_changes(predicted_stage.get("tags"), *plan["stage_tags"])
+    predicted_stage["tags"] = updated_tags(predicted_stage.get("tags"), *plan["stage_tags"])
     if plan["deploy"]:
         predicted_stage["deploymentId"] = None
 
@@ -582,7 +582,7 @@ def apply_changes(client, module, api: dict | None, stage: dict | None, plan: di
         api = dict(api, **update_rest_api(client, api_id, api_ops))
     if not plan["create_api"] and any(plan["api_tags"]):
         update_tags(client, rest_api_arn(partition, region, api_id), *plan["api_tags"])
-        api["tags"] = apply_tag_changes(api.get("tags"), *plan["api_tags"])
+        api["tags"] = updated_tags(api.get("tags"), *plan["api_tags"])
 
     if stage is None:
         stage = create_stage(client, api_id, wanted_st["name"], deployment_id, wanted_st)
@@ -593,7 +593,7 @@ def apply_changes(client, module, api: dict | None, stage: dict | None, plan: di
             stage_ops.insert(0, {"op": "replace", "path": "/deploymentId", "value": deployment_id})
         if any(plan["stage_tags"]):
             update_tags(client, stage_arn(partition, region, api_id, wanted_st["name"]), *plan["stage_tags"])
-            stage = dict(stage, tags=apply_tag_changes(stage.get("tags"), *plan["stage_tags"]))
+            stage = dict(stage, tags=updated_tags(stage.get("tags"), *plan["stage_tags"]))
     if stage_ops:
         tags = stage.get("tags")
         stage = update_stage(client, api_id, wanted_st["name"], stage_ops)

@@ -91,6 +91,7 @@ def test_enum_check_catches_a_value_outside_the_model():
     "current, to_set, to_remove, expected",
     [
         ({"a": "1", "b": "2"}, {"a": "9"}, ["b"], {"a": "9"}),
+        ({"a": "1", "b": "2"}, {"c": "3"}, ["b"], {"a": "1", "c": "3"}),
         (None, {"c": "3"}, [], {"c": "3"}),
         ({"a": "1"}, {}, [], {"a": "1"}),
     ],

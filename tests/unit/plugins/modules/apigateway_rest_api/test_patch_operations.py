@@ -330,18 +330,6 @@ def test_account_patch_operations(current, role, expected):
     assert apigw.account_patch_operations(current, role) == expected
 
 
-@pytest.mark.parametrize(
-    "tags, set_tags, unset, expected",
-    [
-        ({"a": "1"}, {}, [], {"a": "1"}),
-        ({"a": "1", "b": "2"}, {"c": "3"}, ["b"], {"a": "1", "c": "3"}),
-        (None, {"a": "1"}, [], {"a": "1"}),
-    ],
-)
-def test_apply_tag_changes(tags, set_tags, unset, expected):
-    assert apigw.apply_tag_changes(tags, set_tags, unset) == expected
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # Names and option normalisation
 # ----------------------------------------------------------------------------------------------------------------
