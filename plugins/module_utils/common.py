@@ -11,7 +11,8 @@
 - ``resolve_kms_key_arn``: a KMS key ID or alias turned into the key ARN that services report.
 - Tag helpers around amazon.aws' tagging functions.
 - ``wait_for``: bounded polling for asynchronous states, for the APIs that have no botocore waiter, and the
-  clock hooks (``monotonic``, ``sleep``, ``utcnow``) that modules wait with and unit tests replace.
+  clock hooks (``monotonic``, ``sleep``, ``utcnow``) that modules wait with and unit tests replace;
+  ``wait_or_stop`` for a run (an experiment, an execution) that is stopped when it outlasts its timeout.
 - ``run_and_exit``: the ending every module shares (see docs/modules/README.md, "the module skeleton").
 """
 
@@ -249,6 +250,9 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+_sleep_hook = sleep  # under another name for functions whose ``sleep`` argument hides it
+
+
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)  # noqa: UP017 (runs on Pythons without datetime.UTC)
 
@@ -286,6 +290,42 @@ def wait_for(
         if clock() + delay > deadline:
             raise WaitTimeout(description, result)
         sleep(delay)
+
+
+def _wait_ended(current, ended, refresh, timeout, interval, clock, sleep) -> tuple[Any, bool]:
+    deadline = clock() + timeout
+    while not ended(current):
+        if clock() + interval > deadline:
+            return current, True
+        sleep(interval)
+        current = refresh(current)
+    return current, False
+
+
+def wait_or_stop(
+    current: Any,
+    ended: Callable[[Any], bool],
+    refresh: Callable[[Any], Any],
+    timeout: float,
+    interval: float,
+    stop: Optional[Callable[[Any], Any]] = None,
+    stop_timeout: float = 60,
+    clock: Optional[Callable[[], float]] = None,
+    sleep: Optional[Callable[[float], None]] = None,
+) -> tuple[Any, bool]:
+    """(last seen, timed out): wait for a run (an experiment, an execution) to end, and stop it if it does not.
+
+    From ``current``, already read, polls ``refresh(last)`` every ``interval`` seconds until ``ended(last)`` or
+    ``timeout``; no call for a run that has already ended. On a timeout, ``stop(last)`` (when given) stops the run
+    and returns it read again, and the wait goes on for at most ``stop_timeout`` seconds, so the result shows the
+    run stopped. The clock hooks are looked up at call time (``monotonic``, ``sleep`` of this module).
+    """
+    clock = clock or monotonic
+    sleep = sleep or _sleep_hook
+    current, timed_out = _wait_ended(current, ended, refresh, timeout, interval, clock, sleep)
+    if timed_out and stop is not None:
+        current = _wait_ended(stop(current), ended, refresh, stop_timeout, interval, clock, sleep)[0]
+    return current, timed_out
 
 
 def snake_result(resource: Optional[dict], ignore: Iterable[str] = ("Tags", "tags")) -> dict:

@@ -135,7 +135,6 @@ timed_out:
 """
 
 import hashlib
-import time
 import uuid
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import EXPERIMENT_TERMINAL_STATUSES
@@ -148,6 +147,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 # The tag that carries the client token, so that a later run can find the experiment a token started
 # (ListExperiments does not return client tokens).
@@ -233,17 +233,23 @@ def stop_experiment(client, experiment_id):
     return client.stop_experiment(id=experiment_id, aws_retry=True)["experiment"]
 
 
-def wait_until_ended(client, experiment, timeout, interval, clock=None, sleep=None):
-    """(last experiment seen, timed out); polls GetExperiment until a terminal state or ``timeout``."""
-    clock = clock or time.monotonic
-    sleep = sleep or time.sleep
-    deadline = clock() + timeout
-    while not is_terminal(experiment):
-        if clock() + interval > deadline:
-            return experiment, True
-        sleep(interval)
-        experiment = get_experiment(client, experiment["id"]) or experiment
-    return experiment, False
+def wait_until_ended(client, experiment, params, stop_on_timeout=False):
+    """(last experiment seen, timed out); polls GetExperiment until a terminal state or ``wait_timeout``, then
+    stops the experiment when ``stop_on_timeout``."""
+
+    def stop(last):
+        stop_experiment(client, last["id"])
+        return get_experiment(client, last["id"])
+
+    return wait_or_stop(
+        experiment,
+        is_terminal,
+        lambda last: get_experiment(client, last["id"]) or last,
+        params["wait_timeout"],
+        params["poll_interval"],
+        stop=stop if stop_on_timeout else None,
+        stop_timeout=STOP_WAIT_SECONDS,
+    )
 
 
 def resolve_template_id(module, client):
@@ -292,12 +298,8 @@ def ensure_started(module, client):
 
     timed_out = False
     if params["wait"] and not module.check_mode:
-        experiment, timed_out = wait_until_ended(client, experiment, params["wait_timeout"], params["poll_interval"])
+        experiment, timed_out = wait_until_ended(client, experiment, params, params["stop_on_timeout"])
         if timed_out and params["stop_on_timeout"]:
-            stop_experiment(client, experiment["id"])
-            experiment = wait_until_ended(
-                client, get_experiment(client, experiment["id"]), STOP_WAIT_SECONDS, params["poll_interval"]
-            )[0]
             changed = True
     return {"changed": changed, "experiment": experiment_view(experiment), "timed_out": timed_out}
 
@@ -315,7 +317,7 @@ def ensure_stopped(module, client):
         experiment = stop_experiment(client, experiment["id"])
     timed_out = False
     if params["wait"] and not module.check_mode:
-        experiment, timed_out = wait_until_ended(client, experiment, params["wait_timeout"], params["poll_interval"])
+        experiment, timed_out = wait_until_ended(client, experiment, params)
     return {"changed": changed, "experiment": experiment_view(experiment), "timed_out": timed_out}
 
 

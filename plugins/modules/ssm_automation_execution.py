@@ -116,7 +116,6 @@ timed_out:
   type: bool
 """
 
-import time
 import uuid
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import AUTOMATION_TERMINAL_STATUSES
@@ -127,6 +126,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 # Namespace of the client tokens derived from a document name and a run id (uuid5 keeps them stable).
 TOKEN_NAMESPACE = uuid.UUID("6f1c2b1e-43a5-4d0c-9a53-1b2f3c4d5e6f")
@@ -223,17 +223,23 @@ def stop_execution(client, execution_id):
     client.stop_automation_execution(AutomationExecutionId=execution_id, Type="Cancel", aws_retry=True)
 
 
-def wait_until_ended(client, execution, timeout, interval, clock=None, sleep=None):
-    """(last execution seen, timed out); polls GetAutomationExecution until a terminal status or ``timeout``."""
-    clock = clock or time.monotonic
-    sleep = sleep or time.sleep
-    deadline = clock() + timeout
-    while not is_terminal(execution):
-        if clock() + interval > deadline:
-            return execution, True
-        sleep(interval)
-        execution = get_execution(client, execution["AutomationExecutionId"])
-    return execution, False
+def wait_until_ended(client, execution_id, execution, params):
+    """(last execution seen, timed out); polls GetAutomationExecution until a terminal status or ``wait_timeout``,
+    then cancels the execution when ``stop_on_timeout``."""
+
+    def stop(last):
+        stop_execution(client, execution_id)
+        return get_execution(client, execution_id)
+
+    return wait_or_stop(
+        execution,
+        is_terminal,
+        lambda last: get_execution(client, execution_id),
+        params["wait_timeout"],
+        params["poll_interval"],
+        stop=stop if params["stop_on_timeout"] else None,
+        stop_timeout=STOP_WAIT_SECONDS,
+    )
 
 
 def build_request(params, parameters, token):
@@ -290,12 +296,7 @@ def run_execution(module, client, parameters, token):
     execution = get_execution(client, execution_id)
     timed_out = False
     if params["wait"]:
-        execution, timed_out = wait_until_ended(client, execution, params["wait_timeout"], params["poll_interval"])
-        if timed_out and params["stop_on_timeout"]:
-            stop_execution(client, execution_id)
-            execution = wait_until_ended(
-                client, get_execution(client, execution_id), STOP_WAIT_SECONDS, params["poll_interval"]
-            )[0]
+        execution, timed_out = wait_until_ended(client, execution_id, execution, params)
     steps = get_steps(client, execution_id)
     return {
         "changed": True,

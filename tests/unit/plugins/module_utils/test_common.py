@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 from ...conftest import StubbedClients
 
@@ -236,3 +237,59 @@ SPEC = {
 )
 def test_null_rule_error_counts_null_as_not_given(rules, params, expected):
     assert null_rule_error(SPEC, rules, params) == expected
+
+
+def _run_of(statuses):
+    """A run whose refreshes return ``statuses`` in turn, recording every call."""
+    calls = []
+    queue = list(statuses)
+
+    def refresh(last):
+        calls.append(("refresh", last))
+        return queue.pop(0)
+
+    def stop(last):
+        calls.append(("stop", last))
+        return "stopping"
+
+    return calls, refresh, stop
+
+
+def test_wait_or_stop_makes_no_call_for_a_run_already_ended():
+    clock = FakeClock()
+    calls, refresh, stop = _run_of([])
+    result = wait_or_stop("done", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock, sleep=clock.sleep)
+    assert result == ("done", False)
+    assert calls == [] and clock.now == 0
+
+
+def test_wait_or_stop_polls_until_the_run_ends():
+    clock = FakeClock()
+    calls, refresh, stop = _run_of(["running", "done"])
+    result = wait_or_stop("pending", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock, sleep=clock.sleep)
+    assert result == ("done", False)
+    assert calls == [("refresh", "pending"), ("refresh", "running")] and clock.now == 4
+
+
+@pytest.mark.parametrize("with_stop", [True, False])
+def test_wait_or_stop_stops_a_run_that_outlasts_the_timeout(with_stop):
+    clock = FakeClock()
+    calls, refresh, stop = _run_of(["running", "running", "stopped"])
+    result = wait_or_stop(
+        "running",
+        lambda s: s == "stopped",
+        refresh,
+        4,
+        2,
+        stop=stop if with_stop else None,
+        stop_timeout=60,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    if with_stop:
+        assert result == ("stopped", True)
+        assert [c[0] for c in calls] == ["refresh", "refresh", "stop", "refresh"]
+        assert calls[2] == ("stop", "running") and calls[3] == ("refresh", "stopping")
+    else:
+        assert result == ("running", True)
+        assert [c[0] for c in calls] == ["refresh", "refresh"]
