@@ -71,11 +71,11 @@ import json
 from typing import Any
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 LogsErrorHandler = error_handler(["ResourceNotFoundException"])
 
@@ -104,6 +104,33 @@ def delete_policy(client, name: str) -> bool:
     return True
 
 
+def find_policy(client, name: str) -> Optional[dict]:
+    return next((p for p in list_policies(client) if p.get("policyName") == name), None)
+
+
+def ensure_present(module, client, name: str) -> dict:
+    current = find_policy(client, name)
+    wanted = load(module.params["policy"])
+    changed = differs(current, wanted)
+    document = json.dumps(wanted, separators=(",", ":"), sort_keys=True)
+    result = {"policy_name": name, "policy_document": current["policyDocument"] if current else document}
+    if changed and not module.check_mode:
+        put = put_policy(client, name, document)
+        result = {"policy_name": put.get("policyName", name), "policy_document": put.get("policyDocument")}
+    elif changed:
+        result["policy_document"] = document
+    before = load(current["policyDocument"]) if current else {}
+    return dict(changed=changed, resource_policy=result, diff={"before": before, "after": wanted})
+
+
+def ensure_absent(module, client, name: str) -> dict:
+    current = find_policy(client, name)
+    if current is not None and not module.check_mode:
+        delete_policy(client, name)
+    before = load(current["policyDocument"]) if current else {}
+    return dict(changed=current is not None, resource_policy={}, diff={"before": before, "after": {}})
+
+
 def main() -> None:
     argument_spec = dict(
         name=dict(type="str", required=True),
@@ -115,31 +142,14 @@ def main() -> None:
     )
     name = module.params["name"]
     client = module.retrying_client("logs")
-    try:
-        current = next((p for p in list_policies(client) if p.get("policyName") == name), None)
-        before = load(current["policyDocument"]) if current else {}
-        if module.params["state"] == "absent":
-            changed = current is not None
-            if changed and not module.check_mode:
-                delete_policy(client, name)
-            result, after = {}, {}
-        else:
-            wanted = load(module.params["policy"])
-            changed = differs(current, wanted)
-            document = json.dumps(wanted, separators=(",", ":"), sort_keys=True)
-            result = {"policy_name": name, "policy_document": current["policyDocument"] if current else document}
-            if changed and not module.check_mode:
-                put = put_policy(client, name, document)
-                result = {"policy_name": put.get("policyName", name), "policy_document": put.get("policyDocument")}
-            elif changed:
-                result["policy_document"] = document
-            after = wanted
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    output = dict(changed=changed, resource_policy=result)
-    if module._diff:
-        output["diff"] = {"before": before, "after": after}
-    module.exit_json(**output)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, name),
+            "absent": lambda: ensure_absent(module, client, name),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

@@ -80,10 +80,10 @@ query_logging_config:
 
 from typing import Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 
 Route53ErrorHandler = error_handler(["NoSuchQueryLoggingConfig"])
@@ -144,6 +144,26 @@ def view(config: Optional[dict]) -> dict:
     return {"hosted_zone_id": config.get("HostedZoneId"), "log_group_arn": config.get("CloudWatchLogsLogGroupArn")}
 
 
+def reconcile(module, client, hosted_zone: str, wanted_arn: Optional[str]) -> dict:
+    """The zone's configuration made to log to ``wanted_arn`` (None: to log nowhere)."""
+    found = of_zone(list_configs(client), hosted_zone)
+    current = found[0] if found else None
+    changes = plan(current, wanted_arn)
+    after: Optional[dict] = None if changes["delete"] else current
+    if changes["create"]:
+        after = {"Id": None, "HostedZoneId": hosted_zone, "CloudWatchLogsLogGroupArn": wanted_arn}
+    if not module.check_mode:
+        if changes["delete"]:
+            delete_config(client, current["Id"])
+        if changes["create"]:
+            after = create_config(client, hosted_zone, wanted_arn)
+    return dict(
+        changed=bool(changes["delete"] or changes["create"]),
+        query_logging_config=snake_result(after),
+        diff={"before": view(current), "after": view(after)},
+    )
+
+
 def main() -> None:
     argument_spec = dict(
         hosted_zone_id=dict(type="str", required=True),
@@ -159,27 +179,7 @@ def main() -> None:
     if wanted_arn is not None and ":logs:us-east-1:" not in wanted_arn:
         module.fail_json(msg=f"log_group_arn={wanted_arn} must be a log group in us-east-1: Route 53 logs only there")
     client = module.retrying_client("route53", extra_codes=RETRY_CODES)
-    try:
-        found = of_zone(list_configs(client), hosted_zone)
-        current = found[0] if found else None
-        changes = plan(current, wanted_arn)
-        after: Optional[dict] = None if changes["delete"] else current
-        if changes["create"]:
-            after = {"Id": None, "HostedZoneId": hosted_zone, "CloudWatchLogsLogGroupArn": wanted_arn}
-        if not module.check_mode:
-            if changes["delete"]:
-                delete_config(client, current["Id"])
-            if changes["create"]:
-                after = create_config(client, hosted_zone, wanted_arn)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    result = dict(
-        changed=bool(changes["delete"] or changes["create"]),
-        query_logging_config=snake_result(after),
-    )
-    if module._diff:
-        result["diff"] = {"before": view(current), "after": view(after)}
-    module.exit_json(**result)
+    run_and_exit(module, lambda: reconcile(module, client, hosted_zone, wanted_arn), diff_mode_only=True)
 
 
 if __name__ == "__main__":
