@@ -20,6 +20,9 @@ description:
     A single match is adopted whatever its C(Name) tag, and O(name) is set on it."
   - The type, VPC and service of an endpoint cannot be changed; the module fails when O(vpc_endpoint_id) names an
     endpoint that contradicts O(vpc_id), O(service) or O(vpc_endpoint_type).
+  - With O(endpoints), one call reconciles a list of endpoints of O(vpc_id): one DescribeVpcEndpoints for the VPC,
+    then only the calls for what differs (a run that changes nothing makes that one call). Each item is identified
+    as a single endpoint is (service, type, then C(Name) tag), an endpoint being named by one item at most.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   vpc_id:
@@ -115,10 +118,77 @@ options:
     description:
       - Idempotency token for creating the endpoint. When omitted, one is generated for each run.
     type: str
+  endpoints:
+    description:
+      - The endpoints of O(vpc_id), reconciled in one call. Each item takes the single-endpoint options of the same
+        names, which cannot be given beside O(endpoints); O(tags), O(purge_tags), O(wait) and O(wait_timeout)
+        apply to every item (an item's O(endpoints[].tags) add to O(tags) and win on a shared key).
+      - Requires O(vpc_id).
+    type: list
+    elements: dict
+    suboptions:
+      service:
+        description:
+          - The endpoint service, by its full or short name (as O(service)).
+        type: str
+        required: true
+      vpc_endpoint_type:
+        description:
+          - The type of endpoint; V(Gateway) when omitted.
+        type: str
+        choices: [Gateway, Interface, GatewayLoadBalancer]
+      name:
+        description:
+          - The C(Name) tag of the endpoint (as O(name)).
+        type: str
+      route_table_ids:
+        description:
+          - The route tables of a V(Gateway) endpoint (as O(route_table_ids)).
+        type: list
+        elements: str
+      vpc_endpoint_subnets:
+        description:
+          - The subnets of an V(Interface) or V(GatewayLoadBalancer) endpoint (as O(vpc_endpoint_subnets)).
+        type: list
+        elements: str
+      vpc_endpoint_security_groups:
+        description:
+          - The security groups of an V(Interface) endpoint (as O(vpc_endpoint_security_groups)).
+        type: list
+        elements: str
+      policy:
+        description:
+          - The endpoint policy (as O(policy)).
+        type: json
+      private_dns_enabled:
+        description:
+          - Private DNS of an V(Interface) endpoint (as O(private_dns_enabled)).
+        type: bool
+      tags:
+        description:
+          - Tags of the endpoint, over O(tags).
+        type: dict
+      state:
+        description:
+          - V(present) or V(absent); O(state) when omitted.
+        type: str
+        choices: [present, absent]
+  purge_endpoints:
+    description:
+      - With O(endpoints), also delete the VPC's live endpoints that no item names, among those carrying every tag
+        of O(purge_filter_tags). Endpoints managed by their service (C(RequesterManaged)) are never deleted.
+    type: bool
+    default: false
+  purge_filter_tags:
+    description:
+      - The tags an endpoint must carry to be deleted by O(purge_endpoints); V({}) takes every endpoint of the VPC.
+    type: dict
+    default: {}
 notes:
   - Supports C(check_mode) and C(diff). The diff shows C(policy), C(route_table_ids), C(subnet_ids),
     C(security_group_ids), C(tags) and, for V(Interface) endpoints, C(private_dns_enabled). In check mode the
-    diff of a new endpoint shows AWS's defaults for the options left out.
+    diff of a new endpoint shows AWS's defaults for the options left out. With O(endpoints), the diff is keyed by
+    each item's O(endpoints[].name) (else its service and type), and purged endpoints by their id.
   - "Differences from M(amazon.aws.ec2_vpc_endpoint): existing endpoints are reconciled, not just re-tagged;
     route tables do not take part in identity (they are reconciled instead); O(state=absent) also works by
     O(vpc_id) and O(service); O(wait) applies to deletion too; O(vpc_endpoint_type) is matched; O(service) accepts
@@ -164,6 +234,32 @@ EXAMPLES = r"""
     service: s3
     policy: {}
 
+- name: Gateway endpoints for S3 and DynamoDB and an interface endpoint for EC2, in one call
+  multiregion.serverless.ec2_vpc_endpoint:
+    vpc_id: "{{ vpc.vpc.id }}"
+    tags:
+      Project: multiregion
+    endpoints:
+      - service: s3
+        name: s3
+        route_table_ids: "{{ route_table_ids }}"
+      - service: dynamodb
+        name: dynamodb
+        route_table_ids: "{{ route_table_ids }}"
+      - service: ec2
+        name: ec2
+        vpc_endpoint_type: Interface
+        vpc_endpoint_subnets: "{{ subnet_ids }}"
+        private_dns_enabled: true
+  register: endpoints
+
+- name: Delete every endpoint of the VPC and wait until they are gone
+  multiregion.serverless.ec2_vpc_endpoint:
+    vpc_id: "{{ vpc.vpc.id }}"
+    endpoints: []
+    purge_endpoints: true
+    wait: true
+
 - name: Delete the DynamoDB endpoint and wait until it is gone
   multiregion.serverless.ec2_vpc_endpoint:
     vpc_id: "{{ vpc.vpc.id }}"
@@ -173,11 +269,23 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+endpoints:
+  description:
+    - With O(endpoints), the endpoints in the order of the items, each shaped as RV(result); V({}) for an absent
+      item and, in check mode, for one that would be created.
+  returned: when O(endpoints) is given
+  type: list
+  elements: dict
+purged:
+  description: With O(endpoints), the ids of the endpoints O(purge_endpoints) deleted (or would delete).
+  returned: when O(endpoints) is given
+  type: list
+  elements: str
 result:
   description:
     - The endpoint as DescribeVpcEndpoints returns it, in snake_case (as M(amazon.aws.ec2_vpc_endpoint) returns it).
     - Empty when O(state=absent), and in check mode when the endpoint would be created.
-  returned: always
+  returned: when O(endpoints) is not given
   type: dict
   contains:
     vpc_endpoint_id:
@@ -693,6 +801,202 @@ def ensure_absent(module, client, params: dict, service: str) -> dict:
     return dict(changed=deleted, result={}, diff={"before": before, "after": {}})
 
 
+# --- a list of endpoints (option endpoints) ---------------------------------------------------------------
+
+# The options that name or shape a single endpoint: with endpoints, each item has its own.
+SINGLE_ENDPOINT_OPTIONS = (
+    "service",
+    "vpc_endpoint_type",
+    "name",
+    "route_table_ids",
+    "vpc_endpoint_subnets",
+    "vpc_endpoint_security_groups",
+    "policy",
+    "private_dns_enabled",
+    "vpc_endpoint_id",
+    "client_token",
+)
+
+
+def validate_items(params: dict) -> list[str]:
+    """Problems with O(endpoints), each naming its item; checked before any AWS call."""
+    errors: list[str] = []
+    seen: dict[tuple, int] = {}
+    for i, item in enumerate(params["endpoints"]):
+        endpoint_type = item["vpc_endpoint_type"] or "Gateway"
+        for option in option_conflicts(endpoint_type, item):
+            errors.append(f"endpoints[{i}].{option} cannot be used with {endpoint_type} endpoints")
+        try:
+            parse_policy(item["policy"])
+        except ValueError as e:
+            errors.append(f"endpoints[{i}].policy is not a JSON object: {e}")
+        key = (item["service"], endpoint_type, item["name"])
+        if key in seen:
+            errors.append(f"endpoints[{i}] names the same endpoint as endpoints[{seen[key]}] (service, type and name)")
+        seen.setdefault(key, i)
+    return errors
+
+
+def item_wanted(item: dict, common_tags: dict | None, purge_tags: bool) -> dict:
+    """What one item of O(endpoints) wants, shaped as the single-endpoint ``wanted``; O(tags) under its tags."""
+    tags = None if common_tags is None and item["tags"] is None else {**(common_tags or {}), **(item["tags"] or {})}
+    tags, purge = wanted_tags(tags, item["name"], purge_tags)
+    return dict(
+        policy=parse_policy(item["policy"]),
+        route_table_ids=item["route_table_ids"],
+        subnet_ids=item["vpc_endpoint_subnets"],
+        security_group_ids=item["vpc_endpoint_security_groups"],
+        private_dns_enabled=item["private_dns_enabled"],
+        tags=tags,
+        purge_tags=purge,
+    )
+
+
+def item_key(item: dict, service: str, endpoint_type: str) -> str:
+    """How the diff names an item: its Name, else its service and type."""
+    return item["name"] or f"{service} ({endpoint_type})"
+
+
+def plan_endpoints(params: dict, region: str, found: list[dict]) -> dict:
+    """What to do to the VPC's endpoints (``found``, every state) for O(endpoints).
+
+    Returns ``{"items": [...], "purge": [endpoint, ...]}``; each item holds its ``key``, ``service``, ``type``,
+    ``state``, ``wanted``, the ``endpoint`` it names (or None) and, for a present one, its ``changes``. An endpoint
+    is named by one item at most; O(purge_endpoints) takes the live endpoints no item names, carrying every tag
+    of O(purge_filter_tags), that their service does not manage (C(RequesterManaged)).
+    """
+    claimed: set[str] = set()
+    items = []
+    for item in params["endpoints"]:
+        service = full_service_name(item["service"], region)
+        endpoint_type = item["vpc_endpoint_type"] or "Gateway"
+        candidates = [e for e in found if e.get("ServiceName") == service and e["VpcEndpointId"] not in claimed]
+        endpoint = select_endpoint(candidates, endpoint_type, item["name"])
+        if endpoint is not None:
+            claimed.add(endpoint["VpcEndpointId"])
+        planned = {
+            "key": item_key(item, service, endpoint_type),
+            "service": service,
+            "type": endpoint_type,
+            "state": item["state"] or params["state"],
+            "wanted": item_wanted(item, params["tags"], params["purge_tags"]),
+            "endpoint": endpoint,
+            "changes": None,
+        }
+        if planned["state"] == "present" and endpoint is not None:
+            planned["changes"] = compute_changes(endpoint_view(endpoint), planned["wanted"], endpoint_type)
+        items.append(planned)
+    purge = []
+    if params["purge_endpoints"]:
+        want = params["purge_filter_tags"] or {}
+        purge = [
+            e
+            for e in found
+            if is_live(e)
+            and e["VpcEndpointId"] not in claimed
+            and not e.get("RequesterManaged")
+            and all(tags_from_boto3(e.get("Tags")).get(k) == v for k, v in want.items())
+        ]
+    return {"items": items, "purge": purge}
+
+
+def item_changed(item: dict) -> bool:
+    if item["state"] == "absent":
+        return item["endpoint"] is not None
+    return item["endpoint"] is None or has_changes(item["changes"])
+
+
+def plan_diff(planned: dict) -> dict:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for item in planned["items"]:
+        view = endpoint_view(item["endpoint"])
+        if view:
+            before[item["key"]] = view
+        if item["state"] == "absent":
+            continue
+        if item["endpoint"] is None:
+            after[item["key"]] = planned_view(item["type"], item["wanted"])
+        else:
+            after[item["key"]] = applied_view(view, item["changes"])
+    for endpoint in planned["purge"]:
+        before[endpoint["VpcEndpointId"]] = endpoint_view(endpoint)
+    return {"before": before, "after": after}
+
+
+def wait_for_all(client, endpoint_ids: list[str], deleted: bool, timeout: int, delay: float = 5) -> list[dict]:
+    """Wait until every endpoint of ``endpoint_ids`` is available (or, ``deleted``, gone): one call a round."""
+
+    def settled(found: list[dict]) -> bool:
+        by_id = {e["VpcEndpointId"]: e for e in found}
+        if deleted:
+            return all(state_of(by_id.get(i)) in ("", "deleted") for i in endpoint_ids)
+        # Not described yet is normal right after CreateVpcEndpoint (eventual consistency).
+        return all(i in by_id and state_of(by_id[i]) not in TRANSITIONAL_STATES for i in endpoint_ids)
+
+    what = "deleted" if deleted else "available"
+    try:
+        found = wait_for(
+            lambda: describe_endpoints(client, ids=endpoint_ids),
+            settled,
+            f"VPC endpoints {', '.join(endpoint_ids)} to be {what}",
+            timeout=timeout,
+            delay=delay,
+        )
+    except WaitTimeout as e:
+        states = ", ".join(f"{x['VpcEndpointId']} {state_of(x)}" for x in e.last or []) or "not described"
+        raise MultiregionAWSError(message=f"VPC endpoints were not all {what} after {timeout} seconds: {states}") from e
+    if not deleted:
+        failed = [e for e in found if state_of(e) != "available"]
+        if failed:
+            listed = ", ".join(f"{e['VpcEndpointId']} is {state_of(e)}" for e in failed)
+            raise MultiregionAWSError(message=f"VPC endpoints not available: {listed}")
+    return found
+
+
+def ensure_endpoints(module, client, params: dict) -> dict:
+    """Reconcile the VPC's endpoints with O(endpoints) in one DescribeVpcEndpoints and the calls that differ."""
+    found = describe_endpoints(client, filters=[{"Name": "vpc-id", "Values": [params["vpc_id"]]}])
+    planned = plan_endpoints(params, module.region, found)
+    diff = plan_diff(planned)
+    changed = bool(planned["purge"]) or any(item_changed(i) for i in planned["items"])
+    purged_ids = [e["VpcEndpointId"] for e in planned["purge"]]
+    if module.check_mode or not changed:
+        results = [endpoint_result(i["endpoint"]) if i["state"] == "present" else {} for i in planned["items"]]
+        return dict(changed=changed, endpoints=results, purged=purged_ids, diff=diff)
+
+    touched: list[str] = []
+    deleted: list[str] = []
+    for item in planned["items"]:
+        endpoint = item["endpoint"]
+        if item["state"] == "absent":
+            if endpoint is not None and delete_endpoint(client, endpoint["VpcEndpointId"]):
+                deleted.append(endpoint["VpcEndpointId"])
+        elif endpoint is None:
+            request = create_params(params["vpc_id"], item["service"], item["type"], item["wanted"])
+            item["endpoint"] = create_endpoint(client, request)
+            touched.append(item["endpoint"]["VpcEndpointId"])
+        elif has_changes(item["changes"]):
+            apply_changes(client, endpoint["VpcEndpointId"], item["changes"])
+            touched.append(endpoint["VpcEndpointId"])
+    purged = [e["VpcEndpointId"] for e in planned["purge"] if delete_endpoint(client, e["VpcEndpointId"])]
+
+    if touched:
+        if params["wait"]:
+            fresh = wait_for_all(client, touched, False, params["wait_timeout"])
+        else:
+            # A just-created endpoint may not be described yet; its create response is the best view then.
+            fresh = describe_endpoints(client, ids=touched)
+        by_id = {e["VpcEndpointId"]: e for e in fresh}
+        for item in planned["items"]:
+            if item["endpoint"] is not None and item["endpoint"]["VpcEndpointId"] in by_id:
+                item["endpoint"] = by_id[item["endpoint"]["VpcEndpointId"]]
+    if params["wait"] and (deleted or purged):
+        wait_for_all(client, deleted + purged, True, params["wait_timeout"])
+    results = [endpoint_result(i["endpoint"]) if i["state"] == "present" else {} for i in planned["items"]]
+    return dict(changed=True, endpoints=results, purged=purged, diff=diff)
+
+
 def main() -> None:
     argument_spec = dict(
         vpc_id=dict(type="str"),
@@ -711,9 +1015,46 @@ def main() -> None:
         wait_timeout=dict(type="int", default=320),
         vpc_endpoint_id=dict(type="str"),
         client_token=dict(type="str", no_log=False),
+        endpoints=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                service=dict(type="str", required=True),
+                vpc_endpoint_type=dict(type="str", choices=["Gateway", "Interface", "GatewayLoadBalancer"]),
+                name=dict(type="str"),
+                route_table_ids=dict(type="list", elements="str"),
+                vpc_endpoint_subnets=dict(type="list", elements="str"),
+                vpc_endpoint_security_groups=dict(type="list", elements="str"),
+                policy=dict(type="json"),
+                private_dns_enabled=dict(type="bool"),
+                tags=dict(type="dict"),
+                state=dict(type="str", choices=["present", "absent"]),
+            ),
+        ),
+        purge_endpoints=dict(type="bool", default=False),
+        purge_filter_tags=dict(type="dict", default={}),
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = MultiregionAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[["endpoints", option] for option in SINGLE_ENDPOINT_OPTIONS],
+        required_by={"endpoints": "vpc_id"},
+    )
     params = module.params
+
+    if params["endpoints"] is not None:
+        errors = validate_items(params)
+        if errors:
+            module.fail_json(msg="; ".join(errors))
+        client = module.retrying_client("ec2")
+        run_and_exit(
+            module,
+            lambda: ensure_endpoints(module, client, params),
+            diff_mode_only=True,
+            failures=(EndpointIdentityError,),
+        )
+    if params["purge_endpoints"]:
+        module.fail_json(msg="purge_endpoints needs endpoints")
 
     if not params["vpc_endpoint_id"] and not (params["vpc_id"] and params["service"]):
         module.fail_json(msg="vpc_id and service are required unless vpc_endpoint_id is given")
