@@ -143,7 +143,14 @@ MATH_DESCRIBED = {
 
 
 def math_alarm(**given):
-    base = {"metric_name": None, "namespace": None, "statistic": None, "period": None, "dimensions": None, "metrics": MATH}
+    base = {
+        "metric_name": None,
+        "namespace": None,
+        "statistic": None,
+        "period": None,
+        "dimensions": None,
+        "metrics": MATH,
+    }
     return alarm(**{**base, **given})
 
 
