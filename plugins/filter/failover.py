@@ -22,8 +22,12 @@ The model (Route 53 Developer Guide, "How Amazon Route 53 determines whether a h
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from typing import Optional
+
+import yaml
 
 # HTTPS health checks: 4 s to connect, then 2 s for the HTTP status (Route 53 Developer Guide).
 HTTPS_CHECK_TIMEOUT = 6
@@ -31,14 +35,22 @@ DEFAULT_AGGREGATION = 10
 REQUEST_INTERVALS = (10, 30)
 FAILURE_THRESHOLDS = range(1, 11)
 
-# The role's variables, in the order of the formula, with their defaults.
-SETTINGS = {
-    "dns_failover_health_check_request_interval": 10,
-    "dns_failover_health_check_failure_threshold": 2,
-    "dns_failover_alias_target_ttl": 60,
-    "dns_failover_health_check_aggregation_seconds": DEFAULT_AGGREGATION,
-    "dns_failover_resolver_cache_seconds": 60,
-}
+# The role's variables, in the order of the formula. Their defaults have one owner, the role's defaults file.
+SETTINGS = (
+    "dns_failover_health_check_request_interval",
+    "dns_failover_health_check_failure_threshold",
+    "dns_failover_alias_target_ttl",
+    "dns_failover_health_check_aggregation_seconds",
+    "dns_failover_resolver_cache_seconds",
+)
+ROLE_DEFAULTS = Path(__file__).resolve().parents[2] / "roles" / "dns_failover" / "defaults" / "main.yml"
+
+
+@lru_cache(maxsize=1)
+def role_defaults() -> dict[str, Any]:
+    """The dns_failover role's defaults of SETTINGS, read from roles/dns_failover/defaults/main.yml."""
+    defaults = yaml.safe_load(ROLE_DEFAULTS.read_text(encoding="utf-8")) or {}
+    return {name: defaults.get(name) for name in SETTINGS}
 
 
 def _whole_seconds(value: Any) -> int:
@@ -84,7 +96,7 @@ def failover_time(
 
 def _setting(settings: dict, name: str) -> Any:
     value = settings.get(name)
-    return SETTINGS[name] if value is None or value == "" else value
+    return role_defaults()[name] if value is None or value == "" else value
 
 
 def failover_rto_errors(
@@ -93,7 +105,8 @@ def failover_rto_errors(
     """Every problem with the DNS failover settings, each naming its variable; [] when they meet the Region RTO.
 
     ``settings`` maps the role's variable names (see SETTINGS) to values; a missing or empty one takes the
-    role's default.
+    role's default (roles/dns_failover/defaults/main.yml). The preflight and the role call this through the role's
+    tasks/validate.yml, which passes every setting.
     """
     settings = dict(settings or {})
     errors: list[str] = []
