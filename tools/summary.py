@@ -1,11 +1,13 @@
 """Print what a deployment has in each region, read back from the endpoint with boto3.
 
-    python tools/summary.py --inventory inventories/local [--endpoint URL] [--report-dir DIR] [--json]
+    python tools/summary.py --report-dir DIR [--endpoint URL] [--json]
+    python tools/summary.py --inventory inventories/local [--endpoint URL] [--json]
 
-The regions and the deployment name come from the inventory (ansible-inventory); what the run could not
-apply on the endpoint comes from <report dir>/summary.json, written by playbooks/summary.yml (reports/<deployment>/
-under the directory ansible-playbook ran in, unless the inventory sets deployment_report_dir).
-Every other line is read from the endpoint, not from the run's own output.
+What the run made comes from <report dir>/summary.json, written by playbooks/summary.yml: the deployment, its
+region hosts, and per region what each role published (``<role>_outputs``: the names and ids of what it manages,
+and what the endpoint could not apply). Each section looks those names and ids up on the endpoint and prints what
+the endpoint answers, not what the run said. Without --report-dir, the report directory is found as the playbook
+finds it: the inventory's deployment_report_dir, else reports/<deployment_name>/ here.
 """
 
 from __future__ import annotations
@@ -25,92 +27,46 @@ from botocore.exceptions import ClientError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def inventory(path: str) -> tuple[str, dict[str, dict]]:
+def report_dir_of(inventory_path: str) -> Path:
+    """Where playbooks/summary.yml writes for this inventory, run from here (its summary_dir)."""
     ansible_inventory = Path(sys.executable).with_name("ansible-inventory")
     out = subprocess.run(
-        [str(ansible_inventory), "-i", path, "--list"], check=True, capture_output=True, text=True, cwd=ROOT
+        [str(ansible_inventory), "-i", inventory_path, "--list"], check=True, capture_output=True, text=True, cwd=ROOT
     ).stdout
     data = json.loads(out)
     hosts = data.get("regions", {}).get("hosts", [])
-    hostvars = data["_meta"]["hostvars"]
-    name = hostvars[hosts[0]].get("deployment_name") if hosts else None
-    return name, {h: hostvars[h] for h in hosts}
+    hostvars = data["_meta"]["hostvars"][hosts[0]] if hosts else {}
+    configured = hostvars.get("deployment_report_dir")
+    return Path(configured) if configured else Path.cwd() / "reports" / str(hostvars.get("deployment_name"))
 
 
 class Region:
-    def __init__(self, region: str, endpoint: str | None, deployment: str) -> None:
+    """One region host of the report: its region, the deployment's name and what its roles published."""
+
+    def __init__(
+        self, region: str, endpoint: str | None, deployment: str, facts: dict | None = None, report_dir=None
+    ) -> None:
         self.region = region
         self.deployment = deployment
+        self.facts = facts or {}
+        self.report_dir = report_dir  # where the sections find the run's reports (the DR report)
         self.session = boto3.session.Session(region_name=region)
         self.endpoint = endpoint
 
     def client(self, service: str):
         return self.session.client(service, endpoint_url=self.endpoint)
 
-    def tagged(self) -> list[dict]:
-        return [{"Name": "tag:Deployment", "Values": [self.deployment]}]
+    def outputs(self, role: str) -> dict:
+        """``<role>_outputs`` as the role published it for this region; {} when the role did not run."""
+        return self.facts.get(f"{role}_outputs") or {}
 
 
-def vpc_section(r: Region) -> list[tuple[str, str]]:
-    ec2 = r.client("ec2")
-    vpcs = ec2.describe_vpcs(Filters=r.tagged())["Vpcs"]
-    if not vpcs:
-        return [("VPC", "none")]
-    vpc = vpcs[0]
-    vpc_filter = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
-    subnets = ec2.describe_subnets(Filters=vpc_filter)["Subnets"]
-    endpoints = ec2.describe_vpc_endpoints(Filters=vpc_filter)["VpcEndpoints"]
-    groups = ec2.describe_security_groups(Filters=vpc_filter)["SecurityGroups"]
-    flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc["VpcId"]]}])["FlowLogs"]
-    igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}])
-    nacls = [n for n in ec2.describe_network_acls(Filters=vpc_filter)["NetworkAcls"] if not n["IsDefault"]]
-    return [
-        ("VPC", f"{vpc['VpcId']} {vpc['CidrBlock']} (internet gateways: {len(igws['InternetGateways'])})"),
-        (
-            "Subnets",
-            ", ".join(
-                f"{s['AvailabilityZone']} {s['CidrBlock']}" for s in sorted(subnets, key=lambda s: s["CidrBlock"])
-            ),
-        ),
-        ("Network ACL", ", ".join(f"{n['NetworkAclId']} ({len(n['Entries'])} entries)" for n in nacls) or "none"),
-        ("Security groups", ", ".join(sorted(g["GroupName"] for g in groups))),
-        (
-            "VPC endpoints",
-            ", ".join(sorted(f"{e['ServiceName'].rsplit('.', 1)[-1]} ({e['VpcEndpointType']})" for e in endpoints)),
-        ),
-        (
-            "Flow logs",
-            ", ".join(f"{f['TrafficType']} -> {f.get('LogGroupName', f.get('LogDestination'))}" for f in flow_logs)
-            or "none",
-        ),
-    ]
-
-
-def kms_logs_section(r: Region) -> list[tuple[str, str]]:
-    kms = r.client("kms")
-    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/{r.deployment}"]
-    rows = []
-    if aliases:
-        key_id = aliases[0]["TargetKeyId"]
-        rotation = kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"]
-        rows.append(("KMS key", f"{aliases[0]['AliasName']} rotation={'on' if rotation else 'off'}"))
-    logs = r.client("logs")
-    groups = logs.describe_log_groups(logGroupNamePrefix=f"/{r.deployment}/")["logGroups"]
-    rows.append(
-        (
-            "Log groups",
-            ", ".join(f"{g['logGroupName']} (kms={'yes' if g.get('kmsKeyId') else 'NO'})" for g in groups) or "none",
-        )
-    )
-    return rows
-
-
-# The later roles each add a module tools/summary_sections/<role>.py with ``rows(region)``, in this order.
-SECTION_ORDER = ["global_table", "serverless_api", "dns_failover", "waf", "resilience_hub"]
+# Every role has a module tools/summary_sections/<role>.py with ``rows(region)``; they print in this order.
+SECTION_ORDER = ["vpc_private", "global_table", "serverless_api", "dns_failover", "waf", "resilience_hub"]
 
 
 def sections() -> list:
-    """The VPC sections, then every role's ``rows`` from tools/summary_sections/ (known roles first)."""
+    """Every role's ``rows`` from tools/summary_sections/ (known roles first)."""
     found = []
     folder = Path(__file__).resolve().parent / "summary_sections"
     rank = {name: i for i, name in enumerate(SECTION_ORDER)}
@@ -122,8 +78,21 @@ def sections() -> list:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         module.rows.__name__ = f"{file.stem}_section"
+        module.rows.role = file.stem
+        module.rows.reads_without_outputs = getattr(module, "READS_WITHOUT_OUTPUTS", False)
         found.append(module.rows)
-    return [vpc_section, kms_logs_section, *found]
+    return found
+
+
+def section_rows(section, region: Region) -> list[tuple[str, str]]:
+    """The section's rows; one row saying so when its role published nothing for the region in summary.json."""
+    role = getattr(section, "role", None)
+    if role and not getattr(section, "reads_without_outputs", False) and not region.outputs(role):
+        return [(role, f"no {role}_outputs in summary.json: the role did not run in the run that wrote it")]
+    try:
+        return section(region)
+    except (ClientError, BotoCoreError) as error:
+        return [(section.__name__.replace("_section", ""), f"could not be read: {error}")]
 
 
 def collect_not_applied(report: dict) -> dict[str, str]:
@@ -139,29 +108,28 @@ def collect_not_applied(report: dict) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--inventory", default="inventories/local")
+    parser.add_argument(
+        "--inventory", default="inventories/local", help="finds the report directory when --report-dir is not given"
+    )
     parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL"))
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument(
-        "--report-dir", type=Path, help="the run's report directory (default: reports/<deployment> here)"
-    )
+    parser.add_argument("--report-dir", type=Path, help="the run's report directory, which holds summary.json")
     args = parser.parse_args(argv)
 
-    deployment, regions = inventory(args.inventory)
-    report_file = (args.report_dir or Path.cwd() / "reports" / str(deployment)) / "summary.json"
-    report = json.loads(report_file.read_text()) if report_file.exists() else {}
+    report_file = (args.report_dir or report_dir_of(args.inventory)) / "summary.json"
+    if not report_file.exists():
+        parser.error(f"{report_file} does not exist: run playbooks/summary.yml (site.yml runs it) first")
+    report = json.loads(report_file.read_text())
+    deployment = report.get("deployment")
 
     result: dict[str, list[tuple[str, str]]] = {}
-    for host, hostvars in regions.items():
-        region_name = hostvars.get("aws_region") or host
-        region = Region(host if "{{" in region_name else region_name, args.endpoint, deployment)
-        region.report_dir = report_file.parent  # where the sections find the run's reports (the DR report)
+    regions = report.get("regions", {})
+    for host in report.get("region_hosts") or list(regions):
+        facts = regions.get(host) or {}
+        region = Region(facts.get("aws_region") or host, args.endpoint, deployment, facts, report_file.parent)
         rows: list[tuple[str, str]] = []
         for section in sections():
-            try:
-                rows += section(region)
-            except (ClientError, BotoCoreError) as error:
-                rows.append((section.__name__.replace("_section", ""), f"could not be read: {error}"))
+            rows += section_rows(section, region)
         result[region.region] = rows
 
     if args.json:

@@ -1,29 +1,38 @@
 """Summary rows for the dns_failover role: this region's alias records, its health check and the check's alarm.
 
-Route 53 is global; the rows show what belongs to this region (the records whose identifier is the region and
-the health check named "<deployment>-api-<region>"). The local endpoint reports every health check as "Success"
-without probing anything: the row says so.
+Route 53 is global; the rows show what belongs to this region, as dns_failover_outputs names it for the region
+(hosted_zone_id, record_name, identifier, health_check_id, alarm_name). The local endpoint reports every health
+check as "Success" without probing anything: the row says so.
 """
 
 from __future__ import annotations
 
-
-def _health_check(route53, name: str) -> dict | None:
-    for check in route53.get_paginator("list_health_checks").paginate().build_full_result()["HealthChecks"]:
-        tags = route53.list_tags_for_resource(ResourceType="healthcheck", ResourceId=check["Id"])["ResourceTagSet"]
-        if {t["Key"]: t["Value"] for t in tags.get("Tags", [])}.get("Name") == name:
-            return check
-    return None
+from botocore.exceptions import ClientError
 
 
-def _records(route53, region: str, check_id: str) -> list[dict]:
-    records = []
-    for zone in route53.get_paginator("list_hosted_zones").paginate().build_full_result()["HostedZones"]:
-        sets = route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone["Id"])
-        for record in sets.build_full_result()["ResourceRecordSets"]:
-            if record.get("SetIdentifier") == region and record.get("HealthCheckId") == check_id:
-                records.append(record)
-    return records
+def _health_check(route53, check_id: str | None) -> dict | None:
+    if not check_id:
+        return None
+    try:
+        return route53.get_health_check(HealthCheckId=check_id)["HealthCheck"]
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "NoSuchHealthCheck":
+            return None
+        raise
+
+
+def _records(route53, zone_id: str | None, name: str | None, identifier: str, check_id: str) -> list[dict]:
+    if not zone_id or not name:
+        return []
+    wanted = name.rstrip(".").lower() + "."
+    sets = route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id, StartRecordName=wanted)
+    return [
+        record
+        for record in sets.build_full_result()["ResourceRecordSets"]
+        if record["Name"].lower() == wanted
+        and record.get("SetIdentifier") == identifier
+        and record.get("HealthCheckId") == check_id
+    ]
 
 
 def _us_east_1(region, service: str):
@@ -53,37 +62,34 @@ def _topic_rows(region, topics: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _query_logging_rows(region, route53, records: list[dict]) -> list[tuple[str, str]]:
+def _query_logging_rows(route53, zone_id: str | None) -> list[tuple[str, str]]:
     """The zone's DNS query logging (Security Hub Route53.2). Listed without HostedZoneId: the local endpoint
     answers that filter with NoSuchHostedZone."""
-    zones = {
-        z["Id"].split("/")[-1]: z["Name"]
-        for z in route53.get_paginator("list_hosted_zones").paginate().build_full_result()["HostedZones"]
-    }
-    names = {r["Name"] for r in records}
-    mine = {zone for zone, name in zones.items() if any(n.endswith(name) for n in names)}
+    if not zone_id:
+        return []
     configs = [
         c
         for c in route53.get_paginator("list_query_logging_configs")
         .paginate()
         .build_full_result()["QueryLoggingConfigs"]
-        if c["HostedZoneId"] in mine
+        if c["HostedZoneId"] == zone_id
     ]
-    if not mine:
-        return []
     if not configs:
         return [("DNS query logging", "OFF")]
     return [("DNS query logging", ", ".join(c["CloudWatchLogsLogGroupArn"].split(":log-group:")[-1] for c in configs))]
 
 
 def rows(region) -> list[tuple[str, str]]:
+    outputs = region.outputs("dns_failover")
     route53 = region.client("route53")
-    name = f"{region.deployment}-api-{region.region}"
-    check = _health_check(route53, name)
+    check = _health_check(route53, outputs.get("health_check_id"))
     if check is None:
         return [("DNS failover", "no health check")]
     config = check["HealthCheckConfig"]
-    records = _records(route53, region.region, check["Id"])
+    zone_id = outputs.get("hosted_zone_id")
+    records = _records(
+        route53, zone_id, outputs.get("record_name"), outputs.get("identifier") or region.region, check["Id"]
+    )
     routing = ", ".join(
         f"{r['Type']} {'weight ' + str(r['Weight']) if 'Weight' in r else r.get('Failover', 'simple')}"
         for r in sorted(records, key=lambda r: r["Type"])
@@ -92,11 +98,12 @@ def rows(region) -> list[tuple[str, str]]:
     statuses = sorted({o["StatusReport"]["Status"].split(":")[0] for o in observations}) or ["none"]
     probed = " (fixed by the local endpoint: nothing is probed)" if getattr(region, "endpoint", None) else ""
     cloudwatch = _us_east_1(region, "cloudwatch")
-    alarm = cloudwatch.describe_alarms(AlarmNames=[f"{region.deployment}-api-health-{region.region}"])["MetricAlarms"]
+    alarm_name = outputs.get("alarm_name")
+    alarm = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"] if alarm_name else []
     return [
         *_rows(check, config, records, routing, statuses, probed, alarm),
         *_topic_rows(region, alarm[0].get("AlarmActions", []) if alarm else []),
-        *_query_logging_rows(region, route53, records),
+        *_query_logging_rows(route53, zone_id if records else None),
     ]
 
 

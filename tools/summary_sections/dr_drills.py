@@ -1,8 +1,8 @@
 """Summary rows for the dr_drills role: the FIS experiment templates and runbooks of the region, and the newest
 DR report (its verdict and where its report.html is).
 
-The templates, runbooks and roles are read from the endpoint; the report is a file of the run, found under the
-report directory (``region.report_dir`` when the summary gives one, else reports/<deployment>/ here) as
+The templates and runbooks are the ones dr_drills_outputs names (template_ids, documents), read from the endpoint;
+the report is a file of the run, found in the report directory (``region.report_dir``, which holds summary.json) as
 dr_drills_outputs.report in summary.json, else the newest run in its dr/ folder.
 """
 
@@ -11,27 +11,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-RUNBOOKS = ("restore-point-in-time", "restore-backup", "deny-table-access")
+from botocore.exceptions import ClientError
+
+# Without dr_drills_outputs (a run without the DR phase) the rows still say what there is: no templates, no runbooks,
+# and the newest report of an earlier run, if any.
+READS_WITHOUT_OUTPUTS = True
 
 
-def _templates(region) -> list[dict]:
+def _templates(region, template_ids: list[str]) -> list[dict]:
     fis = region.client("fis")
-    summaries, token = [], None
-    while True:
-        page = fis.list_experiment_templates(**({"nextToken": token} if token else {}))
-        summaries += page.get("experimentTemplates", [])
-        token = page.get("nextToken")
-        if not token:
-            break
-    prefix = f"{region.deployment}-dr-"
-    return sorted(
-        (t for t in summaries if (t.get("tags") or {}).get("Name", "").startswith(prefix)),
-        key=lambda t: t["tags"]["Name"],
-    )
+    found = []
+    for template_id in template_ids:
+        try:
+            found.append(fis.get_experiment_template(id=template_id)["experimentTemplate"])
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+    return sorted((t for t in found if (t.get("tags") or {}).get("Name")), key=lambda t: t["tags"]["Name"])
 
 
 def _report(region) -> dict | None:
-    base = Path(getattr(region, "report_dir", None) or Path.cwd() / "reports" / region.deployment)
+    base = Path(region.report_dir)
     summary = base / "summary.json"
     if summary.exists():
         facts = json.loads(summary.read_text()).get("regions", {})
@@ -48,7 +48,8 @@ def _report(region) -> dict | None:
 
 
 def rows(region) -> list[tuple[str, str]]:
-    templates = _templates(region)
+    outputs = region.outputs("dr_drills")
+    templates = _templates(region, [i for i in (outputs.get("template_ids") or {}).values() if i])
     out = [
         (
             "FIS templates",
@@ -56,8 +57,10 @@ def rows(region) -> list[tuple[str, str]]:
         )
     ]
     ssm = region.client("ssm")
-    names = [f"{region.deployment}-dr-{r}" for r in RUNBOOKS]
-    found = ssm.list_documents(Filters=[{"Key": "Name", "Values": names}]).get("DocumentIdentifiers", [])
+    names = sorted((outputs.get("documents") or {}).values())
+    found = (
+        ssm.list_documents(Filters=[{"Key": "Name", "Values": names}]).get("DocumentIdentifiers", []) if names else []
+    )
     out.append(("DR runbooks", ", ".join(sorted(d["Name"] for d in found)) or "none"))
     report = _report(region)
     if report is None:

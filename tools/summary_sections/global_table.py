@@ -1,7 +1,8 @@
 """Summary rows for the global_table role: the table in this region, its replicas as DescribeTable lists them,
 and the region's AWS Backup vault, plan and advanced DynamoDB backup setting.
 
-Replicas are read, never assumed: a region whose replica the endpoint did not create shows no table.
+The table, the vault and the plan are the ones global_table_outputs names (table_name, backup_vault_name,
+backup_plan_id). Replicas are read, never assumed: a region whose replica the endpoint did not create shows no table.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ def _table(ddb, name: str) -> dict | None:
         raise
 
 
-def _plan_rules(backup, name: str) -> str:
-    plans = [p for p in backup.list_backup_plans()["BackupPlansList"] if p["BackupPlanName"] == name]
+def _plan_rules(backup, plan_id: str | None) -> str:
+    plans = [p for p in backup.list_backup_plans()["BackupPlansList"] if plan_id and p["BackupPlanId"] == plan_id]
     if not plans:
         return "none"
-    rules = backup.get_backup_plan(BackupPlanId=plans[0]["BackupPlanId"])["BackupPlan"]["Rules"]
+    name = plans[0]["BackupPlanName"]
+    rules = backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["Rules"]
     parts = []
     for rule in rules:
         days = rule.get("Lifecycle", {}).get("DeleteAfterDays", "?")
@@ -51,11 +53,14 @@ def _advanced_dynamodb(region) -> str:
 def rows(region) -> list[tuple[str, str]]:
     ddb = region.client("dynamodb")
     backup = region.client("backup")
-    name = f"{region.deployment}-items"
-    table = _table(ddb, name)
+    outputs = region.outputs("global_table")
+    name = outputs.get("table_name") or ""
+    table = _table(ddb, name) if name else None
     out = []
     if table is None:
-        out.append(("DynamoDB table", f"{name}: no table in this region (no replica verified here)"))
+        out.append(
+            ("DynamoDB table", f"{name}: no table in this region (no replica verified here)" if name else "none")
+        )
     else:
         keys = ", ".join(k["AttributeName"] for k in table["KeySchema"])
         billing = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
@@ -77,13 +82,18 @@ def rows(region) -> list[tuple[str, str]]:
             ),
             ("Table replicas", replicas or "none listed by DescribeTable"),
         ]
-    vaults = [v for v in backup.list_backup_vaults()["BackupVaultList"] if v["BackupVaultName"] == name]
+    vault_name = outputs.get("backup_vault_name")
+    vaults = [
+        v for v in backup.list_backup_vaults()["BackupVaultList"] if vault_name and v["BackupVaultName"] == vault_name
+    ]
     if vaults:
         vault = vaults[0]
         points = vault.get("NumberOfRecoveryPoints", 0)
-        out.append(("Backup vault", f"{name} (key {vault.get('EncryptionKeyArn', '?')}, {points} recovery points)"))
+        out.append(
+            ("Backup vault", f"{vault_name} (key {vault.get('EncryptionKeyArn', '?')}, {points} recovery points)")
+        )
     else:
         out.append(("Backup vault", "none"))
-    out.append(("Backup plan", _plan_rules(backup, name)))
+    out.append(("Backup plan", _plan_rules(backup, outputs.get("backup_plan_id"))))
     out.append(("Backup advanced DynamoDB", _advanced_dynamodb(region)))
     return out

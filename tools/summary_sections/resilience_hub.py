@@ -1,10 +1,12 @@
 """Summary rows for the resilience_hub role: the policy's tier and targets, the application, its last assessment.
 
-The application and its policy live in one region (the deployment's first); the other regions get one row
-saying there is none there.
+The application and its policy are the ones resilience_hub_outputs names (region, app_arn, policy_arn). They live
+in one region (the deployment's first); the other regions get one row saying there is none there.
 """
 
 from __future__ import annotations
+
+from botocore.exceptions import ClientError
 
 DOMAINS = (("Software", "software"), ("Hardware", "hardware"), ("AZ", "az"), ("Region", "region"))
 
@@ -35,16 +37,24 @@ def _runs_as(app: dict) -> str:
     return "with the caller's credentials"
 
 
+def _described(call, key: str, **params) -> dict | None:
+    try:
+        return call(**params)[key]
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ResourceNotFoundException":
+            return None
+        raise
+
+
 def rows(region) -> list[tuple[str, str]]:
+    outputs = region.outputs("resilience_hub")
+    if outputs.get("region") != region.region:
+        return [("Resilience Hub", "none in this region")]
     client = region.client("resiliencehub")
-    name = region.deployment
-    apps = [a for a in _all(client, "list_apps", "appSummaries", name=name) if a.get("name") == name]
-    app = client.describe_app(appArn=apps[0]["appArn"])["app"] if apps else None
-    policies = _all(client, "list_resiliency_policies", "resiliencyPolicies")
-    if app and app.get("policyArn"):
-        policy = next((p for p in policies if p["policyArn"] == app["policyArn"]), None)
-    else:
-        policy = next((p for p in policies if p["policyName"] == f"{name}-GlobalMissionCritical"), None)
+    app_arn = outputs.get("app_arn")
+    app = _described(client.describe_app, "app", appArn=app_arn) if app_arn else None
+    policy_arn = (app or {}).get("policyArn") or outputs.get("policy_arn")
+    policy = _described(client.describe_resiliency_policy, "policy", policyArn=policy_arn) if policy_arn else None
     if not app and not policy:
         return [("Resilience Hub", "none in this region")]
 

@@ -1,15 +1,49 @@
-"""Summary rows for what multiregion.serverless.serverless_api deployed in one region, read back from the endpoint."""
+"""Summary rows for what multiregion.serverless.serverless_api deployed in one region, read back from the endpoint.
+
+The API, the function, the alarms and the topic are the ones serverless_api_outputs names (api_id, function_name,
+alarm_name_prefix, alarm_topic_arn).
+"""
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
+
+def _absent(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] in ("NotFoundException", "NotFound", "ResourceNotFoundException")
+
+
+def _function_row(lam, function: str | None) -> tuple[str, str]:
+    if not function:
+        return ("Function", "none")
+    try:
+        config = lam.get_function_configuration(FunctionName=function)
+        alias = lam.get_alias(FunctionName=function, Name="live")
+        versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=function)["Versions"]]
+        reserved = lam.get_function_concurrency(FunctionName=function).get("ReservedConcurrentExecutions")
+    except lam.exceptions.ResourceNotFoundException:
+        return ("Function", "none")
+    published = sorted(int(v) for v in versions if v.isdigit())
+    return (
+        "Function",
+        f"{function} {config['Runtime']} {'/'.join(config.get('Architectures', []))}, "
+        f"alias live -> version {alias['FunctionVersion']} (newest {published[-1] if published else 'none'}), "
+        f"tracing {config.get('TracingConfig', {}).get('Mode', 'PassThrough')}, "
+        f"reserved concurrency {reserved if reserved is not None else 'NONE (shares the account pool)'}",
+    )
+
 
 def rows(region) -> list[tuple[str, str]]:
-    name = region.deployment
+    outputs = region.outputs("serverless_api")
     apigw = region.client("apigateway")
-    apis = [a for a in apigw.get_rest_apis(limit=500)["items"] if a["name"] == f"{name}-api"]
-    if not apis:
+    try:
+        api = apigw.get_rest_api(restApiId=outputs["api_id"]) if outputs.get("api_id") else None
+    except ClientError as e:
+        if not _absent(e):
+            raise
+        api = None
+    if not api:
         return [("API", "none")]
-    api = apis[0]
     out: list[tuple[str, str]] = []
 
     stages = apigw.get_stages(restApiId=api["id"])["item"]
@@ -41,39 +75,32 @@ def rows(region) -> list[tuple[str, str]]:
                 )
     out.append(("Custom domain", ", ".join(domains) or "none"))
 
-    lam = region.client("lambda")
-    function = f"{name}-api"
-    try:
-        config = lam.get_function_configuration(FunctionName=function)
-        alias = lam.get_alias(FunctionName=function, Name="live")
-        versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=function)["Versions"]]
-        reserved = lam.get_function_concurrency(FunctionName=function).get("ReservedConcurrentExecutions")
-        published = sorted(int(v) for v in versions if v.isdigit())
-        out.append(
-            (
-                "Function",
-                f"{function} {config['Runtime']} {'/'.join(config.get('Architectures', []))}, "
-                f"alias live -> version {alias['FunctionVersion']} (newest {published[-1] if published else 'none'}), "
-                f"tracing {config.get('TracingConfig', {}).get('Mode', 'PassThrough')}, "
-                f"reserved concurrency {reserved if reserved is not None else 'NONE (shares the account pool)'}",
-            )
-        )
-    except lam.exceptions.ResourceNotFoundException:
-        out.append(("Function", "none"))
+    out.append(_function_row(region.client("lambda"), outputs.get("function_name")))
 
-    alarms = region.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{name}-api-")["MetricAlarms"]
+    prefix = outputs.get("alarm_name_prefix")
+    cloudwatch = region.client("cloudwatch")
+    alarms = (
+        cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix).build_full_result()["MetricAlarms"]
+        if prefix
+        else []
+    )
     states: dict[str, int] = {}
     for alarm in alarms:
         states[alarm["StateValue"]] = states.get(alarm["StateValue"], 0) + 1
     out.append(("Alarms", f"{len(alarms)} ({', '.join(f'{k} {v}' for k, v in sorted(states.items())) or 'none'})"))
 
     sns = region.client("sns")
-    topics = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{name}-alarms")]
-    if topics:
-        attributes = sns.get_topic_attributes(TopicArn=topics[0])["Attributes"]
-        subscribers = sns.list_subscriptions_by_topic(TopicArn=topics[0])["Subscriptions"]
+    topic = outputs.get("alarm_topic_arn")
+    try:
+        attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"] if topic else None
+    except ClientError as e:
+        if not _absent(e):
+            raise
+        attributes = None
+    if attributes is not None:
+        subscribers = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
         heard = f"{len(subscribers)} subscriber(s)" if subscribers else "NO SUBSCRIBER: its alarms notify nobody"
-        out.append(("Alarm topic", f"{topics[0]} (kms={'yes' if attributes.get('KmsMasterKeyId') else 'NO'}; {heard})"))
+        out.append(("Alarm topic", f"{topic} (kms={'yes' if attributes.get('KmsMasterKeyId') else 'NO'}; {heard})"))
     else:
         out.append(("Alarm topic", "none"))
     return out

@@ -1,28 +1,37 @@
-"""Summary rows for the waf role: the region's web ACL, its rules, the API stage it protects and its request logs."""
+"""Summary rows for the waf role: the region's web ACL, its rules, the API stage it protects and its request logs.
+
+The web ACL is the one waf_outputs names (name, web_acl_id); the stage checked is the one serverless_api_outputs
+publishes (stage_arn), else the one the web ACL was associated with.
+"""
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
 
-def _protected_stages(apigateway, wafv2, acl_arn: str) -> list[str]:
-    # GetWebACLForResource per stage: ListResourcesForWebACL is missing on the local endpoint.
-    found = []
-    for api in apigateway.get_paginator("get_rest_apis").paginate().build_full_result().get("items", []):
-        for stage in apigateway.get_stages(restApiId=api["id"]).get("item", []):
-            arn = f"arn:aws:apigateway:{apigateway.meta.region_name}::/restapis/{api['id']}/stages/{stage['stageName']}"
-            if (wafv2.get_web_acl_for_resource(ResourceArn=arn).get("WebACL") or {}).get("ARN") == acl_arn:
-                found.append(f"{api['name']}/{stage['stageName']}")
-    return found
+def _protected_stages(apigateway, wafv2, acl_arn: str, stage_arn: str | None) -> list[str]:
+    # GetWebACLForResource on the stage: ListResourcesForWebACL is missing on the local endpoint.
+    if (
+        not stage_arn
+        or (wafv2.get_web_acl_for_resource(ResourceArn=stage_arn).get("WebACL") or {}).get("ARN") != acl_arn
+    ):
+        return []
+    api_id, stage = stage_arn.split("/restapis/", 1)[1].split("/stages/", 1)
+    return [f"{apigateway.get_rest_api(restApiId=api_id)['name']}/{stage}"]
 
 
 def rows(region) -> list[tuple[str, str]]:
+    outputs = region.outputs("waf")
     wafv2 = region.client("wafv2")
-    name = f"{region.deployment}-api"
-    summaries = [a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == name]
-    if not summaries:
+    name, acl_id = outputs.get("name"), outputs.get("web_acl_id")
+    try:
+        acl = wafv2.get_web_acl(Name=name, Scope="REGIONAL", Id=acl_id)["WebACL"] if name and acl_id else None
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "WAFNonexistentItemException":
+            raise
+        acl = None
+    if acl is None:
         return [("WAF", "no web ACL")]
-    acl = wafv2.get_web_acl(Name=name, Scope="REGIONAL", Id=summaries[0]["Id"])["WebACL"]
     rules = sorted(acl["Rules"], key=lambda r: r["Priority"])
     rate = [r["Statement"]["RateBasedStatement"]["Limit"] for r in rules if "RateBasedStatement" in r["Statement"]]
     managed = []
@@ -40,7 +49,8 @@ def rows(region) -> list[tuple[str, str]]:
         if e.response["Error"]["Code"] != "WAFNonexistentItemException":
             raise
         logs = "none"
-    stages = _protected_stages(region.client("apigateway"), wafv2, acl["ARN"])
+    stage_arn = region.outputs("serverless_api").get("stage_arn") or outputs.get("associated_resource_arn")
+    stages = _protected_stages(region.client("apigateway"), wafv2, acl["ARN"], stage_arn)
     return [
         ("Web ACL", f"{name}: {', '.join(managed)}" + (f"; rate limit {rate[0]}/5 min per IP" if rate else "")),
         ("WAF protects", ", ".join(stages) or "nothing"),
