@@ -87,15 +87,6 @@ options:
       per_hour_partition:
         description: Whether to partition per hour instead of per day; AWS uses C(false) when omitted.
         type: bool
-  tags:
-    description:
-      - Tags for the flow log. When omitted, the tags are left alone.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Whether to remove tags not listed in O(tags).
-    type: bool
-    default: true
   wait:
     description: Whether to wait until a created flow log can be described.
     type: bool
@@ -107,6 +98,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 notes:
   - The role in O(deliver_logs_permission_arn) must trust C(vpc-flow-logs.amazonaws.com) and may write only

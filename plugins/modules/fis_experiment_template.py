@@ -89,21 +89,14 @@ options:
         description: Whether an experiment fails or skips an action when a target resolves to no resource.
         type: str
         choices: [fail, skip]
-  tags:
-    description:
-      - Tags of the template. The C(Name) tag is always O(name) and never purged. Left as they are when omitted.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not listed in O(tags).
-    type: bool
-    default: true
 notes:
+  - The template's C(Name) tag is always O(name), whatever O(tags) says, and never purged.
   - UpdateExperimentTemplate cannot change C(account_targeting); the module fails rather than deleting and
     recreating the template.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 

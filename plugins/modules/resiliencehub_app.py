@@ -135,14 +135,6 @@ options:
       - With V(false), they are kept and O(resources) adds to or changes the definition.
     type: bool
     default: true
-  tags:
-    description: Tags for the application. Left as they are when omitted.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not listed in O(tags).
-    type: bool
-    default: true
   force_delete:
     description: With O(state=absent), delete the application even when Resilience Hub would refuse otherwise.
     type: bool
@@ -164,6 +156,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 

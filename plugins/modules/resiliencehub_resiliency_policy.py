@@ -51,7 +51,7 @@ options:
       software:
         description: Targets for a software failure (a bad deployment, a code or configuration fault).
         type: dict
-        suboptions:
+        suboptions: &objectives
           rto:
             description: Recovery time objective, in seconds; a non-negative whole number.
             type: int
@@ -65,59 +65,21 @@ options:
       hardware:
         description: Targets for a hardware failure (a single host or device).
         type: dict
-        suboptions:
-          rto:
-            description: Recovery time objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rto_in_secs]
-          rpo:
-            description: Recovery point objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rpo_in_secs]
+        suboptions: *objectives
       az:
         description: Targets for the loss of an Availability Zone.
         type: dict
-        suboptions:
-          rto:
-            description: Recovery time objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rto_in_secs]
-          rpo:
-            description: Recovery point objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rpo_in_secs]
+        suboptions: *objectives
       region:
         description: Targets for the loss of a whole Region.
         type: dict
-        suboptions:
-          rto:
-            description: Recovery time objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rto_in_secs]
-          rpo:
-            description: Recovery point objective, in seconds; a non-negative whole number.
-            type: int
-            required: true
-            aliases: [rpo_in_secs]
-  tags:
-    description:
-      - Tags for the policy. Left as they are when omitted.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not listed in O(tags).
-    type: bool
-    default: true
+        suboptions: *objectives
 notes:
   - Deleting a policy that an application still uses fails with the service's ConflictException.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 
