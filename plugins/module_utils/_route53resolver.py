@@ -26,7 +26,7 @@ except ImportError:
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _clock
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
@@ -257,7 +257,7 @@ def list_firewall_configs(client) -> list[dict]:
 
 def poll(fetch: Callable[[], Any], done: Callable[[Any], bool], description: str, timeout: float) -> Any:
     """``wait_for`` at this service's poll delay; raises WaitTimeout, for callers that report the timeout themselves."""
-    return wait_for(fetch, done, description, timeout=timeout, delay=POLL_DELAY, clock=_clock, sleep=_sleep)
+    return wait_for(fetch, done, description, timeout=timeout, delay=POLL_DELAY, clock=_now, sleep=_sleep)
 
 
 def _status_of(item: Any) -> str:
@@ -292,7 +292,7 @@ def _wait(
 
     try:
         item = wait_for(
-            remembered_fetch, settled, description, timeout=timeout, delay=POLL_DELAY, clock=_clock, sleep=_sleep
+            remembered_fetch, settled, description, timeout=timeout, delay=POLL_DELAY, clock=_now, sleep=_sleep
         )
     except WaitTimeout:
         status = _status_of(last[0] if last else None)

@@ -189,8 +189,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
@@ -384,6 +386,8 @@ def describe_until_records(client, arn: str) -> dict:
             f"the validation records of certificate {arn}",
             timeout=RECORDS_TIMEOUT,
             delay=RECORDS_DELAY,
+            clock=_now,
+            sleep=_sleep,
         )
     except WaitTimeout as e:
         if e.last is None:
@@ -401,6 +405,8 @@ def wait_until_issued(client, arn: str, timeout: int, records: list[dict]) -> di
             f"certificate {arn} to be issued",
             timeout=timeout,
             delay=ISSUED_DELAY,
+            clock=_now,
+            sleep=_sleep,
         )
     except WaitTimeout as e:
         names = ", ".join(r["name"] for r in records) or "none"

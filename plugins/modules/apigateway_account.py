@@ -85,7 +85,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _clock
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
@@ -119,7 +119,7 @@ def update_account_when_role_accepted(client, ops: list[dict], timeout: int) -> 
             "API Gateway to accept the CloudWatch Logs role",
             timeout=timeout,
             delay=RETRY_DELAY,
-            clock=_clock,
+            clock=_now,
             sleep=_sleep,
         )
     except WaitTimeout as e:

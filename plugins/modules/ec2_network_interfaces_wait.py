@@ -122,27 +122,19 @@ waited_seconds:
   sample: 45
 """
 
-import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 LAMBDA_DESCRIPTION_PREFIX = "AWS Lambda VPC ENI"
 
 Ec2ErrorHandler = error_handler(["InvalidNetworkInterfaceID.NotFound"])
-
-
-# Indirections the unit tests replace, so waits cost no real time.
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
 
 
 @Ec2ErrorHandler.common_error_handler("describe the network interfaces of {filter_name} {values}")
@@ -219,7 +211,7 @@ def main() -> None:
         module.fail_json(msg="timeout must be 0 or more and delay at least 1 second")
     client = module.retrying_client("ec2")
     deleted: list[str] = []
-    started = _clock()
+    started = _now()
 
     def poll() -> list[dict]:
         interfaces = referencing_interfaces(client, group_ids, subnet_ids)
@@ -240,7 +232,7 @@ def main() -> None:
                 f"network interfaces to release {', '.join(group_ids + subnet_ids)}",
                 timeout=params["timeout"],
                 delay=params["delay"],
-                clock=_clock,
+                clock=_now,
                 sleep=_sleep,
             )
     except WaitTimeout as e:
@@ -253,7 +245,7 @@ def main() -> None:
             ),
             network_interfaces=left,
             deleted_network_interface_ids=sorted(set(deleted)),
-            waited_seconds=int(_clock() - started),
+            waited_seconds=int(_now() - started),
         )
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
@@ -262,7 +254,7 @@ def main() -> None:
         changed=bool(deleted),
         network_interfaces=[interface_summary(i) for i in remaining],
         deleted_network_interface_ids=sorted(set(deleted)),
-        waited_seconds=int(_clock() - started),
+        waited_seconds=int(_now() - started),
     )
 
 

@@ -267,7 +267,6 @@ reserved_concurrency_refused:
 import base64
 import copy
 import hashlib
-import time
 from typing import Any
 from typing import Optional
 
@@ -276,7 +275,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
@@ -307,15 +308,6 @@ VERSIONED_SETTINGS = (
     "vpc_security_group_ids",
     "architecture",
 )
-
-
-# Indirections the unit tests replace, so waits cost no real time.
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
 
 
 # --- pure functions ---------------------------------------------------------------------------------------
@@ -641,7 +633,7 @@ def retry_while_iam_propagates(call, timeout: int, what: str):
 
     try:
         return wait_for(
-            attempt, lambda r: r is not None, what, timeout=timeout, delay=WAIT_DELAY, clock=_clock, sleep=_sleep
+            attempt, lambda r: r is not None, what, timeout=timeout, delay=WAIT_DELAY, clock=_now, sleep=_sleep
         )
     except WaitTimeout as e:
         reason = aws_message(last[0]) if last else ""
@@ -672,7 +664,7 @@ def wait_settled(client, name: str, timeout: int, after_change: bool) -> dict:
             f"function {name} to be ready",
             timeout=timeout,
             delay=WAIT_DELAY,
-            clock=_clock,
+            clock=_now,
             sleep=_sleep,
         )
     except WaitTimeout as e:

@@ -42,14 +42,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  tags:
-    description: Tags of the document. Left as they are when omitted.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not listed in O(tags).
-    type: bool
-    default: true
   wait_timeout:
     description: Seconds to wait for the document to become C(Active) after a change, or to disappear after deletion.
     type: int
@@ -60,6 +52,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 
@@ -127,7 +120,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ssm_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -314,6 +309,8 @@ def wait_active(module, client, name):
         timeout=module.params["wait_timeout"],
         delay=2,
         failed=lambda d: bool(d) and d.get("Status") == "Failed",
+        clock=_now,
+        sleep=_sleep,
     )
 
 
@@ -332,6 +329,8 @@ def ensure_absent(module, client):
         f"document {name} to be deleted",
         timeout=module.params["wait_timeout"],
         delay=2,
+        clock=_now,
+        sleep=_sleep,
     )
     return {"changed": bool(deleted), "document": {}, "diff": diff}
 

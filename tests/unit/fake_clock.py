@@ -31,9 +31,11 @@ class FakeClock:
 
 
 def patch_clock(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:
-    """A FakeClock in place of ``module``'s ``_wall``, ``_now`` and ``_sleep``."""
+    """A FakeClock in place of ``module``'s ``_wall``, ``_now`` and ``_sleep`` (those of them it imports)."""
     fake = FakeClock(t0)
-    monkeypatch.setattr(module, "_wall", fake.wall)
-    monkeypatch.setattr(module, "_now", fake.now)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
+    hooks = {"_wall": fake.wall, "_now": fake.now, "_sleep": fake.sleep}
+    present = [name for name in hooks if hasattr(module, name)]
+    assert present, f"{module.__name__} imports none of the clock hooks {', '.join(hooks)}"
+    for name in present:
+        monkeypatch.setattr(module, name, hooks[name])
     return fake

@@ -6,6 +6,8 @@ import botocore.session
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.tests.unit.conftest import enum_violations
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 SERVICE = "route53resolver"
 ACCOUNT = "123456789012"
@@ -158,24 +160,6 @@ def violations(operation: str, request: dict) -> list[str]:
     return enum_violations(operation_model(operation), request)
 
 
-class FakeTime:
-    """A clock that only moves when the code sleeps, so waits are instant and their timeouts deterministic."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def fake_time(monkeypatch) -> FakeTime:
+def fake_time(monkeypatch) -> FakeClock:
     """Patch the polling of the DNS Firewall modules' waits; returns the fake clock to assert its sleeps on."""
-    fake = FakeTime()
-    monkeypatch.setattr(r53r, "_clock", fake.clock)
-    monkeypatch.setattr(r53r, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, r53r)

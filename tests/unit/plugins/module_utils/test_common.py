@@ -14,17 +14,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 from ...conftest import StubbedClients
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from ...fake_clock import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -44,24 +34,30 @@ def test_tag_changes(current, wanted, purge, expected):
 
 def test_wait_for_returns_first_settled_result_without_sleeping():
     clock = FakeClock()
-    assert wait_for(lambda: "ACTIVE", lambda s: s == "ACTIVE", "x", clock=clock, sleep=clock.sleep) == "ACTIVE"
-    assert clock.now == 0
+    assert wait_for(lambda: "ACTIVE", lambda s: s == "ACTIVE", "x", clock=clock.now, sleep=clock.sleep) == "ACTIVE"
+    assert clock.now() == 0
 
 
 def test_wait_for_polls_until_done():
     clock = FakeClock()
     states = iter(["CREATING", "CREATING", "ACTIVE"])
-    assert wait_for(lambda: next(states), lambda s: s == "ACTIVE", "x", delay=5, clock=clock, sleep=clock.sleep)
-    assert clock.now == 10
+    assert wait_for(lambda: next(states), lambda s: s == "ACTIVE", "x", delay=5, clock=clock.now, sleep=clock.sleep)
+    assert clock.now() == 10
 
 
 def test_wait_for_times_out_with_the_last_state():
     clock = FakeClock()
     with pytest.raises(WaitTimeout, match="CREATING"):
         wait_for(
-            lambda: "CREATING", lambda s: s == "ACTIVE", "table", timeout=12, delay=5, clock=clock, sleep=clock.sleep
+            lambda: "CREATING",
+            lambda s: s == "ACTIVE",
+            "table",
+            timeout=12,
+            delay=5,
+            clock=clock.now,
+            sleep=clock.sleep,
         )
-    assert clock.now == 10
+    assert clock.now() == 10
 
 
 def test_wait_for_stops_on_a_failed_state():
@@ -72,7 +68,7 @@ def test_wait_for_stops_on_a_failed_state():
             lambda s: s == "ACTIVE",
             "x",
             failed=lambda s: s == "FAILED",
-            clock=clock,
+            clock=clock.now,
             sleep=clock.sleep,
         )
 
@@ -258,17 +254,19 @@ def _run_of(statuses):
 def test_wait_or_stop_makes_no_call_for_a_run_already_ended():
     clock = FakeClock()
     calls, refresh, stop = _run_of([])
-    result = wait_or_stop("done", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock, sleep=clock.sleep)
+    result = wait_or_stop("done", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock.now, sleep=clock.sleep)
     assert result == ("done", False)
-    assert calls == [] and clock.now == 0
+    assert calls == [] and clock.now() == 0
 
 
 def test_wait_or_stop_polls_until_the_run_ends():
     clock = FakeClock()
     calls, refresh, stop = _run_of(["running", "done"])
-    result = wait_or_stop("pending", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock, sleep=clock.sleep)
+    result = wait_or_stop(
+        "pending", lambda s: s == "done", refresh, 10, 2, stop=stop, clock=clock.now, sleep=clock.sleep
+    )
     assert result == ("done", False)
-    assert calls == [("refresh", "pending"), ("refresh", "running")] and clock.now == 4
+    assert calls == [("refresh", "pending"), ("refresh", "running")] and clock.now() == 4
 
 
 @pytest.mark.parametrize("with_stop", [True, False])
@@ -283,7 +281,7 @@ def test_wait_or_stop_stops_a_run_that_outlasts_the_timeout(with_stop):
         2,
         stop=stop if with_stop else None,
         stop_timeout=60,
-        clock=clock,
+        clock=clock.now,
         sleep=clock.sleep,
     )
     if with_stop:

@@ -109,4 +109,4 @@ def test_wait_timeout_names_the_last_status(monkeypatch):
     ):
         r53r._wait(fetch, lambda i: i["Status"] == "COMPLETE", "the thing", timeout=15)
     assert fetch.calls == 4
-    assert time.now == 15
+    assert time.now() == 15

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 
 import pytest
 from botocore.stub import ANY
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/8a1b1f3e-0b5c-4a4f-9d4f-1c2d3e4f5a6b"
 OTHER_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0c0c0c0c-1111-2222-3333-444444444444"
@@ -28,24 +27,9 @@ LIST_ABSENT = {"CertificateStatuses": acm.ALL_STATUSES, "Includes": {"keyTypes":
 CREATED = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(acm, "wait_for", functools.partial(common.wait_for, clock=fake, sleep=fake.sleep))
-    return fake
+    return patch_clock(monkeypatch, acm)
 
 
 def summary(arn=ARN, domain=DOMAIN, status="ISSUED"):
@@ -144,7 +128,7 @@ def test_validation_records_that_appear_on_a_later_poll_are_waited_for(aws, cloc
     expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, ARGS)
     assert not result.get("failed"), result
-    assert clock.slept == [acm.RECORDS_DELAY, acm.RECORDS_DELAY]
+    assert clock.sleeps == [acm.RECORDS_DELAY, acm.RECORDS_DELAY]
     assert result["validation_records"][0]["name"] == RECORD["Name"]
 
 
@@ -294,7 +278,7 @@ def test_an_existing_request_without_records_yet_is_polled_for_them(aws, clock):
     assert result["changed"] is False
     assert result["validation_records"][0]["value"] == RECORD["Value"]
     # The first poll is at once; the records were there.
-    assert clock.slept == []
+    assert clock.sleeps == []
 
 
 # --- update -----------------------------------------------------------------------------------------------
@@ -340,14 +324,14 @@ def test_wait_polls_until_issued(aws, clock):
     assert not result.get("failed"), result
     assert result["changed"] is False
     assert result["certificate"]["status"] == "ISSUED"
-    assert clock.slept == [acm.ISSUED_DELAY]
+    assert clock.sleeps == [acm.ISSUED_DELAY]
 
 
 def test_wait_on_an_issued_certificate_makes_no_extra_call(aws, clock):
     expect_existing(aws)
     result = run_module(acm.main, {**ARGS, "wait": True})
     assert result["certificate"]["status"] == "ISSUED"
-    assert clock.slept == []
+    assert clock.sleeps == []
 
 
 def test_wait_timeout_names_the_records_to_check(aws, clock):
@@ -366,7 +350,7 @@ def test_failed_validation_ends_the_wait_with_the_reason(aws, clock):
     result = run_module(acm.main, {**ARGS, "wait": True})
     assert result["failed"]
     assert "status FAILED (CAA_ERROR)" in result["msg"]
-    assert clock.slept == []
+    assert clock.sleeps == []
 
 
 def test_a_new_request_can_be_waited_for_in_the_same_run(aws, clock):

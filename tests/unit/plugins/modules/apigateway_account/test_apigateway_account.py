@@ -8,6 +8,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import apigatewa
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_account import main
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 ROLE = "arn:aws:iam::123456789012:role/apigateway-cloudwatch-logs"
 OLD_ROLE = "arn:aws:iam::123456789012:role/old"
@@ -31,25 +32,9 @@ def account(role=None) -> dict:
 UPDATE = {"patchOperations": [{"op": "replace", "path": "/cloudwatchRoleArn", "value": ROLE}]}
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def sleeps(monkeypatch):
-    clock = FakeClock()
-    monkeypatch.setattr(apigateway_account, "_clock", clock)
-    monkeypatch.setattr(apigateway_account, "_sleep", clock.sleep)
-    return clock.sleeps
+    return patch_clock(monkeypatch, apigateway_account).sleeps
 
 
 def test_sets_the_role(aws):

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_network_interfaces_wait as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 SG = "sg-0123456789abcdef0"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
@@ -47,24 +48,7 @@ def listed(stub, by_group, by_subnet=None):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """A clock that moves only when the module sleeps; the sleeps are recorded."""
-
-    class Clock:
-        def __init__(self):
-            self.now = 1000.0
-            self.sleeps = []
-
-        def __call__(self):
-            return self.now
-
-        def sleep(self, seconds):
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(module, "_clock", fake)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, module)
 
 
 ARGS = {"security_group_ids": [SG], "subnet_ids": SUBNETS, "timeout": 120, "delay": 15}

@@ -8,6 +8,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 NAME = "items-api"
 ACCOUNT = "123456789012"
@@ -21,27 +22,9 @@ NEW_SHA = lambda_function.code_sha256(NEW_ZIP)
 NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
 
 
-class FakeClock:
-    """Stands in for the waits' clock and sleep: time passes only when the module sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(lambda_function, "_clock", fake)
-    monkeypatch.setattr(lambda_function, "_sleep", fake.sleep)
-    return fake
+    return patch_clock(monkeypatch, lambda_function)
 
 
 @pytest.fixture

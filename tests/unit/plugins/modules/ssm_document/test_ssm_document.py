@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import json
 
 import pytest
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_document as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 NAME = "prod-restore-table-pitr"
 CONTENT = """schemaVersion: '0.3'
@@ -72,24 +71,9 @@ def missing(stub, version=None):
 ARGS = {"name": NAME, "content": CONTENT, "tags": {"Deployment": "prod"}}
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(module, "wait_for", functools.partial(common.wait_for, clock=fake, sleep=fake.sleep))
-    return fake
+    return patch_clock(monkeypatch, module)
 
 
 def test_create(aws):
@@ -149,7 +133,7 @@ def test_create_waits_while_creating_and_fails_on_failed(aws, clock):
     result = run_module(module.main, ARGS)
     assert result["failed"]
     assert "step 'restore' is invalid" in result["msg"]
-    assert clock.slept == [2]
+    assert clock.sleeps == [2]
 
 
 def test_a_document_that_stays_creating_times_out(aws, clock):
@@ -161,7 +145,7 @@ def test_a_document_that_stays_creating_times_out(aws, clock):
     result = run_module(module.main, dict(ARGS, wait_timeout=5))
     assert result["failed"]
     assert "to become Active" in result["msg"]
-    assert clock.slept == [2, 2]
+    assert clock.sleeps == [2, 2]
 
 
 def test_create_in_check_mode(aws):
@@ -325,7 +309,7 @@ def test_delete(aws, clock):
     assert result["changed"] is True
     assert result["document"] == {}
     assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
-    assert clock.slept == [2]
+    assert clock.sleeps == [2]
 
 
 def test_delete_in_check_mode(aws):
