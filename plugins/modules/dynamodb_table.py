@@ -23,7 +23,8 @@ description:
     per region) to set them on every replica.
   - After asking for a replica the module reads it back from DescribeTable. A replica that is not listed while
     the table is C(ACTIVE) means the request took no effect (an endpoint that does not emulate replication
-    answers C(200) and does nothing); by default the module fails then, see I(replica_unverified).
+    answers C(200) and does nothing); the module fails then, naming the regions, rather than report a replica
+    that does not exist.
   - Deleting a table is guarded twice; a table with deletion protection on is never deleted, and a table
     holding items is deleted only with I(delete_with_items=true).
   - Unlike M(community.aws.dynamodb_table), it manages point-in-time recovery, encryption with a customer
@@ -139,17 +140,6 @@ options:
       - Has no effect when I(replicas) is left out.
     type: bool
     default: false
-  replica_unverified:
-    description:
-      - What to do when a replica that was asked for is not listed by DescribeTable while the table is
-        C(ACTIVE), i.e. the request took no effect.
-      - C(fail) fails the task naming the regions.
-      - C(warn) carries on, warns, and lists the regions in RV(replicas_unverified); the task reports a change
-        on every run since the replica is asked for again. Meant for a local endpoint that does not emulate
-        replication, so that a role can say so instead of pretending the replica exists.
-    type: str
-    choices: [fail, warn]
-    default: fail
   delete_with_items:
     description:
       - With I(state=absent), confirm that the table may be deleted although it holds items. Without it a
@@ -185,8 +175,9 @@ notes:
   - Check mode and diff are supported. The diff shows the managed settings, with the encryption key as its ARN
     (an empty string is the AWS-owned key), C(DISABLED) for no stream and an empty I(ttl_attribute) for no
     time to live.
-  - The moto-based local endpoint answers UpdateTable C(ReplicaUpdates) with success and creates nothing;
-    use I(replica_unverified=warn) there. It also ignores encryption and table class changes on UpdateTable.
+  - The moto-based local endpoint answers UpdateTable C(ReplicaUpdates) with success and creates nothing, so
+    asking it for a replica fails; leave I(replicas) out there. It also ignores encryption and table class
+    changes on UpdateTable.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -222,15 +213,6 @@ EXAMPLES = r"""
     sse_kms_key_id: alias/global-table
     tags:
       application: multiregion
-
-- name: On a local endpoint that does not emulate replication, report it instead of failing
-  multiregion.serverless.dynamodb_table:
-    name: global-table
-    hash_key_name: primary_key
-    replicas:
-      - region_name: eu-central-1
-    replica_unverified: warn
-  register: table
 
 - name: Remove every replica not listed
   multiregion.serverless.dynamodb_table:
@@ -340,14 +322,6 @@ table:
       description: Tags of the table in the module's region.
       type: dict
       sample: {"application": "multiregion"}
-replicas_unverified:
-  description:
-    - Regions whose replica was asked for but is not listed by DescribeTable (only with
-      I(replica_unverified=warn); with C(fail) the task fails instead).
-  returned: always
-  type: list
-  elements: str
-  sample: ["eu-central-1"]
 """
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
@@ -382,7 +356,6 @@ ARGUMENT_SPEC = dict(
     table_class=dict(type="str", choices=["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
     replicas=dict(type="list", elements="dict", options=REPLICA_OPTIONS),
     purge_replicas=dict(type="bool", default=False),
-    replica_unverified=dict(type="str", choices=["fail", "warn"], default="fail"),
     delete_with_items=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=1200),
@@ -395,14 +368,13 @@ def diff_of(before: dict | None, after: dict | None) -> dict:
     return {"before": before or {}, "after": after or {}}
 
 
-def apply_actions(module, client, waiter: ddb.TableWaiter, name: str, arn: str, actions: list, settled: bool) -> list:
-    """Make the calls in order; return the regions whose replica request took no visible effect.
+def apply_actions(module, client, waiter: ddb.TableWaiter, name: str, arn: str, actions: list, settled: bool) -> None:
+    """Make the calls in order; fail naming the region whose replica request took no visible effect.
 
     ``settled`` says whether the table is known to be ACTIVE. Every call waits for that first, since
     UpdateTable refuses a change while another is in progress; only the wait after the last call depends on
     the ``wait`` option.
     """
-    unverified = []
     wait = module.params["wait"]
     for index, (operation, arguments) in enumerate(actions):
         last = index == len(actions) - 1
@@ -418,9 +390,7 @@ def apply_actions(module, client, waiter: ddb.TableWaiter, name: str, arn: str, 
             accepted = ddb.replica_request_accepted(answer, region)
             table = waiter.replica_settled(region, accepted, patient=wait or not last)
             if ddb.replica_outcome(name, region, ddb.find_replica(table, region)) == "missing":
-                unverified.append(region)
-                if module.params["replica_unverified"] == "fail":
-                    raise ddb.ReplicaFailed(message=unverified_message(name, unverified))
+                raise ddb.ReplicaFailed(message=unverified_message(name, [region]))
             settled = table is not None and table.get("TableStatus") == "ACTIVE"
         elif operation == "delete_replica":
             ddb.remove_replica(client, name, arguments["RegionName"])
@@ -439,22 +409,20 @@ def apply_actions(module, client, waiter: ddb.TableWaiter, name: str, arn: str, 
             ddb.untag_resource(client, arn, arguments)
     if wait and not settled:
         waiter.active()
-    return unverified
 
 
 def unverified_message(name: str, regions: list) -> str:
     return (
         f"UpdateTable answered the request for a replica of table {name} in {', '.join(regions)} without an"
         " error, but neither its answer nor DescribeTable lists the replica while the table is ACTIVE: the request"
-        " took no effect (an endpoint that does not emulate replication behaves so). Set replica_unverified=warn"
-        " to carry on and report it in replicas_unverified."
+        " took no effect (an endpoint that does not emulate replication behaves so)."
     )
 
 
 def ensure_absent(module, client, current: dict | None, region: str) -> dict:
     name = module.params["name"]
     if current is None or current["table_status"] == "DELETING":
-        return dict(changed=False, table={}, replicas_unverified=[], diff=diff_of(None, None))
+        return dict(changed=False, table={}, diff=diff_of(None, None))
     if current["deletion_protection_enabled"]:
         raise ModuleFailure(
             msg=f"Table {name} in {region} has deletion protection on and is not deleted. Turn it off first"
@@ -469,14 +437,14 @@ def ensure_absent(module, client, current: dict | None, region: str) -> dict:
         )
     diff = diff_of(ddb.current_settings(current, region), None)
     if module.check_mode:
-        return dict(changed=True, table=current, replicas_unverified=[], diff=diff)
+        return dict(changed=True, table=current, diff=diff)
     waiter = ddb.TableWaiter(client, name, module.params["wait_timeout"])
     if current["table_status"] != "ACTIVE":
         # DeleteTable refuses a table that is being created or updated.
         waiter.active()
     if ddb.delete_table(client, name) and module.params["wait"]:
         waiter.gone()
-    return dict(changed=True, table={}, replicas_unverified=[], diff=diff)
+    return dict(changed=True, table={}, diff=diff)
 
 
 def ensure_present(module, client, current: dict | None, region: str) -> dict:
@@ -502,7 +470,7 @@ def ensure_present(module, client, current: dict | None, region: str) -> dict:
     )
     diff = diff_of(before, wanted)
     if module.check_mode:
-        return dict(changed=bool(actions), table=current or {}, replicas_unverified=[], diff=diff)
+        return dict(changed=bool(actions), table=current or {}, diff=diff)
 
     waiter = ddb.TableWaiter(client, name, params["wait_timeout"])
     if not actions:
@@ -510,7 +478,7 @@ def ensure_present(module, client, current: dict | None, region: str) -> dict:
             waiter.active()
             current = ddb.describe_full(client, name) or {}
         ddb.check_replicas(current, wanted["replicas"])
-        return dict(changed=False, table=current, replicas_unverified=[], diff=diff)
+        return dict(changed=False, table=current, diff=diff)
 
     settled = current is not None and current["table_status"] == "ACTIVE"
     arn = current["table_arn"] if current else None
@@ -519,13 +487,11 @@ def ensure_present(module, client, current: dict | None, region: str) -> dict:
         created = ddb.create_table(create_client, name, actions.pop(0)[1])
         arn = created["TableArn"]
         settled = created.get("TableStatus") == "ACTIVE"
-    unverified = apply_actions(module, client, waiter, name, arn, actions, settled)
-    if unverified:
-        module.warn(unverified_message(name, unverified))
+    apply_actions(module, client, waiter, name, arn, actions, settled)
 
     final = ddb.describe_full(client, name) or {}
-    ddb.check_replicas(final, [r for r in wanted["replicas"] if r not in unverified])
-    return dict(changed=True, table=final, replicas_unverified=unverified, diff=diff)
+    ddb.check_replicas(final, wanted["replicas"])
+    return dict(changed=True, table=final, diff=diff)
 
 
 def main() -> None:

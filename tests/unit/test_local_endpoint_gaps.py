@@ -18,10 +18,13 @@ GAPS_FILE = ROOT / "playbooks" / "vars" / "local_endpoint_gaps.yml"
 SEARCHED = ("roles", "playbooks", "extensions", "inventories", "tests/integration/playbooks")
 
 GAP_VARIABLE = r"(?:deployment_endpoint_gaps|__\w+_gaps)"
-# 'name' in deployment_endpoint_gaps, 'name' not in (deployment_endpoint_gaps | default({})), __role_gaps.name, ...
+# 'name' in deployment_endpoint_gaps, 'name' not in (deployment_endpoint_gaps | default({})), __role_gaps.name,
+# gap: name (multiregion.serverless.not_applied)
 CONSULTED = (
     re.compile(r"'(\w+)' (?:not )?in \(?" + GAP_VARIABLE),
     re.compile(GAP_VARIABLE + r"(?: \| default\(\{\}\)\))?\.(\w+)"),
+    # multiregion.serverless.not_applied's gap option
+    re.compile(r"^\s+gap: (\w+)$", flags=re.MULTILINE),
 )
 # Mapping methods and filters, not gap names.
 NOT_GAPS = {"get", "items", "keys"}

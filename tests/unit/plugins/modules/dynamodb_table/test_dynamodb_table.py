@@ -106,7 +106,6 @@ def test_create_with_every_setting(aws, clock):
     assert t["key_schema"] == [{"attribute_name": "primary_key", "key_type": "HASH"}]
     assert t["tags"] == TAGS
     assert t["replicas"] == []
-    assert result["replicas_unverified"] == []
 
 
 def test_create_resolves_a_key_alias_to_its_arn(aws, clock):
@@ -356,7 +355,6 @@ def test_replica_add_waits_from_creating_to_active(aws, clock):
         {"region_name": "eu-central-1", "replica_status": "ACTIVE", "kms_master_key_id": CENTRAL_KEY_ARN}
     ]
     assert result["table"]["global_table_version"] == "2019.11.21"
-    assert result["replicas_unverified"] == []
     assert result["diff"]["before"]["replicas"] == []
     assert result["diff"]["after"]["replicas"] == ["eu-central-1"]
 
@@ -480,26 +478,6 @@ def test_replica_that_never_appears_fails(aws, clock):
     assert clock.sleeps == []
 
 
-def test_replica_that_never_appears_is_reported_with_warn(aws, clock):
-    ddb_stub = aws.stub("dynamodb")
-    queue_describe_full(ddb_stub, table())
-    ddb_stub.add_response(
-        "update_table",
-        {"TableDescription": table(status="ACTIVE")},
-        {"TableName": NAME, "ReplicaUpdates": [CREATE_CENTRAL]},
-    )
-    queue_describe_table(ddb_stub, table(status="ACTIVE"))
-    queue_describe_full(ddb_stub, table())
-
-    result = run(args(replicas=[CENTRAL], replica_unverified="warn"))
-
-    assert not result.get("failed"), result
-    assert result["changed"] is True
-    assert result["replicas_unverified"] == ["eu-central-1"]
-    assert result["table"]["replicas"] == []
-    assert any("took no effect" in w for w in result["warnings"])
-
-
 def test_replica_still_unlisted_while_the_table_updates_is_waited_for(aws, clock):
     ddb_stub = aws.stub("dynamodb")
     queue_describe_full(ddb_stub, table())
@@ -512,7 +490,7 @@ def test_replica_still_unlisted_while_the_table_updates_is_waited_for(aws, clock
     result = run(args(replicas=[CENTRAL]))
 
     assert result["changed"] is True, result
-    assert result["replicas_unverified"] == []
+    assert [r["region_name"] for r in result["table"]["replicas"]] == ["eu-central-1"]
 
 
 def test_replica_without_wait_is_checked_once(aws, clock):
@@ -690,7 +668,7 @@ def test_accepted_replica_missing_from_a_stale_describe_is_waited_for(aws, clock
     result = run(args(replicas=[CENTRAL]))
 
     assert result["changed"] is True, result
-    assert result["replicas_unverified"] == []
+    assert [r["region_name"] for r in result["table"]["replicas"]] == ["eu-central-1"]
     assert clock.sleeps == [15]
 
 

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+"""Action plugin of multiregion.serverless.not_applied: the one way a role says a step is not applied here."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+ARGUMENT_SPEC = dict(
+    gap=dict(type="str", required=True),
+    what=dict(type="str", required=True),
+    region=dict(type="str"),
+    detail=dict(type="str", default=""),
+)
+
+GAPS_VARIABLE = "deployment_endpoint_gaps"
+
+
+def not_applied_message(what: str, region: str, reason: str, detail: str = "") -> str:
+    """The sentence the run shows: what is not applied, where, why, and that AWS runs it."""
+    return " ".join(
+        part
+        for part in (f"{what} NOT applied in {region}: {reason}.", detail.strip(), "Against AWS these tasks run.")
+        if part
+    )
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        result = super().run(tmp, task_vars)
+        gaps = self._templar.template(task_vars.get(GAPS_VARIABLE)) or {}
+        if args["gap"] not in gaps:
+            result.update(skipped=True, skip_reason=f"{args['gap']} is not a gap of this endpoint", not_applied={})
+            return result
+        reason = str(gaps[args["gap"]])
+        region = (
+            args["region"]
+            or self._templar.template(task_vars.get("aws_region"))
+            or task_vars.get("inventory_hostname", "")
+        )
+        result.update(
+            changed=False,
+            msg=not_applied_message(args["what"], region, reason, args["detail"]),
+            not_applied={args["what"]: reason},
+            _ansible_verbose_always=True,
+        )
+        return result
