@@ -215,6 +215,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
@@ -564,17 +565,14 @@ def main() -> None:
         module.fail_json(msg=str(e))
     client = module.retrying_client("apigateway", extra_codes=RETRY_CODES)
 
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params, wanted)
-        else:
-            result = ensure_absent(module, client, params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params, wanted),
+            "absent": lambda: ensure_absent(module, client, params),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

@@ -364,7 +364,6 @@ import datetime
 import json
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import DefinitionError
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_rest_api_patch_operations
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_stage_patch_operations
@@ -389,7 +388,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_rest_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_stage
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
@@ -639,25 +640,27 @@ def results(api: dict, stage: dict, sha256: str, region: str, account_id: str, p
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def ensure_absent(module, client, api: dict | None) -> None:
+def ensure_absent(module, client) -> dict:
+    api = find_rest_api(client, module.params["name"], module.params["api_id"])
     if api is None:
-        module.exit_json(changed=False, rest_api={}, diff={"before": {}, "after": {}})
+        return dict(changed=False, rest_api={}, diff={"before": {}, "after": {}})
     if not module.check_mode:
         delete_rest_api(client, api["id"])
-    module.exit_json(changed=True, rest_api={}, diff={"before": summary(api, None, None), "after": {}})
+    return dict(changed=True, rest_api={}, diff={"before": summary(api, None, None), "after": {}})
 
 
-def ensure_present(module, client, api: dict | None) -> None:
+def ensure_present(module, client) -> dict:
     params = module.params
+    api = find_rest_api(client, params["name"], params["api_id"])
     if api is None and params["api_id"]:
-        module.fail_json(msg=f"REST API {params['api_id']} not found; leave out api_id to create {params['name']!r}")
+        raise ModuleFailure(f"REST API {params['api_id']} not found; leave out api_id to create {params['name']!r}")
     error = stage_option_errors(params["stage"])
     if error:
-        module.fail_json(msg=error)
+        raise ModuleFailure(error)
     try:
         _doc, body, sha256 = prepare_definition(params["definition"], params["name"])
     except DefinitionError as e:
-        module.fail_json(msg=str(e))
+        raise ModuleFailure(str(e)) from e
     wanted = {"body": body, "sha256": sha256, "stage": wanted_stage(params["stage"])}
 
     account_id, partition = caller_identity(module.retrying_client("sts"))
@@ -671,7 +674,7 @@ def ensure_present(module, client, api: dict | None) -> None:
     before = summary(api, stage, live_sha256)
 
     if module.check_mode:
-        module.exit_json(
+        return dict(
             changed=plan["changed"],
             diff={"before": before, "after": summary(plan["api"], plan["stage"], sha256)},
             **results(plan["api"], plan["stage"], sha256, module.region, account_id, partition),
@@ -679,7 +682,7 @@ def ensure_present(module, client, api: dict | None) -> None:
 
     if plan["changed"]:
         api, stage = apply_changes(client, module, api, stage, plan, wanted, partition)
-    module.exit_json(
+    return dict(
         changed=plan["changed"],
         diff={"before": before, "after": summary(api, stage, sha256)},
         **results(api, stage, sha256, module.region, account_id, partition),
@@ -693,13 +696,9 @@ def main() -> None:
         supports_check_mode=True,
     )
     client = module.retrying_client("apigateway")
-    try:
-        api = find_rest_api(client, module.params["name"], module.params["api_id"])
-        if module.params["state"] == "absent":
-            ensure_absent(module, client, api)
-        ensure_present(module, client, api)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    run_and_exit(
+        module, {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)}
+    )
 
 
 if __name__ == "__main__":

@@ -277,6 +277,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -934,17 +935,14 @@ def main() -> None:
     if subnets is not None and (subnets == []) != (groups == []):
         module.fail_json(msg="vpc_subnet_ids and vpc_security_group_ids must both be empty to detach from the VPC")
     client = module.retrying_client("lambda")
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params)
-        else:
-            result = ensure_absent(module, client, params["name"])
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params),
+            "absent": lambda: ensure_absent(module, client, params["name"]),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":

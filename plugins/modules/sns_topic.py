@@ -178,11 +178,11 @@ import json
 import re
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -511,17 +511,14 @@ def main() -> None:
     name = topic_name(params["name"], params["topic_type"])
     client = module.retrying_client("sns", extra_codes=RETRY_CODES)
 
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client, params, name)
-        else:
-            result = ensure_absent(module, client, name)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_and_exit(
+        module,
+        {
+            "present": lambda: ensure_present(module, client, params, name),
+            "absent": lambda: ensure_absent(module, client, name),
+        },
+        diff_mode_only=True,
+    )
 
 
 if __name__ == "__main__":
