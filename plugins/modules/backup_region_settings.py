@@ -84,9 +84,9 @@ changes:
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 BackupErrorHandler = error_handler([])
 
@@ -126,6 +126,17 @@ def update_request(changes: dict) -> dict:
     return {key: changes[option] for option, key in PREFERENCES if option in changes}
 
 
+def reconcile(module, client, wanted: dict) -> dict:
+    current = describe_region_settings(client)
+    changes = settings_changes(current, wanted)
+    before = settings_view(current)
+    after = {option: {**before[option], **changes.get(option, {})} for option in before}
+    if changes and not module.check_mode:
+        update_region_settings(client, update_request(changes))
+        after = settings_view(describe_region_settings(client))
+    return dict(changed=bool(changes), region_settings=after, changes=changes, diff={"before": before, "after": after})
+
+
 def main() -> None:
     module = MultiregionAWSModule(
         argument_spec=dict(
@@ -141,20 +152,7 @@ def main() -> None:
         except TypeError as e:
             module.fail_json(msg=f"{option}: every value must be true or false ({e})")
     client = module.retrying_client("backup")
-    try:
-        current = describe_region_settings(client)
-        changes = settings_changes(current, wanted)
-        before = settings_view(current)
-        after = {option: {**before[option], **changes.get(option, {})} for option in before}
-        if changes and not module.check_mode:
-            update_region_settings(client, update_request(changes))
-            after = settings_view(describe_region_settings(client))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    module.exit_json(
-        changed=bool(changes), region_settings=after, changes=changes, diff={"before": before, "after": after}
-    )
+    run_and_exit(module, lambda: reconcile(module, client, wanted))
 
 
 if __name__ == "__main__":

@@ -123,12 +123,13 @@ waited_seconds:
 """
 
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
@@ -194,22 +195,10 @@ def describe_remaining(remaining: list[dict]) -> str:
     )
 
 
-def main() -> None:
-    module = MultiregionAWSModule(
-        argument_spec=dict(
-            security_group_ids=dict(type="list", elements="str", default=[]),
-            subnet_ids=dict(type="list", elements="str", default=[]),
-            timeout=dict(type="int", default=2700),
-            delay=dict(type="int", default=15),
-            delete_released_lambda_interfaces=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
+def release(module, client) -> dict:
+    """Wait until no network interface references the groups and subnets, deleting Lambda's released ones."""
     params = module.params
     group_ids, subnet_ids = params["security_group_ids"], params["subnet_ids"]
-    if params["timeout"] < 0 or params["delay"] < 1:
-        module.fail_json(msg="timeout must be 0 or more and delay at least 1 second")
-    client = module.retrying_client("ec2")
     deleted: list[str] = []
     started = _now()
 
@@ -237,25 +226,38 @@ def main() -> None:
             )
     except WaitTimeout as e:
         left = [interface_summary(i) for i in e.last]
-        module.fail_json(
-            msg=(
-                f"{len(left)} network interface(s) still reference {', '.join(group_ids + subnet_ids)} after"
-                f" {params['timeout']} s: {describe_remaining(left)}. Lambda releases a function's interfaces up"
-                " to about 45 minutes after the function is deleted; wait longer or run again later."
-            ),
+        raise ModuleFailure(
+            f"{len(left)} network interface(s) still reference {', '.join(group_ids + subnet_ids)} after"
+            f" {params['timeout']} s: {describe_remaining(left)}. Lambda releases a function's interfaces up"
+            " to about 45 minutes after the function is deleted; wait longer or run again later.",
             network_interfaces=left,
             deleted_network_interface_ids=sorted(set(deleted)),
             waited_seconds=int(_now() - started),
-        )
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    module.exit_json(
+        ) from e
+    return dict(
         changed=bool(deleted),
         network_interfaces=[interface_summary(i) for i in remaining],
         deleted_network_interface_ids=sorted(set(deleted)),
         waited_seconds=int(_now() - started),
     )
+
+
+def main() -> None:
+    module = MultiregionAWSModule(
+        argument_spec=dict(
+            security_group_ids=dict(type="list", elements="str", default=[]),
+            subnet_ids=dict(type="list", elements="str", default=[]),
+            timeout=dict(type="int", default=2700),
+            delay=dict(type="int", default=15),
+            delete_released_lambda_interfaces=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["timeout"] < 0 or params["delay"] < 1:
+        module.fail_json(msg="timeout must be 0 or more and delay at least 1 second")
+    client = module.retrying_client("ec2")
+    run_and_exit(module, lambda: release(module, client))
 
 
 if __name__ == "__main__":
