@@ -928,8 +928,9 @@ def evaluate(
 ) -> list[dict]:
     """Findings of ``controls`` on ``state``.
 
-    ``gaps`` (the inventory's ``deployment_endpoint_gaps``) and ``state["errors"]`` (piece -> why it could not be
-    read) make a control not evaluable. A control that finds nothing to evaluate fails with its ``missing`` text.
+    ``gaps`` (``deployment_endpoint_gaps``, from playbooks/vars/local_endpoint_gaps.yml) and ``state["errors"]``
+    (piece -> why it could not be read) make a control not evaluable. A control that finds nothing to evaluate fails
+    with its ``missing`` text.
     """
     gaps = gaps or {}
     errors = state.get("errors", {})

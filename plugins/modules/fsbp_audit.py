@@ -47,8 +47,9 @@ options:
     default: []
   endpoint_gaps:
     description:
-      - APIs the endpoint lacks (the local inventory's C(deployment_endpoint_gaps)), name to reason. Controls that
-        need one are not evaluated and reported V(not_evaluable) with the reason. Empty against AWS.
+      - APIs the endpoint lacks (C(deployment_endpoint_gaps), from C(playbooks/vars/local_endpoint_gaps.yml)), name to
+        reason. Controls that need one are not evaluated and reported V(not_evaluable) with the reason. Empty against
+        AWS.
     type: dict
     default: {}
   supported_runtimes:

@@ -16,7 +16,7 @@ from .fault_proxy import FaultProxy
 
 READ_PREFIXES = ("Describe", "Get", "List")
 
-# What the local endpoint cannot answer (inventories/local deployment_endpoint_gaps), per control: these, and only
+# What the local endpoint cannot answer (playbooks/vars/local_endpoint_gaps.yml), per control: these, and only
 # these, are not evaluable there.
 NOT_EVALUABLE_HERE = {
     ("Design.DNSFirewall", "eu-west-1"),
