@@ -10,8 +10,6 @@ it already started for a token it has seen, so a retried start does not start a 
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
@@ -33,15 +31,6 @@ EMPTY_TARGET_RESOLUTION_MODES = ["fail", "skip"]
 
 def fis_client(module):
     return module.retrying_client("fis")
-
-
-def iso(value: Any) -> Optional[str]:
-    """A timestamp of a response as an ISO 8601 string (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value)
 
 
 @FisErrors.list_error_handler("list experiment templates", [])

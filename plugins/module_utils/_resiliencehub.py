@@ -29,6 +29,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
@@ -117,17 +118,6 @@ def list_all(client, operation: str, result_key: str, **params: Any) -> list:
     ``paginate`` follows the pages by hand; each page is retried on throttling.
     """
     return paginate(client, operation, **params).get(result_key, [])
-
-
-def plain(value: Any) -> Any:
-    """``value`` with datetimes as ISO 8601 strings, so results are plain JSON."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
 
 
 def snake(resource: Optional[dict]) -> dict:

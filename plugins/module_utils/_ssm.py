@@ -5,10 +5,6 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
-from typing import Optional
-
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 
 # DescribeDocument answers InvalidDocument for a document that does not exist (and for a version that does not);
@@ -36,11 +32,3 @@ AUTOMATION_TERMINAL_STATUSES = (
 
 def ssm_client(module):
     return module.retrying_client("ssm")
-
-
-def iso(value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value)

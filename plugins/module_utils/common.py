@@ -328,6 +328,26 @@ def wait_or_stop(
     return current, timed_out
 
 
+def iso(value: Any) -> Optional[str]:
+    """A timestamp of a response as an ISO 8601 string (None stays None, anything else its text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with its datetimes and dates, at any depth, as ISO 8601 strings, so a result is plain JSON."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+
 def snake_result(resource: Optional[dict], ignore: Iterable[str] = ("Tags", "tags")) -> dict:
     """camel_dict_to_snake_dict that leaves tag dicts' keys as the user wrote them."""
     from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict

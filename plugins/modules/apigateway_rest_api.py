@@ -360,7 +360,6 @@ execution_arn:
   sample: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5
 """
 
-import datetime
 import json
 from typing import Any
 
@@ -390,6 +389,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -607,16 +607,6 @@ def apply_changes(client, module, api: dict | None, stage: dict | None, plan: di
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
-
-
 def results(api: dict, stage: dict, sha256: str, region: str, account_id: str, partition: str) -> dict:
     api_id = api.get("id")
     rest = snake_result(api)
@@ -632,7 +622,7 @@ def results(api: dict, stage: dict, sha256: str, region: str, account_id: str, p
     if api_id:
         out["invoke_url"] = invoke_url(partition, region, api_id, st["name"])
         out["execution_arn"] = execution_arn(partition, region, account_id, api_id)
-    return _plain(out)
+    return plain(out)
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -120,9 +120,9 @@ import uuid
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import AUTOMATION_TERMINAL_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ExecutionErrors
-from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ssm_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import null_rule_error
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
@@ -291,3 +295,21 @@ def test_wait_or_stop_stops_a_run_that_outlasts_the_timeout(with_stop):
     else:
         assert result == ("running", True)
         assert [c[0] for c in calls] == ["refresh", "refresh"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        (datetime.datetime(2026, 12, 6, 5, 0, tzinfo=datetime.UTC), "2026-12-06T05:00:00+00:00"),
+        ("2026-12-06T05:00:00Z", "2026-12-06T05:00:00Z"),
+    ],
+)
+def test_iso(value, expected):
+    assert iso(value) == expected
+
+
+def test_plain_turns_nested_datetimes_into_text():
+    when = datetime.datetime(2026, 12, 6, 5, 0, tzinfo=datetime.UTC)
+    value = {"a": [when, {"b": datetime.date(2026, 12, 6)}], "c": 1}
+    assert plain(value) == {"a": ["2026-12-06T05:00:00+00:00", {"b": "2026-12-06"}], "c": 1}
