@@ -78,6 +78,18 @@ class StubbedClients:
         self.client(service, region)
         return self.stubbers[(service, region)]
 
+    def sent(
+        self, service: str, operation: str, event: str = "provide-client-params", region: str = REGION
+    ) -> list[dict]:
+        """The parameters of every ``operation`` request of ``service`` from now on, retries included: as the
+        module gave them (``provide-client-params``), or once botocore has filled in an omitted idempotency
+        token (``before-parameter-build``)."""
+        requests: list[dict] = []
+        self.client(service, region).meta.events.register(
+            f"{event}.{service}.{operation}", lambda params, **_: requests.append(dict(params))
+        )
+        return requests
+
     def assert_done(self) -> None:
         assert not self.enum_errors, f"requests with values outside the service model's enums: {self.enum_errors}"
         for stubber in self.stubbers.values():

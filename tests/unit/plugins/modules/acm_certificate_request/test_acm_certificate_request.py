@@ -78,15 +78,6 @@ def expect_tags(aws, tags, arn=ARN):
     aws.stub("acm").add_response("list_tags_for_certificate", {"Tags": tags} if tags else {}, {"CertificateArn": arn})
 
 
-def record_requests(aws) -> list[dict]:
-    """The parameters of every RequestCertificate call, retries included."""
-    sent: list[dict] = []
-    aws.client("acm").meta.events.register(
-        "provide-client-params.acm.RequestCertificate", lambda params, **_: sent.append(dict(params))
-    )
-    return sent
-
-
 def expect_existing(aws, tags=(), status="ISSUED"):
     expect_list(aws, [summary(status=status)])
     expect_describe(aws, detail(status=status))
@@ -163,7 +154,7 @@ def test_a_certificate_with_only_its_domain_sends_no_alternative_names(aws):
 
 def test_a_request_after_a_delete_carries_a_new_token(aws):
     """A destroy and a redeploy within the hour: ACM would answer a repeated token with the deleted certificate."""
-    sent = record_requests(aws)
+    sent = aws.sent("acm", "RequestCertificate")
     for arn in (ARN, OTHER_ARN):
         expect_list(aws, [])
         aws.stub("acm").add_response(
@@ -192,7 +183,7 @@ def test_a_request_after_a_delete_carries_a_new_token(aws):
 
 def test_a_retried_request_sends_the_same_token(aws):
     """A throttled (or unanswered) request is retried with its token, so ACM does not issue a second certificate."""
-    sent = record_requests(aws)
+    sent = aws.sent("acm", "RequestCertificate")
     expect_list(aws, [])
     aws.stub("acm").add_client_error("request_certificate", **client_error("ThrottlingException"))
     aws.stub("acm").add_response("request_certificate", {"CertificateArn": ARN})

@@ -508,10 +508,7 @@ def test_role_based_without_a_role_fails_before_any_call(aws):
 
 def test_a_retried_create_sends_one_client_token(aws):
     """A creation retried after throttling or a lost answer must not become a second application."""
-    sent: list[dict] = []
-    aws.client("resiliencehub").meta.events.register(
-        "before-parameter-build.resiliencehub.CreateApp", lambda params, **_: sent.append(dict(params))
-    )
+    sent = aws.sent("resiliencehub", "CreateApp", event="before-parameter-build")
     stub = aws.stub("resiliencehub")
     not_found(stub)
     stub.add_client_error("create_app", **client_error("ThrottlingException", status=429))

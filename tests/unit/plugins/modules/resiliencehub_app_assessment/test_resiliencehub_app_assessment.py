@@ -248,11 +248,8 @@ def test_throttled_then_retried(aws):
 
 def test_a_retried_start_sends_one_client_token(aws):
     """A start retried after throttling or a lost answer must not become a second assessment."""
-    sent: list[dict] = []
     # Seen after botocore fills in an omitted idempotency token, as the request is sent.
-    aws.client("resiliencehub").meta.events.register(
-        "before-parameter-build.resiliencehub.StartAppAssessment", lambda params, **_: sent.append(dict(params))
-    )
+    sent = aws.sent("resiliencehub", "StartAppAssessment", event="before-parameter-build")
     stub = aws.stub("resiliencehub")
     app_found(stub)
     stub.add_client_error("start_app_assessment", **client_error("ThrottlingException", status=429))

@@ -353,21 +353,13 @@ def test_throttled_tags_are_retried(aws):
 LEGACY_REFERENCE = f"{NAME}-0b4f6c1e-3a2d-4c5b-9e8f-7a6b5c4d3e2f"
 
 
-def record_creations(aws) -> list[dict]:
-    sent: list[dict] = []
-    aws.client("route53").meta.events.register(
-        "provide-client-params.route53.CreateHealthCheck", lambda params, **_: sent.append(dict(params))
-    )
-    return sent
-
-
 def untagged(check_id=CHECK_ID, reference=LEGACY_REFERENCE, **config):
     return {**check(check_id, **config), "CallerReference": reference}
 
 
 def test_an_untagged_check_left_by_an_interrupted_run_is_tagged_not_created_again(aws):
     """CreateHealthCheck answered, ChangeTagsForResource never ran: the next run must not create a twin."""
-    sent = record_creations(aws)
+    sent = aws.sent("route53", "CreateHealthCheck")
     other = check(OTHER_ID, FullyQualifiedDomainName="other.example.com")
     expect_list(aws, [other, untagged()], [tag_set(OTHER_ID, {"Name": "other"}), tag_set(CHECK_ID, {})])
     expect_tags(aws, add={"Deployment": "mrdemo", "Name": NAME})
@@ -410,7 +402,7 @@ def test_an_adoption_in_check_mode_makes_no_call(aws):
     ],
 )
 def test_other_untagged_checks_are_left_alone(aws, orphan):
-    sent = record_creations(aws)
+    sent = aws.sent("route53", "CreateHealthCheck")
     expect_list(aws, [orphan], [tag_set(CHECK_ID, {})])
     aws.stub("route53").add_response(
         "create_health_check",
@@ -432,7 +424,7 @@ def test_other_untagged_checks_are_left_alone(aws, orphan):
 
 
 def test_a_retried_creation_sends_the_same_reference_and_each_creation_a_new_one(aws):
-    sent = record_creations(aws)
+    sent = aws.sent("route53", "CreateHealthCheck")
     for attempt_errors in (1, 0):
         expect_list(aws, [], [])
         for _error in range(attempt_errors):

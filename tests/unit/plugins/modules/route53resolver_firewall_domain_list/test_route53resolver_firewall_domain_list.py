@@ -120,10 +120,7 @@ def test_create_answered_with_a_deleted_list_creates_again_with_a_new_token(aws,
     )
     got(stub, r.domain_list(count=0))
 
-    sent = []
-    aws.client("route53resolver").meta.events.register(
-        "provide-client-params.route53resolver.CreateFirewallDomainList", lambda params, **_: sent.append(dict(params))
-    )
+    sent = aws.sent("route53resolver", "CreateFirewallDomainList")
 
     result = run_module(module.main, {"name": NAME})
 
@@ -133,18 +130,10 @@ def test_create_answered_with_a_deleted_list_creates_again_with_a_new_token(aws,
     assert all(p["CreatorRequestId"].startswith("ansible-fdl-") for p in sent)
 
 
-def record_creates(aws) -> list[dict]:
-    sent: list[dict] = []
-    aws.client("route53resolver").meta.events.register(
-        "provide-client-params.route53resolver.CreateFirewallDomainList", lambda params, **_: sent.append(dict(params))
-    )
-    return sent
-
-
 def test_a_redeploy_of_the_same_name_creates_with_a_new_token(aws, monkeypatch):
     """Destroy, then deploy again: a token derived from the name would replay the deleted list."""
     r.fake_time(monkeypatch)
-    sent = record_creates(aws)
+    sent = aws.sent("route53resolver", "CreateFirewallDomainList")
     stub = aws.stub("route53resolver")
     for list_id in ("rslvr-fdl-0000000000000old", LIST_ID):
         listed(stub)
@@ -167,7 +156,7 @@ def test_a_redeploy_of_the_same_name_creates_with_a_new_token(aws, monkeypatch):
 
 def test_a_retried_create_sends_the_same_token(aws, monkeypatch):
     r.fake_time(monkeypatch)
-    sent = record_creates(aws)
+    sent = aws.sent("route53resolver", "CreateFirewallDomainList")
     stub = aws.stub("route53resolver")
     listed(stub)
     stub.add_client_error("create_firewall_domain_list", **client_error("ThrottlingException"))

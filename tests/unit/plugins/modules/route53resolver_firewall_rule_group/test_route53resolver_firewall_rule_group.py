@@ -486,18 +486,10 @@ def test_throttling_is_retried(aws):
     assert len(aws.sleeps) == 1
 
 
-def record_rule_creates(aws) -> list[dict]:
-    sent: list[dict] = []
-    aws.client("route53resolver").meta.events.register(
-        "provide-client-params.route53resolver.CreateFirewallRule", lambda params, **_: sent.append(dict(params))
-    )
-    return sent
-
-
 def test_a_rule_created_again_after_a_purge_has_a_new_token_and_a_retry_the_same(aws, monkeypatch):
     """A token derived from the rule would be answered, after the rule was purged, with the rule deleted since."""
     r.fake_time(monkeypatch)
-    sent = record_rule_creates(aws)
+    sent = aws.sent("route53resolver", "CreateFirewallRule")
     stub = aws.stub("route53resolver")
     # First run: the rule is created, its first attempt throttled.
     existing(stub, ALLOW_RULE)

@@ -112,11 +112,7 @@ def test_create_waits_from_updating_to_complete(aws, monkeypatch):
 def test_each_association_has_a_token_of_its_own_and_its_retry_the_same(aws, monkeypatch):
     """A redeploy after a destroy must not send the token of the association removed since."""
     r.fake_time(monkeypatch)
-    sent: list[dict] = []
-    aws.client("route53resolver").meta.events.register(
-        "provide-client-params.route53resolver.AssociateFirewallRuleGroup",
-        lambda params, **_: sent.append(dict(params)),
-    )
+    sent = aws.sent("route53resolver", "AssociateFirewallRuleGroup")
     stub = aws.stub("route53resolver")
     for attempt_errors in (1, 0):
         groups(stub, r.rule_group_metadata())
