@@ -160,6 +160,36 @@ def run_module(
     raise AssertionError("the module returned without calling exit_json or fail_json")
 
 
+# Credentials for modules run against moto in process (``moto_aws``).
+MOTO_CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
+
+
+@pytest.fixture
+def moto_aws(monkeypatch):
+    """moto's AWS in process (``mock_aws``), out of reach of the environment's AWS profile and endpoint."""
+    from moto import mock_aws
+
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        yield
+
+
+def moto_table(name: str, region: str = REGION):
+    """A PAY_PER_REQUEST DynamoDB table keyed by the string ``primary_key``, created in moto; a client of its
+    region."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name=region, aws_access_key_id="x", aws_secret_access_key="x")
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "primary_key", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "primary_key", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return client
+
+
 def client_error(code: str, message: str = "", status: int = 400) -> dict:
     """Keyword arguments for Stubber.add_client_error."""
     return {"service_error_code": code, "service_message": message or code, "http_status_code": status}

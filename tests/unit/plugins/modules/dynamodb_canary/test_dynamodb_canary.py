@@ -10,7 +10,6 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 TABLE = "prod-items"

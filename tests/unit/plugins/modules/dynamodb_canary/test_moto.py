@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import MOTO_CREDENTIALS as CREDENTIALS
+from ansible_collections.multiregion.serverless.tests.unit.conftest import moto_table
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.plugins.modules.dynamodb_canary.test_dynamodb_canary import (
-    FakeClock,
-)
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
 TABLE = "prod-items"
 WEST = "eu-west-1"
 CENTRAL = "eu-central-1"
-CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 
 
 @pytest.fixture
-def moto(monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    fake = FakeClock()
-    monkeypatch.setattr(module, "_now", fake.now)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
-    with mock_aws():
-        yield fake
+def moto(monkeypatch, moto_aws):
+    return patch_clock(monkeypatch, module)
 
 
 def make_table(region=WEST):
-    client = boto3.client("dynamodb", region_name=region, aws_access_key_id="x", aws_secret_access_key="x")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "primary_key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "primary_key", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return client
+    return moto_table(TABLE, region)
 
 
 def keys(client):

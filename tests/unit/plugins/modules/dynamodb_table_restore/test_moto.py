@@ -6,37 +6,27 @@ after the restore point turn up in the restored table, and the module must say s
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_restore as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import MOTO_CREDENTIALS as CREDENTIALS
+from ansible_collections.multiregion.serverless.tests.unit.conftest import moto_table
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 SOURCE = "prod-items"
 TARGET = "prod-items-drill"
-CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 
 
 @pytest.fixture
-def ddb(monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+def ddb(monkeypatch, moto_aws):
     monkeypatch.setattr(module, "_sleep", lambda s: pytest.fail("moto restores at once: no wait expected"))
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
-        client.create_table(
-            TableName=SOURCE,
-            KeySchema=[{"AttributeName": "primary_key", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "primary_key", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        client.update_continuous_backups(
-            TableName=SOURCE, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
-        )
-        client.put_item(TableName=SOURCE, Item={"primary_key": {"S": "order-1"}})
-        yield client
+    client = moto_table(SOURCE, "eu-west-1")
+    client.update_continuous_backups(
+        TableName=SOURCE, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    client.put_item(TableName=SOURCE, Item={"primary_key": {"S": "order-1"}})
+    return client
 
 
 def canaries(run_id):
@@ -106,12 +96,7 @@ def test_the_production_table_is_never_deleted(ddb):
 
 
 def test_a_table_that_is_not_a_restore_is_not_deleted_even_without_production_table(ddb):
-    ddb.create_table(
-        TableName=TARGET,
-        KeySchema=[{"AttributeName": "primary_key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "primary_key", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    moto_table(TARGET, "eu-west-1")
     result = run_module(module.main, {"source_table": SOURCE, "target_table": TARGET, "state": "absent", **CREDENTIALS})
     assert result["failed"] is True
     assert TARGET in ddb.list_tables()["TableNames"]
