@@ -43,29 +43,12 @@ options:
   experiment_id:
     description: ID of the experiment to stop, for O(state=stopped).
     type: str
-  wait:
-    description: Wait until the experiment reaches a terminal state (completed, stopped, failed or cancelled).
-    type: bool
-    default: true
-  wait_timeout:
-    description: How long to wait, in seconds.
-    type: int
-    default: 900
-  poll_interval:
-    description: Seconds between two looks at the experiment's state while waiting.
-    type: int
-    default: 5
-  stop_on_timeout:
-    description:
-      - Stop the experiment when O(wait_timeout) runs out before it ends. Either way the module returns
-        RV(timed_out=true) and does not fail.
-    type: bool
-    default: true
   tags:
     description: Tags for a new experiment.
     type: dict
     aliases: [resource_tags]
 notes:
+  - An experiment's terminal states are completed, stopped, failed and cancelled.
   - The module does not fail when the experiment fails or is stopped; RV(experiment.state) says how it ended.
   - In check mode nothing is started or stopped; an experiment already started with the same token is reported.
     A template that does not exist yet is a warning in check mode (an earlier task may create it), an error
@@ -74,6 +57,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - multiregion.serverless.wait_or_stop
 """
 
 EXAMPLES = r"""

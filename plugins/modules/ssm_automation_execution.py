@@ -35,24 +35,6 @@ options:
   run_id:
     description: Identifies one run of a drill; with O(document_name) it makes the default O(client_token).
     type: str
-  wait:
-    description: Wait until the execution reaches a terminal status.
-    type: bool
-    default: true
-  wait_timeout:
-    description: How long to wait, in seconds.
-    type: int
-    default: 900
-  poll_interval:
-    description: Seconds between two looks at the execution while waiting.
-    type: int
-    default: 5
-  stop_on_timeout:
-    description:
-      - Cancel the execution when O(wait_timeout) runs out before it ends. Either way the module returns
-        RV(timed_out=true) and does not fail.
-    type: bool
-    default: true
   tags:
     description: Tags for the execution.
     type: dict
@@ -65,6 +47,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - multiregion.serverless.wait_or_stop
 """
 
 EXAMPLES = r"""
