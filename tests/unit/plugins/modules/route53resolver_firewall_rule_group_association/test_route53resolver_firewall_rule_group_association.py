@@ -81,12 +81,8 @@ def associate_request(**overrides):
     return request
 
 
-# ---- present -------------------------------------------------------------------------------------------------
-
-
-def test_create_waits_from_updating_to_complete(aws, monkeypatch):
-    time = r.fake_time(monkeypatch)
-    stub = aws.stub("route53resolver")
+def associating(stub):
+    """The group and no association found, then AssociateFirewallRuleGroup answered UPDATING."""
     groups(stub, r.rule_group_metadata())
     found(stub)
     stub.add_response(
@@ -94,6 +90,24 @@ def test_create_waits_from_updating_to_complete(aws, monkeypatch):
         {"FirewallRuleGroupAssociation": r.association(status="UPDATING")},
         associate_request(),
     )
+
+
+def disassociating(stub):
+    """DisassociateFirewallRuleGroup answered DELETING."""
+    stub.add_response(
+        "disassociate_firewall_rule_group",
+        {"FirewallRuleGroupAssociation": r.association(status="DELETING")},
+        {"FirewallRuleGroupAssociationId": ASSOCIATION_ID},
+    )
+
+
+# ---- present -------------------------------------------------------------------------------------------------
+
+
+def test_create_waits_from_updating_to_complete(aws, monkeypatch):
+    time = r.fake_time(monkeypatch)
+    stub = aws.stub("route53resolver")
+    associating(stub)
     got(stub, r.association(status="UPDATING"))
     got(stub, r.association(status="UPDATING"))
     got(stub, r.association())
@@ -159,13 +173,7 @@ def test_create_by_group_id_without_waiting(aws):
 def test_create_timeout_is_reported(aws, monkeypatch):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
-    groups(stub, r.rule_group_metadata())
-    found(stub)
-    stub.add_response(
-        "associate_firewall_rule_group",
-        {"FirewallRuleGroupAssociation": r.association(status="UPDATING")},
-        associate_request(),
-    )
+    associating(stub)
     for _attempt in range(3):
         got(stub, r.association(status="UPDATING", StatusMessage="Creating Firewall Rule Group Association"))
 
@@ -181,13 +189,7 @@ def test_create_timeout_is_reported(aws, monkeypatch):
 def test_an_association_deleted_while_waiting_fails(aws, monkeypatch):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
-    groups(stub, r.rule_group_metadata())
-    found(stub)
-    stub.add_response(
-        "associate_firewall_rule_group",
-        {"FirewallRuleGroupAssociation": r.association(status="UPDATING")},
-        associate_request(),
-    )
+    associating(stub)
     got(stub, r.association(status="DELETING", StatusMessage="Deleting"))
 
     result = run_module(module.main, ARGS)
@@ -372,11 +374,7 @@ def test_delete_waits_from_deleting_to_gone(aws, monkeypatch):
     stub = aws.stub("route53resolver")
     groups(stub, r.rule_group_metadata())
     found(stub, r.association())
-    stub.add_response(
-        "disassociate_firewall_rule_group",
-        {"FirewallRuleGroupAssociation": r.association(status="DELETING")},
-        {"FirewallRuleGroupAssociationId": ASSOCIATION_ID},
-    )
+    disassociating(stub)
     got(stub, r.association(status="DELETING"))
     got(stub, r.association(status="DELETING"))
     gone(stub)
@@ -393,11 +391,7 @@ def test_delete_timeout_is_reported(aws, monkeypatch):
     stub = aws.stub("route53resolver")
     groups(stub, r.rule_group_metadata())
     found(stub, r.association())
-    stub.add_response(
-        "disassociate_firewall_rule_group",
-        {"FirewallRuleGroupAssociation": r.association(status="DELETING")},
-        {"FirewallRuleGroupAssociationId": ASSOCIATION_ID},
-    )
+    disassociating(stub)
     for _attempt in range(2):
         got(stub, r.association(status="DELETING", StatusMessage="Deleting"))
 
@@ -431,11 +425,7 @@ def test_mutation_protection_disabled_with_absent_lifts_it_then_removes(aws, mon
     found(stub, r.association(mutation_protection="ENABLED"))
     updated(stub, {"MutationProtection": "DISABLED"}, r.association(status="UPDATING"))
     got(stub, r.association())
-    stub.add_response(
-        "disassociate_firewall_rule_group",
-        {"FirewallRuleGroupAssociation": r.association(status="DELETING")},
-        {"FirewallRuleGroupAssociationId": ASSOCIATION_ID},
-    )
+    disassociating(stub)
 
     result = run_module(module.main, dict(ABSENT, mutation_protection="DISABLED", wait=False))
 
