@@ -33,7 +33,7 @@ options:
         aliases: [role_name]
       path:
         description:
-          - The role's path, used when the role is created (IAM cannot change it later: a different path is
+          - The role's path, used when the role is created (IAM cannot change it later; a different path is
             reported as a warning and left as it is). Defaults to C(/).
         type: str
       description:
@@ -60,8 +60,8 @@ options:
             replaced (C(PutRolePolicy)). Left out, inline policies are neither read nor changed.
           - Documents are compared after JSON parsing, with C(Statement), C(Action), C(NotAction), C(Resource),
             C(NotResource), principal and condition values compared as sets (a single string equals a one-item
-            list), C(Principal=*) equal to C({"AWS": "*"}), booleans and numbers equal to their strings, and a
-            missing C(Version) taken as C(2008-10-17), as IAM does.
+            list), a principal C(*) equal to the AWS principal C(*), booleans and numbers equal to their strings,
+            and a missing C(Version) taken as C(2008-10-17), as IAM does.
         type: dict
       purge_policies:
         description: Delete the inline policies not in O(roles[].policies) (only when O(roles[].policies) is given).
