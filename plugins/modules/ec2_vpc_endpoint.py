@@ -20,7 +20,7 @@ description:
     A single match is adopted whatever its C(Name) tag, and O(name) is set on it."
   - The type, VPC and service of an endpoint cannot be changed; the module fails when O(vpc_endpoint_id) names an
     endpoint that contradicts O(vpc_id), O(service) or O(vpc_endpoint_type).
-  - With O(endpoints), one call reconciles a list of endpoints of O(vpc_id): one DescribeVpcEndpoints for the VPC,
+  - With O(endpoints), one call reconciles a list of endpoints of O(vpc_id), with one DescribeVpcEndpoints for the VPC,
     then only the calls for what differs (a run that changes nothing makes that one call). Each item is identified
     as a single endpoint is (service, type, then C(Name) tag), an endpoint being named by one item at most.
 author: multiregion.serverless maintainers (!UNKNOWN)

@@ -20,7 +20,7 @@ description:
     C(Name)); when several match, the one associated with the subnet is used, otherwise the module fails and lists
     them. An existing subnet or route table is adopted and its tags reconciled."
   - O(state=absent) deletes the listed subnets and their route tables (associations first, then route tables, then
-    subnets). A network interface left in a subnet makes its deletion fail (C(DependencyViolation)): wait for them
+    subnets). A network interface left in a subnet makes its deletion fail (C(DependencyViolation)); wait for them
     first with M(multiregion.serverless.ec2_network_interfaces_wait).
   - IPv6 is not managed.
 author: multiregion.serverless maintainers (!UNKNOWN)
