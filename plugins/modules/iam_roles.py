@@ -78,12 +78,12 @@ options:
         type: bool
         default: false
       tags:
-        description: The role's tags. Left out, tags are left alone.
+        description:
+          - Tags of this role, on top of O(tags). Left out (and O(tags) too), the role's tags are left alone.
         type: dict
       purge_tags:
-        description: Remove the tags not in O(roles[].tags) (only when O(roles[].tags) is given).
+        description: Remove the role's tags that are not wanted (when tags are wanted). Defaults to O(purge_tags).
         type: bool
-        default: true
       state:
         description:
           - V(absent) detaches the role's managed policies, deletes its inline policies, removes it from its
@@ -91,6 +91,15 @@ options:
         type: str
         choices: [present, absent]
         default: present
+  tags:
+    description:
+      - Tags of every role in O(roles). Omitted (and no role's own C(tags) given), the roles' tags are left alone.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description: Remove the tags of a role that are not wanted (when tags are wanted for it).
+    type: bool
+    default: true
 notes:
   - Supports C(check_mode) and C(diff); the diff has, per role name, the role before and after.
   - Instance profiles are neither created nor deleted.
@@ -116,13 +125,12 @@ EXAMPLES = r"""
           items-api: "{{ lookup('ansible.builtin.template', 'function_policy.json.j2') }}"
         managed_policies: []
         purge_managed_policies: true
-        tags: {Deployment: mrdemo}
       - name: mrdemo-apigw-logs-eu-west-1
         assume_role_policy_document: "{{ lookup('ansible.builtin.file', 'apigateway_trust.json') }}"
         managed_policies:
           - arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs
         purge_managed_policies: true
-        tags: {Deployment: mrdemo}
+    tags: {Deployment: mrdemo}
   register: roles
 
 - name: Remove both roles
@@ -295,6 +303,16 @@ def canonical_policy(document: Any) -> Any:
 
 def policies_equal(a: Any, b: Any) -> bool:
     return canonical_policy(a) == canonical_policy(b)
+
+
+def with_common_tags(role: dict, tags: Optional[dict], purge_tags: bool) -> dict:
+    """``role`` with its wanted tags (``tags`` of every role, then its own) and purge switch resolved."""
+    wanted = dict(role)
+    if tags is not None or role.get("tags") is not None:
+        wanted["tags"] = {**(tags or {}), **(role.get("tags") or {})}
+    if wanted.get("purge_tags") is None:
+        wanted["purge_tags"] = purge_tags
+    return wanted
 
 
 def role_changes(current: Optional[dict], wanted: dict) -> dict:
@@ -579,7 +597,7 @@ def delete_role(client, name: str) -> bool:
 
 
 def reconcile(module, client, new_role_client: Callable[[], Any]) -> dict:
-    roles = module.params["roles"]
+    roles = [with_common_tags(r, module.params["tags"], module.params["purge_tags"]) for r in module.params["roles"]]
     results, created, updated, deleted = [], [], [], []
     before: dict = {}
     after: dict = {}
@@ -652,11 +670,13 @@ def main() -> None:
         managed_policies=dict(type="list", elements="str"),
         purge_managed_policies=dict(type="bool", default=False),
         tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        purge_tags=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     argument_spec = dict(
         roles=dict(type="list", elements="dict", options=role_options, required=True),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     errors = validate(module.params)

@@ -55,6 +55,7 @@ def test_roles_reconciled_in_one_task(ansible_playbook, boto):
     logs = iam.get_role(RoleName="iam-test-apigw-logs")["Role"]
     assert (logs["Path"], logs["MaxSessionDuration"]) == ("/service-role/", 7200)
     assert attached(iam, "iam-test-apigw-logs") == [PUSH_LOGS]
+    assert tags(iam, "iam-test-apigw-logs") == {"Deployment": "iam-test", "Service": "apigateway"}
     result_roles = task(created)["roles"]
     assert [(r["role_name"], r["arn"], r["role_id"]) for r in result_roles] == [
         ("iam-test-function", function["Arn"], function["RoleId"]),
@@ -89,7 +90,7 @@ def test_roles_reconciled_in_one_task(ansible_playbook, boto):
     assert document["Statement"][0]["Action"] in ("logs:PutLogEvents", ["logs:PutLogEvents"])
     assert sorted(iam.list_role_policies(RoleName="iam-test-function")["PolicyNames"]) == ["drill-deny", "write-logs"]
     assert attached(iam, "iam-test-apigw-logs") == [READ_ONLY]
-    assert tags(iam, "iam-test-apigw-logs") == {"Deployment": "iam-test", "Team": "api"}
+    assert tags(iam, "iam-test-apigw-logs") == {"Deployment": "iam-test", "Team": "api", "Service": "apigateway"}
     assert run(ansible_playbook, *changes).changed() == {"localhost": 0}
 
     purged = run(ansible_playbook, *changes, "-e", "iam_purge_policies=true")

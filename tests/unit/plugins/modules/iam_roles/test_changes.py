@@ -208,3 +208,22 @@ def test_validate_names_each_bad_option():
         "roles[1].name: 'r' is listed twice",
         "roles[1].assume_role_policy_document: not a JSON document",
     ]
+
+
+@pytest.mark.parametrize(
+    "role, tags, purge, expected",
+    [
+        ({"name": "r", "tags": None, "purge_tags": None}, None, True, {"tags": None, "purge_tags": True}),
+        ({"name": "r", "tags": None, "purge_tags": None}, {"a": "1"}, True, {"tags": {"a": "1"}, "purge_tags": True}),
+        (
+            {"name": "r", "tags": {"a": "2", "b": "3"}, "purge_tags": False},
+            {"a": "1"},
+            True,
+            {"tags": {"a": "2", "b": "3"}, "purge_tags": False},
+        ),
+        ({"name": "r", "tags": {"b": "3"}, "purge_tags": None}, None, False, {"tags": {"b": "3"}, "purge_tags": False}),
+    ],
+)
+def test_common_tags_under_the_roles_own(role, tags, purge, expected):
+    wanted = m.with_common_tags(role, tags, purge)
+    assert {k: wanted[k] for k in ("tags", "purge_tags")} == expected

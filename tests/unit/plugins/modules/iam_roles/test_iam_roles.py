@@ -187,6 +187,19 @@ def test_update_trust_inline_managed_tags(aws):
     assert after["assume_role_policy_document"] == TRUST
 
 
+def test_common_tags_for_every_role(aws):
+    iam = aws.stub("iam")
+    iam.add_response("get_role", {"Role": role("a", tags={"Deployment": "x"})}, {"RoleName": "a"})
+    iam.add_response("get_role", {"Role": role("b", tags={"Deployment": "x"})}, {"RoleName": "b"})
+    iam.add_response("tag_role", {}, {"RoleName": "b", "Tags": [{"Key": "Team", "Value": "api"}]})
+
+    given = {"roles": [{"name": "a"}, {"name": "b", "tags": {"Team": "api"}}], "tags": {"Deployment": "x"}}
+    result = run_module(m.main, given)
+
+    assert result["updated"] == ["b"]
+    assert [r["tags"] for r in result["roles"]] == [{"Deployment": "x"}, {"Deployment": "x", "Team": "api"}]
+
+
 def test_update_check_mode_predicts_without_calls(aws):
     stub_read(aws.stub("iam"), tags={})
 
