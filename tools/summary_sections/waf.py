@@ -40,8 +40,8 @@ def rows(region) -> list[tuple[str, str]]:
         if statement is None:
             continue
         counted = [o["Name"] for o in statement.get("RuleActionOverrides", []) if "Count" in o.get("ActionToUse", {})]
-        name = r["Name"].replace("AWSManagedRules", "")
-        managed.append(f"{name} (count: {', '.join(counted)})" if counted else name)
+        group = r["Name"].replace("AWSManagedRules", "")
+        managed.append(f"{group} (count: {', '.join(counted)})" if counted else group)
     try:
         logging = wafv2.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
         logs = ", ".join(d.split(":log-group:")[-1] for d in logging["LogDestinationConfigs"])
@@ -52,7 +52,7 @@ def rows(region) -> list[tuple[str, str]]:
     stage_arn = region.outputs("serverless_api").get("stage_arn") or outputs.get("associated_resource_arn")
     stages = _protected_stages(region.client("apigateway"), wafv2, acl["ARN"], stage_arn)
     return [
-        ("Web ACL", f"{name}: {', '.join(managed)}" + (f"; rate limit {rate[0]}/5 min per IP" if rate else "")),
+        ("Web ACL", f"{acl['Name']}: {', '.join(managed)}" + (f"; rate limit {rate[0]}/5 min per IP" if rate else "")),
         ("WAF protects", ", ".join(stages) or "nothing"),
         ("WAF logs", logs),
     ]
