@@ -24,7 +24,8 @@ DEFAULT_START_WINDOW = 60
 DEFAULT_COMPLETION_WINDOW = 180
 
 
-REGION_VARIABLES = ("global_table_region", "aws_region")
+# aws_region is what every module call of the host uses (module_defaults); no role variable overrides it.
+REGION_VARIABLES = ("aws_region",)
 
 
 def host_regions(hosts, hostvars, variables=REGION_VARIABLES):

@@ -102,7 +102,9 @@ def test_host_regions_from_the_inventory():
         "blank": {"aws_region": ""},
     }
 
-    assert host_regions(["west", "central", "eu-north-1", "blank", "absent"], hostvars) == [
+    assert host_regions(
+        ["west", "central", "eu-north-1", "blank", "absent"], hostvars, ("global_table_region", "aws_region")
+    ) == [
         "eu-west-1",
         "eu-central-1",
         "eu-north-1",
@@ -110,3 +112,5 @@ def test_host_regions_from_the_inventory():
         "absent",
     ]
     assert host_regions([], hostvars) == []
+    # By default a host's region is its aws_region, the region its module calls go to.
+    assert host_regions(["central"], hostvars) == ["ignored"]
