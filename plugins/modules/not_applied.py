@@ -74,7 +74,9 @@ msg:
   description: The sentence shown in the run.
   returned: when the gap is one of this endpoint's
   type: str
-  sample: "AWS Backup selection NOT applied in eu-west-1: the local endpoint has no CreateBackupSelection. Against AWS these tasks run."
+  sample: >-
+    AWS Backup selection NOT applied in eu-west-1: the local endpoint has no CreateBackupSelection.
+    Against AWS these tasks run.
 not_applied:
   description: O(what) to the reason when the gap is one of this endpoint's, else empty.
   returned: always
