@@ -7,6 +7,7 @@ replaces those names on the module, so no test sleeps.
 from __future__ import annotations
 
 import datetime
+import functools
 
 T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
@@ -38,4 +39,14 @@ def patch_clock(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:
     assert present, f"{module.__name__} imports none of the clock hooks {', '.join(hooks)}"
     for name in present:
         monkeypatch.setattr(module, name, hooks[name])
+    return fake
+
+
+def patch_wait_for(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:
+    """A FakeClock for ``module``'s ``wait_for`` (common's, imported under that name), for modules that import
+    none of the clock hooks."""
+    from ansible_collections.multiregion.serverless.plugins.module_utils import common
+
+    fake = FakeClock(t0)
+    monkeypatch.setattr(module, "wait_for", functools.partial(common.wait_for, clock=fake.now, sleep=fake.sleep))
     return fake

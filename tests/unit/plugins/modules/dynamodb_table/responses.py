@@ -29,6 +29,25 @@ MATCHING_ARGS = {
     "tags": TAGS,
 }
 
+# The state the module reports for the table ``table()`` returns, without replicas.
+STATE = {
+    "hash_key_name": "primary_key",
+    "hash_key_type": "S",
+    "range_key_name": None,
+    "range_key_type": None,
+    "billing_mode": "PAY_PER_REQUEST",
+    "read_capacity": None,
+    "write_capacity": None,
+    "stream_view_type": "NEW_AND_OLD_IMAGES",
+    "sse_kms_key_arn": KEY_ARN,
+    "table_class": "STANDARD",
+    "deletion_protection": True,
+    "point_in_time_recovery": True,
+    "ttl_attribute": "expires_at",
+    "tags": TAGS,
+    "replicas": [],
+}
+
 
 def replica(region: str, status: str = "ACTIVE", **extra) -> dict:
     return {"RegionName": region, "ReplicaStatus": status, **extra}

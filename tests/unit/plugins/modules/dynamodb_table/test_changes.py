@@ -8,26 +8,11 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _dyn
 
 from .responses import KEY_ARN
 from .responses import OTHER_KEY_ARN
+from .responses import STATE
 
 REGION = "eu-west-1"
 
-CURRENT = {
-    "hash_key_name": "primary_key",
-    "hash_key_type": "S",
-    "range_key_name": None,
-    "range_key_type": None,
-    "billing_mode": "PAY_PER_REQUEST",
-    "read_capacity": None,
-    "write_capacity": None,
-    "stream_view_type": "NEW_AND_OLD_IMAGES",
-    "sse_kms_key_arn": KEY_ARN,
-    "table_class": "STANDARD",
-    "deletion_protection": True,
-    "point_in_time_recovery": True,
-    "ttl_attribute": "expires_at",
-    "tags": {"application": "multiregion"},
-    "replicas": [],
-}
+CURRENT = STATE
 
 
 def params(**options):

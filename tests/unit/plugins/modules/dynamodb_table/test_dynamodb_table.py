@@ -15,6 +15,7 @@ from .responses import KEY_ARN
 from .responses import MATCHING_ARGS
 from .responses import NAME
 from .responses import OTHER_KEY_ARN
+from .responses import STATE
 from .responses import TAGS
 from .responses import queue_describe_full
 from .responses import queue_describe_table
@@ -619,23 +620,7 @@ def test_check_mode_create_makes_no_call_and_shows_the_diff(aws):
     assert result["table"] == {}
     assert result["diff"] == {
         "before": {},
-        "after": {
-            "hash_key_name": "primary_key",
-            "hash_key_type": "S",
-            "range_key_name": None,
-            "range_key_type": None,
-            "billing_mode": "PAY_PER_REQUEST",
-            "read_capacity": None,
-            "write_capacity": None,
-            "stream_view_type": "NEW_AND_OLD_IMAGES",
-            "sse_kms_key_arn": KEY_ARN,
-            "table_class": "STANDARD",
-            "deletion_protection": True,
-            "point_in_time_recovery": True,
-            "ttl_attribute": "expires_at",
-            "tags": TAGS,
-            "replicas": ["eu-central-1"],
-        },
+        "after": {**STATE, "replicas": ["eu-central-1"]},
     }
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 
 import pytest
 from botocore.stub import ANY
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+from .conftest import gone_on_delete
 
 VPC = "vpc-0123456789abcdef0"
 DDB = "com.amazonaws.eu-west-1.dynamodb"
@@ -54,6 +54,18 @@ CREATE = {
     "PolicyDocument": json.dumps(POLICY, sort_keys=True),
     "RouteTableIds": [RTB_A, RTB_B],
     "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "dynamodb"}]}],
+}
+
+# The diff of creating the endpoint of ARGS.
+CREATE_DIFF = {
+    "before": {},
+    "after": {
+        "policy": POLICY,
+        "route_table_ids": [RTB_A, RTB_B],
+        "subnet_ids": [],
+        "security_group_ids": [],
+        "tags": {"Name": "dynamodb"},
+    },
 }
 
 
@@ -112,27 +124,6 @@ def modified(stub, **params):
     stub.add_response("modify_vpc_endpoint", {"Return": True}, {"VpcEndpointId": VPCE, **params})
 
 
-@pytest.fixture
-def slept(monkeypatch):
-    """wait_for with a clock that moves only when the module sleeps, and the sleeps recorded."""
-
-    class Clock:
-        def __init__(self):
-            self.now = 0.0
-            self.sleeps = []
-
-        def __call__(self):
-            return self.now
-
-        def sleep(self, seconds):
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-    clock = Clock()
-    monkeypatch.setattr(vpce, "wait_for", functools.partial(common.wait_for, clock=clock, sleep=clock.sleep))
-    return clock.sleeps
-
-
 def run(args, **kwargs):
     return run_module(ec2_vpc_endpoint.main, args, **kwargs)
 
@@ -153,16 +144,7 @@ def test_create_gateway(aws):
     assert result["result"]["route_table_ids"] == [RTB_A, RTB_B]
     assert result["result"]["creation_timestamp"] == "2026-11-01T12:00:00+00:00"
     assert result["result"]["tags"] == [{"Key": "Name", "Value": "dynamodb"}]
-    assert result["diff"] == {
-        "before": {},
-        "after": {
-            "policy": POLICY,
-            "route_table_ids": [RTB_A, RTB_B],
-            "subnet_ids": [],
-            "security_group_ids": [],
-            "tags": {"Name": "dynamodb"},
-        },
-    }
+    assert result["diff"] == CREATE_DIFF
 
 
 def test_create_passes_the_client_token_given(aws):
@@ -528,16 +510,7 @@ def test_check_mode_create_makes_no_call(aws):
     result = run(ARGS, check_mode=True, diff=True)
     assert not result.get("failed"), result
     assert result["changed"] is True and result["result"] == {}
-    assert result["diff"] == {
-        "before": {},
-        "after": {
-            "policy": POLICY,
-            "route_table_ids": [RTB_A, RTB_B],
-            "subnet_ids": [],
-            "security_group_ids": [],
-            "tags": {"Name": "dynamodb"},
-        },
-    }
+    assert result["diff"] == CREATE_DIFF
 
 
 def test_check_mode_modify_predicts_the_real_diff(aws):
@@ -646,15 +619,7 @@ def test_already_absent_by_id(aws):
 def test_delete_of_an_endpoint_gone_meanwhile(aws):
     ec2 = aws.stub("ec2")
     search(ec2, [gateway()])
-    ec2.add_response(
-        "delete_vpc_endpoints",
-        {
-            "Unsuccessful": [
-                {"ResourceId": VPCE, "Error": {"Code": "InvalidVpcEndpoint.NotFound", "Message": "not found"}}
-            ]
-        },
-        {"VpcEndpointIds": [VPCE]},
-    )
+    gone_on_delete(ec2, VPCE)
     result = run({**ARGS, "state": "absent"})
     assert not result.get("failed"), result
     assert result["changed"] is False

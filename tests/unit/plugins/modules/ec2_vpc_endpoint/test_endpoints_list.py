@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
 from botocore.stub import ANY
 
-from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+from .conftest import gone_on_delete
 
 VPC = "vpc-0123456789abcdef0"
 DDB, S3, EC2 = ("com.amazonaws.eu-west-1.dynamodb", "com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.ec2")
@@ -115,20 +115,6 @@ def by_ids(stub, found, ids):
 
 def deleted(stub, endpoint_id):
     stub.add_response("delete_vpc_endpoints", {"Unsuccessful": []}, {"VpcEndpointIds": [endpoint_id]})
-
-
-@pytest.fixture
-def slept(monkeypatch):
-    """wait_for with a clock that moves only when the module sleeps, and the sleeps recorded."""
-    sleeps: list[float] = []
-    now = [0.0]
-
-    def sleep(seconds):
-        sleeps.append(seconds)
-        now[0] += seconds
-
-    monkeypatch.setattr(vpce, "wait_for", functools.partial(common.wait_for, clock=lambda: now[0], sleep=sleep))
-    return sleeps
 
 
 def run(args, **kwargs):
@@ -352,15 +338,7 @@ def test_an_absent_item_already_gone(aws):
 def test_an_endpoint_gone_meanwhile_is_not_a_change(aws):
     stub = aws.stub("ec2")
     search(stub, [ec2()])
-    stub.add_response(
-        "delete_vpc_endpoints",
-        {
-            "Unsuccessful": [
-                {"ResourceId": VPCE_EC2, "Error": {"Code": "InvalidVpcEndpoint.NotFound", "Message": "gone"}}
-            ]
-        },
-        {"VpcEndpointIds": [VPCE_EC2]},
-    )
+    gone_on_delete(stub, VPCE_EC2)
     result = run({**ARGS, "endpoints": [{**ITEMS[2], "state": "absent"}]})
     assert not result.get("failed"), result
     assert result["changed"] is True and result["endpoints"] == [{}]
