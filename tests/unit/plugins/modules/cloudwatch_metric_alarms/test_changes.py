@@ -4,6 +4,8 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import cloudwatch_metric_alarms as m
 
+from .responses import METRIC
+
 
 def alarm(**given):
     base = {
@@ -43,14 +45,7 @@ DESCRIBED = {
     "AlarmActions": [],
     "InsufficientDataActions": [],
     "StateValue": "OK",
-    "MetricName": "Errors",
-    "Namespace": "AWS/Lambda",
-    "Statistic": "Sum",
-    "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
-    "Period": 60,
-    "EvaluationPeriods": 1,
-    "Threshold": 1.0,
-    "ComparisonOperator": "GreaterThanThreshold",
+    **METRIC,
 }
 
 

@@ -6,6 +6,8 @@ from ansible_collections.multiregion.serverless.plugins.modules import cloudwatc
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
+from .responses import METRIC
+
 ARN = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:"
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:alarms"
 
@@ -39,14 +41,7 @@ def described(name="api-errors", **given):
         "AlarmActions": [TOPIC],
         "InsufficientDataActions": [],
         "StateValue": "OK",
-        "MetricName": "Errors",
-        "Namespace": "AWS/Lambda",
-        "Statistic": "Sum",
-        "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
-        "Period": 60,
-        "EvaluationPeriods": 1,
-        "Threshold": 1.0,
-        "ComparisonOperator": "GreaterThanThreshold",
+        **METRIC,
         "TreatMissingData": "notBreaching",
     }
     base.update(given)
@@ -56,14 +51,7 @@ def described(name="api-errors", **given):
 def put_params(name="api-errors", **given):
     base = {
         "AlarmName": name,
-        "Namespace": "AWS/Lambda",
-        "MetricName": "Errors",
-        "Statistic": "Sum",
-        "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
-        "Period": 60,
-        "EvaluationPeriods": 1,
-        "Threshold": 1.0,
-        "ComparisonOperator": "GreaterThanThreshold",
+        **METRIC,
         "TreatMissingData": "notBreaching",
         "ActionsEnabled": True,
         "AlarmActions": [TOPIC],

@@ -4,7 +4,9 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_records as m
 
-ZONE_ALIAS = "ZLY8HYME6SFDD"
+from .responses import ALIAS_ZONE
+from .responses import alias_options
+from .responses import alias_record
 
 
 def item(**given):
@@ -27,32 +29,7 @@ def item(**given):
 
 
 def alias_item(region="eu-west-1", record_type="A", **given):
-    base = {
-        "type": record_type,
-        "set_identifier": region,
-        "weight": 50,
-        "health_check_id": f"hc-{region}",
-        "alias": {"dns_name": f"d-{region}.execute-api.{region}.amazonaws.com", "hosted_zone_id": ZONE_ALIAS},
-    }
-    return item(**{**base, **given})
-
-
-def alias_record(region="eu-west-1", record_type="A", **given):
-    """As ListResourceRecordSets returns alias_item(region)."""
-    record = {
-        "Name": "api.example.com.",
-        "Type": record_type,
-        "SetIdentifier": region,
-        "Weight": 50,
-        "HealthCheckId": f"hc-{region}",
-        "AliasTarget": {
-            "HostedZoneId": ZONE_ALIAS,
-            "DNSName": f"d-{region}.execute-api.{region}.amazonaws.com.",
-            "EvaluateTargetHealth": False,
-        },
-    }
-    record.update(given)
-    return record
+    return item(**{**alias_options(region, record_type), **given})
 
 
 CNAME = {"Name": "_abc.api.example.com.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "_x.acm.aws."}]}
@@ -101,12 +78,12 @@ def test_an_unchanged_list_is_no_change():
     [
         {"weight": 0},
         {"health_check_id": "hc-other"},
-        {"alias": {"dns_name": "d-other.example.com", "hosted_zone_id": ZONE_ALIAS}},
+        {"alias": {"dns_name": "d-other.example.com", "hosted_zone_id": ALIAS_ZONE}},
         {"alias": {"dns_name": "d-eu-west-1.execute-api.eu-west-1.amazonaws.com", "hosted_zone_id": "Z2"}},
         {
             "alias": {
                 "dns_name": "d-eu-west-1.execute-api.eu-west-1.amazonaws.com",
-                "hosted_zone_id": ZONE_ALIAS,
+                "hosted_zone_id": ALIAS_ZONE,
                 "evaluate_target_health": True,
             }
         },

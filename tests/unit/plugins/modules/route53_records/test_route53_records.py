@@ -9,39 +9,15 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import clien
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock
 
+from .responses import alias_options
+from .responses import alias_record
+
 ZONE = "Z0123456789ABCDEFGHIJ"
-ALIAS_ZONE = "ZLY8HYME6SFDD"
 NOW = datetime.datetime(2026, 12, 6, tzinfo=datetime.timezone.utc)  # noqa: UP017
 
 
 def alias(region="eu-west-1", record_type="A", **given):
-    spec = {
-        "name": "api.example.com",
-        "type": record_type,
-        "set_identifier": region,
-        "weight": 50,
-        "health_check_id": f"hc-{region}",
-        "alias": {"dns_name": f"d-{region}.execute-api.{region}.amazonaws.com", "hosted_zone_id": ALIAS_ZONE},
-    }
-    spec.update(given)
-    return spec
-
-
-def alias_set(region="eu-west-1", record_type="A", **given):
-    record = {
-        "Name": "api.example.com.",
-        "Type": record_type,
-        "SetIdentifier": region,
-        "Weight": 50,
-        "HealthCheckId": f"hc-{region}",
-        "AliasTarget": {
-            "HostedZoneId": ALIAS_ZONE,
-            "DNSName": f"d-{region}.execute-api.{region}.amazonaws.com.",
-            "EvaluateTargetHealth": False,
-        },
-    }
-    record.update(given)
-    return record
+    return {**alias_options(region, record_type), **given}
 
 
 def listing(stub, name, records, start=None, next_page=None):
@@ -66,12 +42,12 @@ def change(stub, changes, status="INSYNC"):
 def test_creates_the_records_in_one_batch(aws):
     r53 = aws.stub("route53")
     # The listing from the name on reaches another name: the name has no records.
-    listing(r53, "api.example.com.", [{**alias_set(), "Name": "www.example.com."}])
+    listing(r53, "api.example.com.", [{**alias_record(), "Name": "www.example.com."}])
     change(
         r53,
         [
-            {"Action": "UPSERT", "ResourceRecordSet": alias_set("eu-west-1")},
-            {"Action": "UPSERT", "ResourceRecordSet": alias_set("eu-central-1")},
+            {"Action": "UPSERT", "ResourceRecordSet": alias_record("eu-west-1")},
+            {"Action": "UPSERT", "ResourceRecordSet": alias_record("eu-central-1")},
         ],
     )
     result = run_module(
@@ -99,7 +75,9 @@ def test_check_mode_sends_nothing(aws):
 def test_unchanged_records_are_no_change(aws):
     r53 = aws.stub("route53")
     listing(
-        r53, "api.example.com.", [alias_set("eu-central-1"), alias_set("eu-west-1"), alias_set("eu-west-1", "AAAA")]
+        r53,
+        "api.example.com.",
+        [alias_record("eu-central-1"), alias_record("eu-west-1"), alias_record("eu-west-1", "AAAA")],
     )
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": [alias("eu-west-1"), alias("eu-central-1")]})
     assert result["changed"] is False, result["changes"]
@@ -108,8 +86,8 @@ def test_unchanged_records_are_no_change(aws):
 
 def test_a_changed_weight_upserts_that_record_only(aws):
     r53 = aws.stub("route53")
-    listing(r53, "api.example.com.", [alias_set("eu-central-1"), alias_set("eu-west-1")])
-    change(r53, [{"Action": "UPSERT", "ResourceRecordSet": alias_set("eu-west-1", Weight=100)}])
+    listing(r53, "api.example.com.", [alias_record("eu-central-1"), alias_record("eu-west-1")])
+    change(r53, [{"Action": "UPSERT", "ResourceRecordSet": alias_record("eu-west-1", Weight=100)}])
     result = run_module(
         m.main, {"hosted_zone_id": ZONE, "records": [alias("eu-west-1", weight=100), alias("eu-central-1")]}, diff=True
     )
@@ -120,13 +98,13 @@ def test_a_changed_weight_upserts_that_record_only(aws):
 
 def test_absent_records_are_deleted_as_listed_and_first(aws):
     r53 = aws.stub("route53")
-    current = [alias_set("eu-west-1"), alias_set("eu-west-1", "AAAA")]
+    current = [alias_record("eu-west-1"), alias_record("eu-west-1", "AAAA")]
     listing(r53, "api.example.com.", current)
     change(
         r53,
         [
             {"Action": "DELETE", "ResourceRecordSet": current[1]},
-            {"Action": "UPSERT", "ResourceRecordSet": alias_set("eu-west-1", Weight=10)},
+            {"Action": "UPSERT", "ResourceRecordSet": alias_record("eu-west-1", Weight=10)},
         ],
     )
     records = [
@@ -139,7 +117,7 @@ def test_absent_records_are_deleted_as_listed_and_first(aws):
 
 
 def test_absent_of_a_missing_record_is_no_change(aws):
-    listing(aws.stub("route53"), "api.example.com.", [alias_set("eu-west-1")])
+    listing(aws.stub("route53"), "api.example.com.", [alias_record("eu-west-1")])
     records = [{"name": "api.example.com", "type": "AAAA", "set_identifier": "eu-west-1", "state": "absent"}]
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": records})
     assert result["changed"] is False
@@ -147,7 +125,7 @@ def test_absent_of_a_missing_record_is_no_change(aws):
 
 def test_purge_names_deletes_unlisted_records_of_the_name(aws):
     r53 = aws.stub("route53")
-    current = [alias_set("eu-central-1"), alias_set("eu-west-1")]
+    current = [alias_record("eu-central-1"), alias_record("eu-west-1")]
     listing(r53, "api.example.com.", current)
     change(r53, [{"Action": "DELETE", "ResourceRecordSet": current[0]}])
     result = run_module(
@@ -162,13 +140,13 @@ def test_records_of_a_name_are_read_page_by_page_within_the_name(aws):
     listing(
         r53,
         "api.example.com.",
-        [alias_set("eu-central-1")],
+        [alias_record("eu-central-1")],
         next_page={"NextRecordName": "api.example.com.", "NextRecordType": "A", "NextRecordIdentifier": "eu-west-1"},
     )
     listing(
         r53,
         "api.example.com.",
-        [alias_set("eu-west-1")],
+        [alias_record("eu-west-1")],
         start={"StartRecordType": "A", "StartRecordIdentifier": "eu-west-1"},
         next_page={"NextRecordName": "www.example.com.", "NextRecordType": "A"},
     )
@@ -182,7 +160,7 @@ def test_wait_polls_the_change_until_insync(aws, monkeypatch):
     monkeypatch.setattr(m, "_sleep", clock.sleep)
     r53 = aws.stub("route53")
     listing(r53, "api.example.com.", [])
-    change(r53, [{"Action": "UPSERT", "ResourceRecordSet": alias_set()}], status="PENDING")
+    change(r53, [{"Action": "UPSERT", "ResourceRecordSet": alias_record()}], status="PENDING")
     r53.add_response(
         "get_change",
         {"ChangeInfo": {"Id": "/change/C1", "Status": "PENDING", "SubmittedAt": NOW}},
@@ -199,7 +177,7 @@ def test_wait_polls_the_change_until_insync(aws, monkeypatch):
 def test_a_throttled_listing_is_retried(aws):
     r53 = aws.stub("route53")
     r53.add_client_error("list_resource_record_sets", **client_error("Throttling", "Rate exceeded", 400))
-    listing(r53, "api.example.com.", [alias_set()])
+    listing(r53, "api.example.com.", [alias_record()])
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": [alias()]})
     assert result["changed"] is False, result
     assert aws.sleeps
