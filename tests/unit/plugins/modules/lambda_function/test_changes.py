@@ -9,8 +9,9 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function as lf
 
-ROLE = "arn:aws:iam::123456789012:role/items-api-eu-west-1"
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/8a1b1f3e-0b5c-4a4f-9d4f-1c2d3e4f5a6b"
+from .function_settings import CREATE_SETTINGS
+from .function_settings import KEY
+from .function_settings import ROLE
 
 CONFIG = {
     "FunctionName": "items-api",
@@ -173,19 +174,10 @@ def test_creation_request_carries_every_given_setting():
     request = lf.creation_request(params, wanted, b"zip")
     assert request == {
         "FunctionName": "items-api",
-        "Role": ROLE,
-        "Runtime": "python3.13",
-        "Handler": "app.handler.lambda_handler",
+        **CREATE_SETTINGS,
         "Code": {"ZipFile": b"zip"},
         "Publish": True,
         "Description": "d",
-        "Timeout": 10,
-        "MemorySize": 256,
-        "Environment": {"Variables": {"TABLE_NAME": "items"}},
-        "TracingConfig": {"Mode": "Active"},
-        "Architectures": ["arm64"],
-        "KMSKeyArn": KEY,
-        "VpcConfig": {"SubnetIds": ["subnet-a", "subnet-b"], "SecurityGroupIds": ["sg-1"]},
         "Tags": {"a": "b"},
     }
 

@@ -10,11 +10,13 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import clien
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
+from .function_settings import CREATE_SETTINGS
+from .function_settings import KEY
+from .function_settings import ROLE
+
 NAME = "items-api"
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{NAME}"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/items-api-eu-west-1"
-KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/8a1b1f3e-0b5c-4a4f-9d4f-1c2d3e4f5a6b"
 ZIP = b"PK\x05\x06" + b"\x00" * 18
 ZIP_SHA = lambda_function.code_sha256(ZIP)
 NEW_ZIP = ZIP + b"new"
@@ -106,6 +108,12 @@ def expect_missing(aws):
     )
 
 
+def expect_rejected(aws, operation, message, times=1):
+    """``operation`` refused ``times`` times for an invalid parameter, with ``message``."""
+    for _attempt in range(times):
+        aws.stub("lambda").add_client_error(operation, **client_error("InvalidParameterValueException", message))
+
+
 def expect_versions(aws, *versions):
     latest = configuration()
     published = [configuration(version=str(i), **overrides) for i, overrides in versions]
@@ -128,18 +136,9 @@ def expect_publish(aws, version, sha=ZIP_SHA):
 
 CREATE_REQUEST = {
     "FunctionName": NAME,
-    "Role": ROLE,
-    "Runtime": "python3.13",
-    "Handler": "app.handler.lambda_handler",
+    **CREATE_SETTINGS,
     "Code": {"ZipFile": ZIP},
     "Publish": True,
-    "Timeout": 10,
-    "MemorySize": 256,
-    "Environment": {"Variables": {"TABLE_NAME": "items"}},
-    "TracingConfig": {"Mode": "Active"},
-    "Architectures": ["arm64"],
-    "KMSKeyArn": KEY,
-    "VpcConfig": {"SubnetIds": ["subnet-a", "subnet-b"], "SecurityGroupIds": ["sg-1"]},
     "Tags": {"Application": "items"},
 }
 
@@ -208,10 +207,7 @@ def test_create_retries_while_the_new_role_propagates(aws, zips, clock):
 
 def test_create_gives_up_when_the_role_stays_unusable(aws, zips, clock):
     expect_missing(aws)
-    for _attempt in range(3):
-        aws.stub("lambda").add_client_error(
-            "create_function", **client_error("InvalidParameterValueException", NOT_ASSUMABLE)
-        )
+    expect_rejected(aws, "create_function", NOT_ASSUMABLE, times=3)
     result = run_module(lambda_function.main, args(zips["current"], wait_timeout=12))
     assert result["failed"] is True
     assert result["msg"].startswith(f"Failed to create function {NAME}: Lambda still rejected the role after 12 s")
@@ -672,10 +668,7 @@ def test_a_missing_vpc_permission_is_retried_about_two_minutes_then_shown_as_aws
     # A role that lacks ec2:CreateNetworkInterface is a wrong policy, not a slow one: after the propagation cap the
     # module stops, well before the 600 s wait timeout, and shows AWS's message.
     expect_missing(aws)
-    for _attempt in range(25):
-        aws.stub("lambda").add_client_error(
-            "create_function", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
-        )
+    expect_rejected(aws, "create_function", NO_ENI_PERMISSION, times=25)
     result = run_module(lambda_function.main, args(zips["current"]))
     assert result["failed"] is True
     assert result["msg"].startswith(f"Failed to create function {NAME}: Lambda still rejected the role after 120 s")
@@ -687,10 +680,7 @@ def test_a_missing_vpc_permission_is_retried_about_two_minutes_then_shown_as_aws
 
 def test_the_propagation_cap_is_configurable(aws, zips, clock):
     expect_missing(aws)
-    for _attempt in range(7):
-        aws.stub("lambda").add_client_error(
-            "create_function", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
-        )
+    expect_rejected(aws, "create_function", NO_ENI_PERMISSION, times=7)
     result = run_module(lambda_function.main, args(zips["current"], iam_propagation_timeout=30))
     assert result["failed"] is True
     assert "after 30 s" in result["msg"] and NO_ENI_PERMISSION in result["msg"]
@@ -700,10 +690,7 @@ def test_a_configuration_update_refused_for_the_vpc_permission_stops_at_the_cap(
     expect_get(aws, function())
     expect_versions(aws, (1, {}))
     expect_ready(aws)
-    for _attempt in range(25):
-        aws.stub("lambda").add_client_error(
-            "update_function_configuration", **client_error("InvalidParameterValueException", NO_ENI_PERMISSION)
-        )
+    expect_rejected(aws, "update_function_configuration", NO_ENI_PERMISSION, times=25)
     result = run_module(lambda_function.main, args(zips["current"], timeout=30))
     assert result["failed"] is True
     assert result["msg"].startswith(f"Failed to update function {NAME}: Lambda still rejected the role after 120 s")
