@@ -65,6 +65,12 @@ def detail(arn=ARN, domain=DOMAIN, sans=(DOMAIN, WILDCARD), status="ISSUED", rec
     return {"Certificate": certificate}
 
 
+def expect_request(aws, arn=ARN, **params):
+    """RequestCertificate for DOMAIN with DNS validation and ``params`` besides, answered with ``arn``."""
+    expected = {"DomainName": DOMAIN, "ValidationMethod": "DNS", "IdempotencyToken": ANY, **params}
+    aws.stub("acm").add_response("request_certificate", {"CertificateArn": arn}, expected)
+
+
 def expect_list(aws, summaries, params=None):
     aws.stub("acm").add_response("list_certificates", {"CertificateSummaryList": summaries}, params or LIST_PRESENT)
 
@@ -89,17 +95,7 @@ def expect_existing(aws, tags=(), status="ISSUED"):
 
 def test_requests_a_certificate_and_returns_its_validation_records(aws):
     expect_list(aws, [])
-    aws.stub("acm").add_response(
-        "request_certificate",
-        {"CertificateArn": ARN},
-        {
-            "DomainName": DOMAIN,
-            "ValidationMethod": "DNS",
-            "IdempotencyToken": ANY,
-            "SubjectAlternativeNames": [WILDCARD],
-            "Tags": [{"Key": "Application", "Value": "global-api"}],
-        },
-    )
+    expect_request(aws, SubjectAlternativeNames=[WILDCARD], Tags=[{"Key": "Application", "Value": "global-api"}])
     expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, {**ARGS, "tags": {"Application": "global-api"}})
     assert not result.get("failed"), result
@@ -136,16 +132,7 @@ def test_validation_records_that_never_appear_fail_clearly(aws, clock, monkeypat
 
 def test_a_certificate_with_only_its_domain_sends_no_alternative_names(aws):
     expect_list(aws, [])
-    aws.stub("acm").add_response(
-        "request_certificate",
-        {"CertificateArn": ARN},
-        {
-            "DomainName": DOMAIN,
-            "ValidationMethod": "DNS",
-            "IdempotencyToken": ANY,
-            "KeyAlgorithm": "EC_prime256v1",
-        },
-    )
+    expect_request(aws, KeyAlgorithm="EC_prime256v1")
     expect_describe(aws, detail(sans=(DOMAIN,), status="PENDING_VALIDATION"))
     result = run_module(acm.main, {"domain_name": DOMAIN, "key_algorithm": "EC_prime256v1"})
     assert not result.get("failed"), result
@@ -157,16 +144,7 @@ def test_a_request_after_a_delete_carries_a_new_token(aws):
     sent = aws.sent("acm", "RequestCertificate")
     for arn in (ARN, OTHER_ARN):
         expect_list(aws, [])
-        aws.stub("acm").add_response(
-            "request_certificate",
-            {"CertificateArn": arn},
-            {
-                "DomainName": DOMAIN,
-                "ValidationMethod": "DNS",
-                "IdempotencyToken": ANY,
-                "SubjectAlternativeNames": [WILDCARD],
-            },
-        )
+        expect_request(aws, arn, SubjectAlternativeNames=[WILDCARD])
         expect_describe(aws, detail(arn=arn, status="PENDING_VALIDATION"), arn=arn)
         result = run_module(acm.main, ARGS)
         assert result["certificate"]["arn"] == arn

@@ -13,6 +13,8 @@ from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
+from .stage_settings import AWS_SETTINGS
+
 ACCOUNT = "123456789012"
 API_ID = "a1b2c3d4e5"
 ROOT_ID = "r00t1d"
@@ -90,20 +92,7 @@ def rest_api(**changes) -> dict:
     return api
 
 
-METHOD_SETTINGS = {
-    "*/*": {
-        "metricsEnabled": True,
-        "loggingLevel": "INFO",
-        "dataTraceEnabled": False,
-        "throttlingBurstLimit": 200,
-        "throttlingRateLimit": 100.0,
-        "cachingEnabled": False,
-        "cacheTtlInSeconds": 300,
-        "cacheDataEncrypted": False,
-        "requireAuthorizationForCacheControl": True,
-        "unauthorizedCacheControlHeaderStrategy": "SUCCEED_WITH_RESPONSE_HEADER",
-    }
-}
+METHOD_SETTINGS = {"*/*": AWS_SETTINGS}
 
 
 def stage(**changes) -> dict:

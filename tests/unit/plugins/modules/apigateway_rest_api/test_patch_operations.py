@@ -10,6 +10,8 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils import _apigateway as apigw
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_rest_api as module
 
+from .stage_settings import AWS_SETTINGS
+
 DOC = {
     "openapi": "3.0.1",
     "info": {"title": "ignored", "version": "1"},
@@ -136,18 +138,6 @@ SETTINGS = {
     "throttling_burst_limit": 200,
     "throttling_rate_limit": 100.0,
     "caching_enabled": False,
-}
-AWS_SETTINGS = {
-    "loggingLevel": "INFO",
-    "dataTraceEnabled": False,
-    "metricsEnabled": True,
-    "throttlingBurstLimit": 200,
-    "throttlingRateLimit": 100.0,
-    "cachingEnabled": False,
-    "cacheTtlInSeconds": 300,
-    "cacheDataEncrypted": False,
-    "requireAuthorizationForCacheControl": True,
-    "unauthorizedCacheControlHeaderStrategy": "SUCCEED_WITH_RESPONSE_HEADER",
 }
 
 
