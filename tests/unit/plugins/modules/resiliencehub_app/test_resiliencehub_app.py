@@ -168,6 +168,21 @@ def published(stub, template=PUBLISHED_TEMPLATE, mappings=None):
     )
 
 
+def deployed(aws):
+    """The stub, with the app found and its published version and draft mappings queued."""
+    stub = aws.stub("resiliencehub")
+    found(stub)
+    published(stub)
+    draft_mappings(stub)
+    return stub
+
+
+def central_api() -> dict:
+    """A resource not in RESOURCES: the API of eu-central-1, in the api component."""
+    api = resource("api-eu-central-1", "AWS::ApiGateway::RestApi", "f6g7h8i9j0", region="eu-central-1")
+    return dict(api, component="api")
+
+
 def draft_mappings(stub, mappings=None):
     mappings = copy.deepcopy(PUBLISHED_MAPPINGS) if mappings is None else mappings
     stub.add_response(
@@ -284,10 +299,7 @@ def test_no_change_without_resources_leaves_the_definition_alone(aws):
 
 
 def test_changed_physical_id_publishes_a_new_version(aws):
-    stub = aws.stub("resiliencehub")
-    found(stub)
-    published(stub)
-    draft_mappings(stub)
+    stub = deployed(aws)
     new_fn = "arn:aws:lambda:eu-west-1:123456789012:function:prod-items-v2"
     wanted = [dict(r, physical_id=new_fn) if r["name"] == "items-eu-west-1" else r for r in RESOURCES]
     publishes(stub, wanted, remove=["items-eu-west-1"], add=[mapping("items-eu-west-1", new_fn)])
@@ -299,12 +311,8 @@ def test_changed_physical_id_publishes_a_new_version(aws):
 
 
 def test_added_and_removed_resources(aws):
-    stub = aws.stub("resiliencehub")
-    found(stub)
-    published(stub)
-    draft_mappings(stub)
-    api_central = resource("api-eu-central-1", "AWS::ApiGateway::RestApi", "f6g7h8i9j0", region="eu-central-1")
-    api_central["component"] = "api"
+    stub = deployed(aws)
+    api_central = central_api()
     wanted = [r for r in RESOURCES if r["name"] != "table-eu-central-1"] + [api_central]
     publishes(
         stub,
@@ -322,10 +330,7 @@ def test_added_and_removed_resources(aws):
 
 
 def test_regrouped_resource_rewrites_only_the_template(aws):
-    stub = aws.stub("resiliencehub")
-    found(stub)
-    published(stub)
-    draft_mappings(stub)
+    stub = deployed(aws)
     wanted = [dict(r, component="api") if r["name"].startswith("items-") else r for r in RESOURCES]
     publishes(stub, wanted)
     result = run_module(module.main, args(resources=wanted))
@@ -334,12 +339,8 @@ def test_regrouped_resource_rewrites_only_the_template(aws):
 
 
 def test_without_purge_unlisted_resources_are_kept(aws):
-    stub = aws.stub("resiliencehub")
-    found(stub)
-    published(stub)
-    draft_mappings(stub)
-    api_central = resource("api-eu-central-1", "AWS::ApiGateway::RestApi", "f6g7h8i9j0", region="eu-central-1")
-    api_central["component"] = "api"
+    stub = deployed(aws)
+    api_central = central_api()
     kept = [
         dict(r, region=m["physicalResourceId"]["awsRegion"], aws_account_id="123456789012")
         for r, m in zip(RESOURCES, PUBLISHED_MAPPINGS, strict=True)
@@ -687,10 +688,7 @@ def test_create_error_is_described(aws):
 
 
 def test_publish_error_is_described(aws):
-    stub = aws.stub("resiliencehub")
-    found(stub)
-    published(stub)
-    draft_mappings(stub)
+    stub = deployed(aws)
     wanted = RESOURCES[:-1]
     stub.add_response(
         "put_draft_app_version_template",
