@@ -9,22 +9,18 @@ import botocore.session
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _resiliencehub as rh
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    MISSION_CRITICAL,
+)
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    MISSION_CRITICAL_TARGETS,
+)
 
 MODEL = botocore.session.Session().get_service_model("resiliencehub")
 FN = "arn:aws:lambda:eu-west-1:123456789012:function:prod-items"
 TABLE = "arn:aws:dynamodb:eu-central-1:123456789012:table/global-table"
-GLOBAL_MISSION_CRITICAL = {
-    "software": {"rto": 5400, "rpo": 300},
-    "hardware": {"rto": 1, "rpo": 1},
-    "az": {"rto": 1, "rpo": 1},
-    "region": {"rto": 3600, "rpo": 5},
-}
-API_TARGETS = {
-    "Software": {"rtoInSecs": 5400, "rpoInSecs": 300},
-    "Hardware": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "AZ": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "Region": {"rtoInSecs": 3600, "rpoInSecs": 5},
-}
+GLOBAL_MISSION_CRITICAL = MISSION_CRITICAL
+API_TARGETS = MISSION_CRITICAL_TARGETS
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,12 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    MISSION_CRITICAL_TARGETS,
+)
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    run_for_unknown_app,
+)
 
 APP_NAME = "prod-api"
 APP_ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:app/5f1a9b3e-6c1d-4b8e-9f0a-2d3c4b5a6e7f"
@@ -18,12 +24,7 @@ ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:app-assessment/9d8c7b6a-5f4e
 OTHER_ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:app-assessment/00000000-5f4e-4d3c-8b2a-1a0f9e8d7c6b"
 NAME = "nightly"
 CREATED = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.UTC)
-TARGETS = {
-    "Software": {"rtoInSecs": 5400, "rpoInSecs": 300},
-    "Hardware": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "AZ": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "Region": {"rtoInSecs": 3600, "rpoInSecs": 5},
-}
+TARGETS = MISSION_CRITICAL_TARGETS
 MET = {
     "Software": {"currentRtoInSecs": 1800, "currentRpoInSecs": 60, "complianceStatus": "PolicyMet"},
     "Hardware": {"currentRtoInSecs": 0, "currentRpoInSecs": 0, "complianceStatus": "PolicyMet"},
@@ -230,8 +231,7 @@ def test_check_mode_starts_nothing_and_says_so(aws):
 
 
 def test_unknown_app_fails(aws):
-    aws.stub("resiliencehub").add_response("list_apps", {"appSummaries": []}, {"name": APP_NAME})
-    result = run_module(module.main, {"app_name": APP_NAME})
+    result = run_for_unknown_app(aws, module.main, APP_NAME)
     assert result["failed"]
     assert result["msg"] == f"No Resilience Hub application named {APP_NAME} in eu-west-1"
 

@@ -5,6 +5,9 @@ import datetime
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment_info as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    run_for_unknown_app,
+)
 
 APP_NAME = "prod-api"
 APP_ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:app/5f1a9b3e-6c1d-4b8e-9f0a-2d3c4b5a6e7f"
@@ -109,8 +112,7 @@ def test_missing_assessment_is_empty(aws):
 
 
 def test_unknown_app_fails(aws):
-    aws.stub("resiliencehub").add_response("list_apps", {"appSummaries": []}, {"name": APP_NAME})
-    result = run_module(module.main, {"app_name": APP_NAME})
+    result = run_for_unknown_app(aws, module.main, APP_NAME)
     assert result["failed"]
     assert result["msg"] == f"No Resilience Hub application named {APP_NAME} in eu-west-1"
 

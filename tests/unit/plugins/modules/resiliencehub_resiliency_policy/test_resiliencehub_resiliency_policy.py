@@ -8,16 +8,17 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    MISSION_CRITICAL,
+)
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
+    MISSION_CRITICAL_TARGETS,
+)
 
 NAME = "prod-GlobalMissionCritical"
 ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:resiliency-policy/8c3b5a1e-2f8e-4c43-9d6e-0d8c1a0f2b7e"
 OTHER_ARN = "arn:aws:resiliencehub:eu-west-1:123456789012:resiliency-policy/0f0f0f0f-2f8e-4c43-9d6e-0d8c1a0f2b7e"
-TARGETS = {
-    "Software": {"rtoInSecs": 5400, "rpoInSecs": 300},
-    "Hardware": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "AZ": {"rtoInSecs": 1, "rpoInSecs": 1},
-    "Region": {"rtoInSecs": 3600, "rpoInSecs": 5},
-}
+TARGETS = MISSION_CRITICAL_TARGETS
 POLICY = {
     "policyArn": ARN,
     "policyName": NAME,
@@ -35,12 +36,7 @@ ARGS = {
     "description": "Active/active API",
     "tier": "MissionCritical",
     "data_location_constraint": "AnyLocation",
-    "policy": {
-        "software": {"rto": 5400, "rpo": 300},
-        "hardware": {"rto": 1, "rpo": 1},
-        "az": {"rto": 1, "rpo": 1},
-        "region": {"rto": 3600, "rpo": 5},
-    },
+    "policy": MISSION_CRITICAL,
     "tags": TAGS,
 }
 LIST = {"policyName": NAME}
