@@ -47,6 +47,12 @@ def table(status="ACTIVE", restored=True, source_arn=SOURCE_ARN, in_progress=Fal
     return description
 
 
+def restores_latest(stub, description):
+    """RestoreTableToPointInTime of SOURCE into TARGET at the latest restorable time, answered with ``description``."""
+    params = {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True}
+    stub.add_response("restore_table_to_point_in_time", {"TableDescription": description}, params)
+
+
 def described(stub, description=None, name=TARGET):
     if description is None:
         stub.add_client_error("describe_table", **client_error("ResourceNotFoundException"))
@@ -122,11 +128,7 @@ def test_bad_input_fails_before_any_call(aws, extra, message):
 def test_restore_to_latest_waits_verifies_and_measures(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
-    stub.add_response(
-        "restore_table_to_point_in_time",
-        {"TableDescription": table(status="CREATING", in_progress=True)},
-        {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True},
-    )
+    restores_latest(stub, table(status="CREATING", in_progress=True))
     stub.add_response(
         "tag_resource",
         {},
@@ -189,11 +191,7 @@ def test_restore_to_a_time_with_a_kms_key(aws, clock):
 def test_keys_written_after_the_restore_point_are_reported_and_warned(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
-    stub.add_response(
-        "restore_table_to_point_in_time",
-        {"TableDescription": table(status="ACTIVE")},
-        {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True},
-    )
+    restores_latest(stub, table(status="ACTIVE"))
     described(stub, table())
     has(stub, KEYS[0], True)
     has(stub, LATE[0], True)
@@ -262,11 +260,7 @@ def test_restore_retries_when_throttled(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
     stub.add_client_error("restore_table_to_point_in_time", **client_error("LimitExceededException"))
-    stub.add_response(
-        "restore_table_to_point_in_time",
-        {"TableDescription": table(status="CREATING")},
-        {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True},
-    )
+    restores_latest(stub, table(status="CREATING"))
 
     result = run_module(module.main, args(wait=False))
 
@@ -293,11 +287,7 @@ def test_restore_errors_fail(aws, clock, code, message):
 def test_wait_is_bounded(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
-    stub.add_response(
-        "restore_table_to_point_in_time",
-        {"TableDescription": table(status="CREATING")},
-        {"SourceTableName": SOURCE, "TargetTableName": TARGET, "UseLatestRestorableTime": True},
-    )
+    restores_latest(stub, table(status="CREATING"))
     for _poll in range(3):
         described(stub, table(status="CREATING", in_progress=True))
 
