@@ -87,23 +87,53 @@ class PlaybookRun:
     def changed(self) -> dict:
         return {host: s["changed"] for host, s in self.stats.items()}
 
-    def failures(self) -> list[str]:
-        out = []
+    def _host_results(self):
+        """(host, task name, result) for every task of every play, in the order they ran."""
         for play in self.data.get("plays", []):
             for task in play["tasks"]:
                 for host, result in task["hosts"].items():
-                    if result.get("failed"):
-                        out.append(f"{host}: {task['task']['name']}: {result.get('msg')}")
-        return out
+                    yield host, task["task"]["name"], result
+
+    def failures(self) -> list[str]:
+        return [
+            f"{host}: {name}: {result.get('msg')}"
+            for host, name, result in self._host_results()
+            if result.get("failed")
+        ]
 
     def changed_tasks(self) -> list[str]:
-        out = []
-        for play in self.data.get("plays", []):
-            for task in play["tasks"]:
-                for host, result in task["hosts"].items():
-                    if result.get("changed"):
-                        out.append(f"{host}: {task['task']['name']}")
-        return out
+        return [f"{host}: {name}" for host, name, result in self._host_results() if result.get("changed")]
+
+
+def task_result(run: PlaybookRun, name: str, host: str = "localhost") -> dict:
+    """The result on ``host`` of the first task called ``name`` in ``run``."""
+    for play in run.data.get("plays", []):
+        for task in play["tasks"]:
+            if task["task"]["name"] == name:
+                return task["hosts"][host]
+    raise AssertionError(f"no task {name!r} in the run")
+
+
+def succeeded(run: PlaybookRun) -> PlaybookRun:
+    """``run``, once asserted that its playbook succeeded (the failed tasks, or the output, as the message)."""
+    assert run.returncode == 0, run.failures() or run.stderr or run.stdout[-3000:]
+    return run
+
+
+def tagged_vpc_id(ec2, name: str) -> str | None:
+    """The id of the VPC tagged Name=``name``, or None when there is none."""
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
+    return vpcs[0]["VpcId"] if vpcs else None
+
+
+def mock_rest_api_stage(apigateway, name: str) -> str:
+    """The id of a minimal REST API (GET / on a MOCK integration) with a deployed stage v1."""
+    api_id = apigateway.create_rest_api(name=name, endpointConfiguration={"types": ["REGIONAL"]})["id"]
+    [root] = [r for r in apigateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/"]
+    apigateway.put_method(restApiId=api_id, resourceId=root["id"], httpMethod="GET", authorizationType="NONE")
+    apigateway.put_integration(restApiId=api_id, resourceId=root["id"], httpMethod="GET", type="MOCK")
+    apigateway.create_deployment(restApiId=api_id, stageName="v1")
+    return api_id
 
 
 def in_checkout(arg: str) -> str:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 
+from .conftest import succeeded
+from .conftest import tagged_vpc_id
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_endpoint.yml"
 ENDPOINT_TASK = "localhost: DynamoDB gateway endpoint"
 SERVICE = "com.amazonaws.eu-west-1.dynamodb"
 
 
 def vpc_id(ec2) -> str | None:
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["vpc-endpoint-test"]}])["Vpcs"]
-    return vpcs[0]["VpcId"] if vpcs else None
+    return tagged_vpc_id(ec2, "vpc-endpoint-test")
 
 
 def route_table_ids(ec2, vpc: str) -> list[str]:
@@ -34,18 +37,8 @@ def allowed_actions(endpoint: dict) -> list[str]:
     return sorted(json.loads(endpoint["PolicyDocument"])["Statement"][0]["Action"])
 
 
-def task_result(run, name: str) -> dict:
-    for play in run.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
-
-
 def run_phase(ansible_playbook, phase: str, *args: str):
-    run = ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoint_phase={phase}", *args)
-    assert run.returncode == 0, run.failures() or run.stderr or run.stdout
-    return run
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoint_phase={phase}", *args))
 
 
 def test_gateway_endpoint_lifecycle(ansible_playbook, boto):

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 
+from .conftest import succeeded
+from .conftest import tagged_vpc_id
+from .conftest import task_result as named_task_result
+
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_endpoint_list.yml"
 TASK = "VPC endpoints"
 SERVICES = {"dynamodb": "Gateway", "s3": "Gateway", "ec2": "Interface"}
 
 
 def vpc_id(ec2) -> str | None:
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["vpc-endpoints-test"]}])["Vpcs"]
-    return vpcs[0]["VpcId"] if vpcs else None
+    return tagged_vpc_id(ec2, "vpc-endpoints-test")
 
 
 def live_endpoints(ec2, vpc: str) -> dict[str, dict]:
@@ -35,17 +38,11 @@ def actions(endpoint: dict) -> list[str]:
 
 
 def task_result(run) -> dict:
-    for play in run.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == TASK:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {TASK!r} in the run")
+    return named_task_result(run, TASK)
 
 
 def run_phase(ansible_playbook, phase: str, *args: str):
-    run = ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoints_phase={phase}", *args)
-    assert run.returncode == 0, run.failures() or run.stderr or run.stdout
-    return run
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoints_phase={phase}", *args))
 
 
 def test_endpoint_list_lifecycle(ansible_playbook, boto):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from .conftest import succeeded
+from .conftest import tagged_vpc_id
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_flow_log.yml"
 FLOW_LOG_TASK = "localhost: Flow log"
 GROUP = "/vpc/flow-logs-test"
 
 
 def vpc_id(ec2) -> str | None:
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["flow-log-test"]}])["Vpcs"]
-    return vpcs[0]["VpcId"] if vpcs else None
+    return tagged_vpc_id(ec2, "flow-log-test")
 
 
 def flow_logs(ec2, resource_id: str) -> list[dict]:
@@ -20,18 +23,8 @@ def tags(flow_log: dict) -> dict:
     return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
 
 
-def task_result(run, name: str) -> dict:
-    for play in run.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
-
-
 def run_phase(ansible_playbook, phase: str, *args: str):
-    run = ansible_playbook(PLAYBOOK, "-e", f"flow_log_phase={phase}", *args)
-    assert run.returncode == 0, run.failures() or run.stderr or run.stdout
-    return run
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"flow_log_phase={phase}", *args))
 
 
 def test_flow_log_lifecycle(ansible_playbook, boto):

@@ -3,6 +3,10 @@ shrink with purge, delete; check mode on an empty and on a deployed VPC."""
 
 from __future__ import annotations
 
+from .conftest import succeeded
+from .conftest import tagged_vpc_id
+from .conftest import task_result as named_task_result
+
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_subnets.yml"
 TASK = "Private subnets and their route tables"
 CIDRS = ["10.7.0.0/24", "10.7.1.0/24", "10.7.2.0/24"]
@@ -13,8 +17,7 @@ def tag_dict(resource: dict) -> dict:
 
 
 def vpc_id(ec2) -> str | None:
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["subnets-test"]}])["Vpcs"]
-    return vpcs[0]["VpcId"] if vpcs else None
+    return tagged_vpc_id(ec2, "subnets-test")
 
 
 def subnets(ec2, vpc: str) -> dict[str, dict]:
@@ -34,17 +37,11 @@ def table_of(tables: list[dict], subnet_id: str) -> list[dict]:
 
 
 def task_result(run, name: str = TASK) -> dict:
-    for play in run.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
+    return named_task_result(run, name)
 
 
 def run_phase(ansible_playbook, phase: str, *args: str):
-    run = ansible_playbook(PLAYBOOK, "-e", f"vpc_subnets_phase={phase}", *args)
-    assert run.returncode == 0, run.failures() or run.stderr or run.stdout
-    return run
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_subnets_phase={phase}", *args))
 
 
 def test_subnets_lifecycle(ansible_playbook, boto):
