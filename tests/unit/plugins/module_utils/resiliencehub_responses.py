@@ -1,5 +1,5 @@
 """The GlobalMissionCritical resiliency policy of the Resilience Hub tests, as options and as the API gives it, and
-the lookup of an application that does not exist."""
+the failed lookup of an application that does not exist."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ MISSION_CRITICAL_TARGETS = {
 }
 
 
-def run_for_unknown_app(aws, main, app_name: str) -> dict:
-    """``main`` run for ``app_name`` while ListApps finds no application of that name."""
+def assert_unknown_app_fails(aws, main, app_name: str) -> None:
+    """``main`` run for ``app_name`` while ListApps finds no application of that name fails, naming it."""
     aws.stub("resiliencehub").add_response("list_apps", {"appSummaries": []}, {"name": app_name})
-    return run_module(main, {"app_name": app_name})
+    result = run_module(main, {"app_name": app_name})
+    assert result["failed"]
+    assert result["msg"] == f"No Resilience Hub application named {app_name} in eu-west-1"

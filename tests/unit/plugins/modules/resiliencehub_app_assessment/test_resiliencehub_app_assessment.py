@@ -14,7 +14,7 @@ from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.
     MISSION_CRITICAL_TARGETS,
 )
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
-    run_for_unknown_app,
+    assert_unknown_app_fails,
 )
 
 APP_NAME = "prod-api"
@@ -231,9 +231,7 @@ def test_check_mode_starts_nothing_and_says_so(aws):
 
 
 def test_unknown_app_fails(aws):
-    result = run_for_unknown_app(aws, module.main, APP_NAME)
-    assert result["failed"]
-    assert result["msg"] == f"No Resilience Hub application named {APP_NAME} in eu-west-1"
+    assert_unknown_app_fails(aws, module.main, APP_NAME)
 
 
 def test_throttled_then_retried(aws):

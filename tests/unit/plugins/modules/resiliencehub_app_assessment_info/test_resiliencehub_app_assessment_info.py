@@ -6,7 +6,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import resilienc
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
-    run_for_unknown_app,
+    assert_unknown_app_fails,
 )
 
 APP_NAME = "prod-api"
@@ -112,9 +112,7 @@ def test_missing_assessment_is_empty(aws):
 
 
 def test_unknown_app_fails(aws):
-    result = run_for_unknown_app(aws, module.main, APP_NAME)
-    assert result["failed"]
-    assert result["msg"] == f"No Resilience Hub application named {APP_NAME} in eu-west-1"
+    assert_unknown_app_fails(aws, module.main, APP_NAME)
 
 
 def test_throttled_then_retried(aws):
