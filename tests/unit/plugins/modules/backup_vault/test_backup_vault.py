@@ -36,6 +36,12 @@ def listed(stub, *vaults, **params):
     stub.add_response("list_backup_vaults", {"BackupVaultList": list(vaults)}, params)
 
 
+def created(stub, **params):
+    """CreateBackupVault of NAME with ``params`` besides, answered as AWS Backup does."""
+    answer = {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED}
+    stub.add_response("create_backup_vault", answer, {"BackupVaultName": NAME, **params})
+
+
 def tags(stub, found, arn=ARN):
     stub.add_response("list_tags", {"Tags": dict(found)}, {"ResourceArn": arn})
 
@@ -46,11 +52,7 @@ def tags(stub, found, arn=ARN):
 def test_create_with_key_arn_and_tags(aws):
     stub = aws.stub("backup")
     listed(stub, vault(name="someone-elses"))
-    stub.add_response(
-        "create_backup_vault",
-        {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED},
-        {"BackupVaultName": NAME, "EncryptionKeyArn": KEY, "BackupVaultTags": TAGS},
-    )
+    created(stub, EncryptionKeyArn=KEY, BackupVaultTags=TAGS)
     listed(stub, vault(name="someone-elses"), vault())
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY, "tags": TAGS}, diff=True)
@@ -73,11 +75,7 @@ def test_create_resolves_an_alias_to_the_key_arn(aws):
     )
     stub = aws.stub("backup")
     listed(stub)
-    stub.add_response(
-        "create_backup_vault",
-        {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED},
-        {"BackupVaultName": NAME, "EncryptionKeyArn": KEY},
-    )
+    created(stub, EncryptionKeyArn=KEY)
     listed(stub, vault())
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": "alias/prod"})
@@ -90,11 +88,7 @@ def test_create_without_key_lets_aws_choose_and_reports_its_choice(aws):
     default_key = "arn:aws:kms:eu-west-1:123456789012:key/aws-backup-default"
     stub = aws.stub("backup")
     listed(stub)
-    stub.add_response(
-        "create_backup_vault",
-        {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED},
-        {"BackupVaultName": NAME},
-    )
+    created(stub)
     listed(stub, vault(key=default_key))
 
     result = run_module(module.main, {"name": NAME})
@@ -107,11 +101,7 @@ def test_create_without_key_lets_aws_choose_and_reports_its_choice(aws):
 def test_create_not_yet_listed_returns_the_create_answer(aws):
     stub = aws.stub("backup")
     listed(stub)
-    stub.add_response(
-        "create_backup_vault",
-        {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED},
-        {"BackupVaultName": NAME, "EncryptionKeyArn": KEY},
-    )
+    created(stub, EncryptionKeyArn=KEY)
     listed(stub)
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY})
@@ -247,9 +237,7 @@ def test_throttled_create_is_retried(aws):
     listed(stub)
     params = {"BackupVaultName": NAME, "EncryptionKeyArn": KEY}
     stub.add_client_error("create_backup_vault", expected_params=params, **client_error("ThrottlingException"))
-    stub.add_response(
-        "create_backup_vault", {"BackupVaultName": NAME, "BackupVaultArn": ARN, "CreationDate": CREATED}, params
-    )
+    created(stub, EncryptionKeyArn=KEY)
     listed(stub, vault())
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY})
