@@ -7,6 +7,29 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_wait_for
 
+VPC = "vpc-0123456789abcdef0"
+RTB_A, RTB_B = "rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"
+
+
+def described_endpoint(endpoint_id: str, service: str, **overrides) -> dict:
+    """An endpoint as DescribeVpcEndpoints returns it: by default an available gateway of VPC on RTB_A and RTB_B."""
+    return {
+        "VpcEndpointId": endpoint_id,
+        "VpcEndpointType": "Gateway",
+        "VpcId": VPC,
+        "ServiceName": service,
+        "State": "available",
+        "RouteTableIds": [RTB_A, RTB_B],
+        "SubnetIds": [],
+        "Groups": [],
+        "PrivateDnsEnabled": False,
+        "RequesterManaged": False,
+        "NetworkInterfaceIds": [],
+        "DnsEntries": [],
+        "OwnerId": "123456789012",
+        **overrides,
+    }
+
 
 @pytest.fixture
 def slept(monkeypatch):

@@ -13,6 +13,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_e
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
+from .conftest import described_endpoint
 from .conftest import gone_on_delete
 
 VPC = "vpc-0123456789abcdef0"
@@ -71,25 +72,12 @@ CREATE_DIFF = {
 
 def gateway(endpoint_id=VPCE, **overrides):
     """A DynamoDB gateway endpoint as DescribeVpcEndpoints returns it."""
-    described = {
-        "VpcEndpointId": endpoint_id,
-        "VpcEndpointType": "Gateway",
-        "VpcId": VPC,
-        "ServiceName": DDB,
-        "State": "available",
+    own = {
         "PolicyDocument": json.dumps(POLICY),
-        "RouteTableIds": [RTB_A, RTB_B],
-        "SubnetIds": [],
-        "Groups": [],
-        "PrivateDnsEnabled": False,
-        "RequesterManaged": False,
-        "NetworkInterfaceIds": [],
-        "DnsEntries": [],
         "CreationTimestamp": CREATED,
         "Tags": [{"Key": "Name", "Value": "dynamodb"}],
-        "OwnerId": "123456789012",
     }
-    described.update(overrides)
+    described = described_endpoint(endpoint_id, DDB, **{**own, **overrides})
     return {k: v for k, v in described.items() if v is not None}
 
 

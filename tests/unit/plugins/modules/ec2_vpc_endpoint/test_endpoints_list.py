@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_e
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
+from .conftest import described_endpoint
 from .conftest import gone_on_delete
 
 VPC = "vpc-0123456789abcdef0"
@@ -59,25 +60,9 @@ def tags(name: str, **extra: str) -> list[dict]:
 
 def endpoint(endpoint_id, service, name, **overrides):
     """An endpoint as DescribeVpcEndpoints returns it."""
-    described = {
-        "VpcEndpointId": endpoint_id,
-        "VpcEndpointType": "Gateway",
-        "VpcId": VPC,
-        "ServiceName": service,
-        "State": "available",
-        "PolicyDocument": json.dumps(vpce.DEFAULT_POLICY),
-        "RouteTableIds": [RTB_A, RTB_B],
-        "SubnetIds": [],
-        "Groups": [],
-        "PrivateDnsEnabled": False,
-        "RequesterManaged": False,
-        "NetworkInterfaceIds": [],
-        "DnsEntries": [],
-        "Tags": tags(name),
-        "OwnerId": "123456789012",
-    }
-    described.update(overrides)
-    return described
+    return described_endpoint(
+        endpoint_id, service, **{"PolicyDocument": json.dumps(vpce.DEFAULT_POLICY), "Tags": tags(name), **overrides}
+    )
 
 
 def ddb(**overrides):
