@@ -160,6 +160,12 @@ def run_module(
     raise AssertionError("the module returned without calling exit_json or fail_json")
 
 
+def assert_unchanged(result: dict) -> None:
+    """The module ran without failing and reported no change."""
+    assert not result.get("failed"), result
+    assert result["changed"] is False, result
+
+
 # Credentials for modules run against moto in process (``moto_aws``).
 MOTO_CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 

@@ -7,6 +7,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -188,8 +189,7 @@ def test_a_failed_request_names_the_domain(aws):
 def test_an_existing_certificate_is_no_change(aws):
     expect_existing(aws, tags=[{"Key": "Application", "Value": "global-api"}])
     result = run_module(acm.main, {**ARGS, "tags": {"Application": "global-api"}})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["certificate"]["status"] == "ISSUED"
     assert result["validation_records"] == [{"name": RECORD["Name"], "type": "CNAME", "value": RECORD["Value"]}]
 
@@ -243,8 +243,7 @@ def test_an_existing_request_without_records_yet_is_polled_for_them(aws, clock):
     expect_tags(aws, [])
     expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["validation_records"][0]["value"] == RECORD["Value"]
     # The first poll is at once; the records were there.
     assert clock.sleeps == []
@@ -290,8 +289,7 @@ def test_wait_polls_until_issued(aws, clock):
     expect_describe(aws, detail(status="PENDING_VALIDATION"))
     expect_describe(aws, detail(status="ISSUED"))
     result = run_module(acm.main, {**ARGS, "wait": True})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["certificate"]["status"] == "ISSUED"
     assert clock.sleeps == [acm.ISSUED_DELAY]
 
@@ -366,8 +364,7 @@ def test_a_certificate_gone_between_list_and_describe_is_absent(aws):
     expect_list(aws, [summary()], LIST_ABSENT)
     aws.stub("acm").add_client_error("describe_certificate", **client_error("ResourceNotFoundException"))
     result = run_module(acm.main, {**ARGS, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_a_certificate_deleted_meanwhile_is_not_an_error(aws):
@@ -375,8 +372,7 @@ def test_a_certificate_deleted_meanwhile_is_not_an_error(aws):
     expect_describe(aws, detail())
     aws.stub("acm").add_client_error("delete_certificate", **client_error("ResourceNotFoundException"))
     result = run_module(acm.main, {**ARGS, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_delete_is_refused_when_in_use(aws):
@@ -405,8 +401,7 @@ def test_throttling_is_retried(aws):
     expect_describe(aws, detail())
     expect_tags(aws, [])
     result = run_module(acm.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert len(aws.sleeps) == 2
 
 

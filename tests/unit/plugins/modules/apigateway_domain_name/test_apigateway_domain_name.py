@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_domain_name as dn
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -154,8 +155,7 @@ def test_a_regional_domain_with_the_same_certificate_is_no_change(aws):
     # community.aws.api_gateway_domain compares certificateArn, which a REGIONAL domain does not have.
     expect_existing(aws, regional(), [mapping()])
     result = run_module(dn.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["diff"]["before"] == result["diff"]["after"]
     assert result["domain"]["regional_certificate_arn"] == CERT
 
@@ -346,8 +346,7 @@ def test_a_domain_deleted_meanwhile_is_not_an_error(aws):
     expect_existing(aws, regional(), [])
     aws.stub("apigateway").add_client_error("delete_domain_name", **client_error("NotFoundException", status=404))
     result = run_module(dn.main, {"domain_name": DOMAIN, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 # --- retries, errors --------------------------------------------------------------------------------------
@@ -359,8 +358,7 @@ def test_throttling_is_retried(aws):
     aws.stub("apigateway").add_client_error("get_base_path_mappings", **client_error("ThrottlingException"))
     expect_mappings(aws, [mapping()])
     result = run_module(dn.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert len(aws.sleeps) == 2
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -179,8 +180,7 @@ def test_pitr_right_after_creation_is_retried_while_backups_are_being_set_up(aws
 def test_no_change(aws):
     queue_describe_full(aws.stub("dynamodb"), table())
     result = run(args(), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["diff"]["before"] == result["diff"]["after"]
     assert result["table"]["table_name"] == NAME
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_info
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.modules.dynamodb_table.responses import ARN
@@ -20,8 +21,7 @@ from ansible_collections.multiregion.serverless.tests.unit.plugins.modules.dynam
 def test_one_table_in_the_module_shape(aws):
     queue_describe_full(aws.stub("dynamodb"), table(replicas=[replica("eu-central-1", "CREATING")]))
     result = run_module(dynamodb_table_info.main, {"name": NAME})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["tables"] == [result["table"]]
     t = result["table"]
     assert t["table_arn"] == ARN

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_prefix_list_info
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -12,8 +13,7 @@ FILTER = {"Filters": [{"Name": "prefix-list-name", "Values": [DDB["PrefixListNam
 def test_by_service(aws):
     aws.stub("ec2").add_response("describe_prefix_lists", {"PrefixLists": [S3, DDB]}, FILTER)
     result = run_module(ec2_prefix_list_info.main, {"services": ["s3", "dynamodb"]})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["by_service"]["dynamodb"]["prefix_list_id"] == "pl-6fa54006"
     assert result["by_service"]["s3"]["cidrs"] == ["52.218.0.0/17"]
 

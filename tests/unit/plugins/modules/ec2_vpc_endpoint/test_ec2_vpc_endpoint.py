@@ -10,6 +10,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -284,8 +285,7 @@ def test_modify_waits_until_available(aws, slept):
 def test_no_change(aws):
     search(aws.stub("ec2"), [gateway()])
     result = run(ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["result"]["vpc_endpoint_id"] == VPCE
     assert result["diff"]["before"] == result["diff"]["after"]
 
@@ -600,8 +600,7 @@ def test_already_absent(aws):
 def test_already_absent_by_id(aws):
     aws.stub("ec2").add_client_error("describe_vpc_endpoints", **client_error("InvalidVpcEndpointId.NotFound"))
     result = run({"vpc_endpoint_id": VPCE, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_delete_of_an_endpoint_gone_meanwhile(aws):
@@ -609,8 +608,7 @@ def test_delete_of_an_endpoint_gone_meanwhile(aws):
     search(ec2, [gateway()])
     gone_on_delete(ec2, VPCE)
     result = run({**ARGS, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_unsuccessful_delete_fails_with_its_message(aws):

@@ -11,6 +11,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -279,8 +280,7 @@ def test_no_change_when_the_log_group_is_given_by_arn(aws):
     describe(aws.stub("ec2"), [flow_log(LogDestination=None)])
     args = {**without(ARGS, "log_group_name"), "log_destination": GROUP_ARN + ":*"}
     result = run_module(ec2_vpc_flow_log.main, args)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_omitted_tags_are_left_alone(aws):

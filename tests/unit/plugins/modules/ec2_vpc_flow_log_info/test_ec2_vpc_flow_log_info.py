@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log_info
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -38,8 +39,7 @@ S3 = {
 def test_lists_everything(aws):
     aws.stub("ec2").add_response("describe_flow_logs", {"FlowLogs": [CWL, S3]}, {})
     result = run_module(ec2_vpc_flow_log_info.main, {})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert [f["flow_log_id"] for f in result["flow_logs"]] == ["fl-0aaaaaaaaaaaaaaaa", "fl-0bbbbbbbbbbbbbbbb"]
     cwl, s3 = result["flow_logs"]
     assert cwl["tags"] == {"Name": "vpc-flow-log"} and cwl["deliver_logs_error_message"] == "Access error"

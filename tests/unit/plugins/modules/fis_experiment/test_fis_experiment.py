@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _fis
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -139,8 +140,7 @@ def test_a_run_already_started_is_found_not_started_again(aws):
     no_experiments(stub, [summary(token="another-run"), summary()])
     polled(stub, experiment("completed", ended=True))
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["experiment"]["id"] == EXPERIMENT_ID
 
 

@@ -9,6 +9,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment_template as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -187,8 +188,7 @@ def test_create_needs_description_role_and_actions(aws):
 def test_no_change(aws):
     found(aws.stub("fis"))
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["template"]["id"] == TEMPLATE_ID
 
 
@@ -324,8 +324,7 @@ def test_delete_of_a_template_gone_meanwhile_is_no_change(aws):
     found(stub)
     stub.add_client_error("delete_experiment_template", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_already_absent(aws):

@@ -6,6 +6,7 @@ import datetime
 import json
 
 from ansible_collections.multiregion.serverless.plugins.modules import fsbp_audit
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -372,8 +373,7 @@ def test_regional_deployment_that_passes(aws):
     stub_table(aws)
     stub_rest(aws)
     result = run_module(fsbp_audit.main, args(), check_mode=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     lines = statuses(result)
     failed = {k: v for k, v in lines.items() if v == "failed"}
     # The stage has no client certificate in these answers: the only failure.

@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -259,8 +260,7 @@ def test_nothing_changes_when_the_function_and_its_newest_version_match(aws, zip
     expect_get(aws, function())
     expect_versions(aws, (1, {"CodeSha256": "old="}), (2, {}))
     result = run_module(lambda_function.main, args(zips["current"]), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["published"] is False
     assert result["version"] == "2"
     assert result["version_arn"] == f"{ARN}:2"
@@ -584,8 +584,7 @@ def test_throttling_is_retried(aws, zips):
     )
     expect_versions(aws, (1, {}))
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert aws.sleeps
 
 
@@ -637,8 +636,7 @@ def test_unchanged_code_with_the_packages_sha_is_not_read(aws, tmp_path):
     expect_get(aws, function())
     expect_versions(aws, (1, {}))
     result = run_module(lambda_function.main, args(str(tmp_path / "absent.zip"), code_sha256=ZIP_SHA))
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_changed_code_is_read_and_checked_against_the_packages_sha(aws, zips):
@@ -730,8 +728,7 @@ def test_best_effort_refusal_on_an_unchanged_function_is_no_change(aws, zips):
     result = run_module(
         lambda_function.main, args(zips["current"], reserved_concurrency=100, reserved_concurrency_best_effort=True)
     )
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["function"]["reserved_concurrency"] is None
 
 

@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -281,8 +282,7 @@ def test_unchanged_definition_is_not_published_again(aws):
     found(stub)
     published(stub)
     result = run_module(module.main, args(resources=RESOURCES), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert "definition_changes" not in result
     assert result["app"]["published_version"] == {"app_version": "release", "identifier": 3, "version_name": "v3"}
     assert result["diff"]["before"] == result["diff"]["after"]
@@ -497,8 +497,7 @@ def test_the_same_permission_model_is_no_change(aws, current, given):
     found(stub, current=app() if current is None else app(permissionModel=current))
     versions(stub)
     result = run_module(module.main, args(permission_model=given))
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_role_based_without_a_role_fails_before_any_call(aws):
@@ -590,8 +589,7 @@ def test_gone_between_lookup_and_delete(aws):
     found(stub)
     stub.add_client_error("delete_app", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_throttled_then_retried(aws):
@@ -600,8 +598,7 @@ def test_throttled_then_retried(aws):
     found(stub)
     versions(stub)
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert aws.sleeps
 
 

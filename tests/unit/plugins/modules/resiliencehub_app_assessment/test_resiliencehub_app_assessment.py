@@ -8,6 +8,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
@@ -289,8 +290,7 @@ def test_delete_by_arn_already_absent(aws):
     stub = aws.stub("resiliencehub")
     stub.add_client_error("delete_app_assessment", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"assessment_arn": ARN, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def listed(stub, summaries):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment_info as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
@@ -57,8 +58,7 @@ def test_lists_every_page_newest_first(aws):
     stub.add_response("list_app_assessments", {"assessmentSummaries": [OLD], "nextToken": "t1"}, {"appArn": APP_ARN})
     stub.add_response("list_app_assessments", {"assessmentSummaries": [NEW]}, {"appArn": APP_ARN, "nextToken": "t1"})
     result = run_module(module.main, {"app_name": APP_NAME})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert [a["assessment_arn"] for a in result["assessments"]] == [ARN, OLD_ARN]
     assert result["assessments"][0]["start_time"] == "2026-11-24T03:00:00+00:00"
     assert "assessment" not in result

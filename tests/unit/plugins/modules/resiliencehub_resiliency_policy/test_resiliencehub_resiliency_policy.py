@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
@@ -109,8 +110,7 @@ def test_create_without_region_and_optional_attributes(aws):
 def test_no_change(aws):
     found(aws.stub("resiliencehub"))
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["policy"]["policy_arn"] == ARN
 
 
@@ -206,8 +206,7 @@ def test_gone_between_lookup_and_delete(aws):
     found(stub)
     stub.add_client_error("delete_resiliency_policy", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_list_not_found_means_absent(aws):
@@ -250,8 +249,7 @@ def test_throttled_then_retried(aws):
     stub.add_client_error("list_resiliency_policies", **client_error("ThrottlingException", status=429))
     found(stub)
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert aws.sleeps
 
 

@@ -4,6 +4,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -213,8 +214,7 @@ def test_a_failed_creation_names_the_check(aws):
 def test_an_unchanged_check_is_no_change(aws):
     expect_existing(aws)
     result = run_module(module.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["diff"]["before"] == result["diff"]["after"]
     assert result["health_check"]["id"] == CHECK_ID
 

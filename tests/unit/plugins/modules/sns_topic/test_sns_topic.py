@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.multiregion.serverless.plugins.modules import sns_topic
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -152,8 +153,7 @@ def test_a_failed_creation_names_the_topic(aws):
 def test_an_unchanged_topic_is_no_change(aws):
     expect_existing(aws)
     result = run_module(sns_topic.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["diff"]["before"] == result["diff"]["after"]
     assert result["sns_topic"]["topic_arn"] == ARN
 
@@ -189,8 +189,7 @@ def test_topics_are_listed_page_by_page(aws):
     )
     expect_tags(aws, {"Application": "global-api"})
     result = run_module(sns_topic.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_omitted_options_leave_the_topic_alone(aws):
@@ -336,16 +335,14 @@ def test_a_listed_topic_that_no_longer_exists_is_absent(aws):
     expect_list(aws, [ARN])
     aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
     result = run_module(sns_topic.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_a_topic_deleted_meanwhile_is_not_an_error(aws):
     expect_existing(aws)
     aws.stub("sns").add_client_error("delete_topic", **client_error("NotFound", status=404))
     result = run_module(sns_topic.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 # --- retries, errors, validation --------------------------------------------------------------------------
@@ -359,8 +356,7 @@ def test_throttling_is_retried(aws):
     expect_subscriptions(aws, [subscription()])
     expect_tags(aws, {"Application": "global-api"})
     result = run_module(sns_topic.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert len(aws.sleeps) == 2
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_document as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -159,8 +160,7 @@ def test_create_in_check_mode(aws):
 def test_no_change(aws):
     described(aws.stub("ssm"), document())
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
     assert result["document"]["document_version"] == "1"
 
 
@@ -250,8 +250,7 @@ def test_same_text_under_another_hash_is_no_change(aws):
     described(stub, document(Hash="0" * 64))
     content_read(stub, "1", CONTENT)
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_a_duplicate_that_no_hash_matched_is_found_by_its_text(aws):
@@ -321,8 +320,7 @@ def test_delete_in_check_mode(aws):
 def test_already_absent(aws):
     missing(aws.stub("ssm"))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_throttled_then_retried(aws):
@@ -330,8 +328,7 @@ def test_throttled_then_retried(aws):
     stub.add_client_error("describe_document", **client_error("ThrottlingException"))
     described(stub, document())
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
+    assert_unchanged(result)
 
 
 def test_update_refused_fails_naming_the_call(aws):
