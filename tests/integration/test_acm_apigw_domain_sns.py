@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from .conftest import mock_rest_api_stage
+from .conftest import succeeded
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/acm_apigw_domain_sns.yml"
 DOMAIN = "api.example.test"
 TOPIC = "acm-apigw-sns-alarms"
@@ -9,28 +13,8 @@ KEY_ALIAS = "alias/acm-apigw-sns-test"
 TAGS = {"Application": "global-api"}
 
 
-def create_rest_api_stage(apigateway) -> str:
-    """A minimal REST API with a deployed stage v1, for the base path mapping to point at."""
-    api_id = apigateway.create_rest_api(name="acm-apigw-sns-test", endpointConfiguration={"types": ["REGIONAL"]})["id"]
-    [root] = [r for r in apigateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/"]
-    apigateway.put_method(restApiId=api_id, resourceId=root["id"], httpMethod="GET", authorizationType="NONE")
-    apigateway.put_integration(restApiId=api_id, resourceId=root["id"], httpMethod="GET", type="MOCK")
-    apigateway.create_deployment(restApiId=api_id, stageName="v1")
-    return api_id
-
-
 def run(ansible_playbook, api_id: str, *args: str):
-    result = ansible_playbook(PLAYBOOK, "-e", f"acm_apigw_sns_rest_api_id={api_id}", *args)
-    assert result.returncode == 0, result.failures() or result.stderr or result.stdout
-    return result
-
-
-def task_result(run_result, name: str) -> dict:
-    for play in run_result.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"acm_apigw_sns_rest_api_id={api_id}", *args))
 
 
 def certificates(acm) -> list[dict]:
@@ -44,7 +28,7 @@ def topic_arns(sns) -> list[str]:
 
 def test_certificate_domain_and_topic(ansible_playbook, boto):
     acm, apigateway, sns, kms = boto("acm"), boto("apigateway"), boto("sns"), boto("kms")
-    api_id = create_rest_api_stage(apigateway)
+    api_id = mock_rest_api_stage(apigateway, "acm-apigw-sns-test")
 
     created = run(ansible_playbook, api_id)
     request = task_result(created, "Request the certificate")
@@ -96,7 +80,7 @@ def test_certificate_domain_and_topic(ansible_playbook, boto):
 
 def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto):
     acm, apigateway, sns, kms = boto("acm"), boto("apigateway"), boto("sns"), boto("kms")
-    api_id = create_rest_api_stage(apigateway)
+    api_id = mock_rest_api_stage(apigateway, "acm-apigw-sns-test")
 
     checked = run(ansible_playbook, api_id, "--check")
     assert task_result(checked, "Request the certificate")["changed"] is True

@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/apigateway_rest_api.yml"
 API = "items-api-test"
 ALIAS_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:items-api-test:live"
@@ -27,14 +29,6 @@ def lambda_zip(tmp_path) -> str:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("handler.py", HANDLER)
     return str(path)
-
-
-def task_result(run, name: str) -> dict:
-    for play in run.data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
 
 
 def the_api(apigateway) -> dict:

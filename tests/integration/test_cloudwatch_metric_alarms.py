@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from .conftest import succeeded
+
 PLAYBOOK = "tests/integration/playbooks/cloudwatch_metric_alarms.yml"
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:cw-test-alarms"
 
 
 def run(ansible_playbook, *args: str):
-    result = ansible_playbook(PLAYBOOK, *args)
-    assert result.returncode == 0, result.failures() or result.stderr or result.stdout[-3000:]
-    return result
+    return succeeded(ansible_playbook(PLAYBOOK, *args))
 
 
 def task(run_result) -> dict:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
+from .conftest import succeeded
+
 PLAYBOOK = "tests/integration/playbooks/iam_roles.yml"
 PUSH_LOGS = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 
 def run(ansible_playbook, *args: str):
-    result = ansible_playbook(PLAYBOOK, *args)
-    assert result.returncode == 0, result.failures() or result.stderr or result.stdout[-3000:]
-    return result
+    return succeeded(ansible_playbook(PLAYBOOK, *args))
 
 
 def task(run_result) -> dict:

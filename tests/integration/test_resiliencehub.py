@@ -10,17 +10,11 @@ from __future__ import annotations
 import json
 import urllib.request
 
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/resiliencehub.yml"
 POLICY = "it-GlobalMissionCritical"
 APP = "it-api"
-
-
-def task_result(run, name):
-    for play in run.data.get("plays", []):
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"task {name!r} did not run")
 
 
 def test_policy_and_application_created_once(ansible_playbook, boto):

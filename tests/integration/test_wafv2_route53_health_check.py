@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
+from .conftest import mock_rest_api_stage
+from .conftest import succeeded
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/wafv2_route53_health_check.yml"
 NAME = "edge-test-eu-west-1"
 
 
 def create_stage(apigateway) -> str:
-    api_id = apigateway.create_rest_api(name="edge-test", endpointConfiguration={"types": ["REGIONAL"]})["id"]
-    [root] = [r for r in apigateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/"]
-    apigateway.put_method(restApiId=api_id, resourceId=root["id"], httpMethod="GET", authorizationType="NONE")
-    apigateway.put_integration(restApiId=api_id, resourceId=root["id"], httpMethod="GET", type="MOCK")
-    apigateway.create_deployment(restApiId=api_id, stageName="v1")
+    api_id = mock_rest_api_stage(apigateway, "edge-test")
     return f"arn:aws:apigateway:eu-west-1::/restapis/{api_id}/stages/v1"
 
 
 def run(ansible_playbook, stage_arn: str, *args: str):
-    result = ansible_playbook(PLAYBOOK, "-e", f"edge_stage_arn={stage_arn}", *args)
-    assert result.returncode == 0, result.failures() or result.stderr or result.stdout
-    return result
-
-
-def task(run_result, name: str) -> dict:
-    for play in run_result.data["plays"]:
-        for item in play["tasks"]:
-            if item["task"]["name"] == name:
-                return item["hosts"]["localhost"]
-    raise AssertionError(f"no task {name!r} in the run")
+    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"edge_stage_arn={stage_arn}", *args))
 
 
 def health_checks(route53) -> dict[str, dict]:
@@ -44,12 +34,12 @@ def test_association_logging_and_health_check(ansible_playbook, boto):
 
     checked = run(ansible_playbook, stage_arn, "--check", "--diff")
     for name in ("Log the web ACL's requests", "Associate the stage", "Health check"):
-        assert task(checked, name)["changed"] is True, name
+        assert task_result(checked, name)["changed"] is True, name
     assert "WebACL" not in wafv2.get_web_acl_for_resource(ResourceArn=stage_arn)
     assert health_checks(route53) == {}
 
     created = run(ansible_playbook, stage_arn)
-    acl_arn = task(created, "Web ACL")["arn"]
+    acl_arn = task_result(created, "Web ACL")["arn"]
     assert wafv2.get_web_acl_for_resource(ResourceArn=stage_arn)["WebACL"]["ARN"] == acl_arn
     logging = wafv2.get_logging_configuration(ResourceArn=acl_arn)["LoggingConfiguration"]
     assert logging["LogDestinationConfigs"] == ["arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-edge-test"]
@@ -65,7 +55,7 @@ def test_association_logging_and_health_check(ansible_playbook, boto):
     assert config["EnableSNI"] is True
     assert config["MeasureLatency"] is True
     assert sorted(config["Regions"]) == ["ap-southeast-1", "eu-west-1", "us-east-1"]
-    assert task(created, "Health check")["health_check"]["id"] == check["Id"]
+    assert task_result(created, "Health check")["health_check"]["id"] == check["Id"]
 
     again = run(ansible_playbook, stage_arn)
     assert again.changed() == {"localhost": 0}, again.changed_tasks()
