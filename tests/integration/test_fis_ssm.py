@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from .conftest import task_result
+
 PLAYBOOK = "tests/integration/playbooks/fis_ssm.yml"
 TEMPLATE = "it-region-impairment"
 DOCUMENT = "it-restore-table-pitr"
@@ -26,14 +28,6 @@ def templates_named(fis, name):
         for s in summaries
         if s.get("tags", {}).get("Name") == name
     ]
-
-
-def task_result(run, name):
-    for play_ in run.data.get("plays", []):
-        for task in play_["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError(f"task {name!r} did not run")
 
 
 def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto):
