@@ -7,6 +7,7 @@ not check enum values; ``enum_violations`` does, on every request, through the c
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -158,6 +159,13 @@ def run_module(
         except ModuleExit as done:
             return done.result
     raise AssertionError("the module returned without calling exit_json or fail_json")
+
+
+def changed_copy(base: dict, **changes) -> dict:
+    """A deep copy of ``base`` with ``changes`` set in it."""
+    result = copy.deepcopy(base)
+    result.update(changes)
+    return result
 
 
 def assert_unchanged(result: dict) -> None:

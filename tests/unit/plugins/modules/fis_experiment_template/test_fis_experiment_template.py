@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 
 import pytest
@@ -10,6 +9,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment_template as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -74,15 +74,11 @@ ARGS = {
 
 
 def args(**changes):
-    result = copy.deepcopy(ARGS)
-    result.update(changes)
-    return result
+    return changed_copy(ARGS, **changes)
 
 
 def template(**changes):
-    result = copy.deepcopy(TEMPLATE)
-    result.update(changes)
-    return result
+    return changed_copy(TEMPLATE, **changes)
 
 
 def summary(template_id=TEMPLATE_ID, tags=None):

@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -128,15 +129,11 @@ PUBLISHED_MAPPINGS = [
 
 
 def args(**changes):
-    result = copy.deepcopy(ARGS)
-    result.update(changes)
-    return result
+    return changed_copy(ARGS, **changes)
 
 
 def app(**changes):
-    result = copy.deepcopy(APP)
-    result.update(changes)
-    return result
+    return changed_copy(APP, **changes)
 
 
 def found(stub, current=None, tags=None):

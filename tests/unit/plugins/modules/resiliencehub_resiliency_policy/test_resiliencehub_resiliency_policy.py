@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
@@ -44,15 +45,11 @@ LIST = {"policyName": NAME}
 
 
 def args(**changes):
-    result = copy.deepcopy(ARGS)
-    result.update(changes)
-    return result
+    return changed_copy(ARGS, **changes)
 
 
 def policy(**changes):
-    result = copy.deepcopy(POLICY)
-    result.update(changes)
-    return result
+    return changed_copy(POLICY, **changes)
 
 
 def found(stub, current=None, tags=None):
