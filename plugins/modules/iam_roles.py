@@ -683,9 +683,12 @@ def main() -> None:
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = module.retrying_client("iam")
+
     # Calls on a role just created retry while IAM still answers NoSuchEntity for it (eventual consistency).
     # Made only when a role is created.
-    new_role_client = lambda: module.retrying_client("iam", extra_codes=NOT_FOUND)  # noqa: E731
+    def new_role_client():
+        return module.retrying_client("iam", extra_codes=NOT_FOUND)
+
     run_and_exit(module, lambda: reconcile(module, client, new_role_client), diff_mode_only=True)
 
 

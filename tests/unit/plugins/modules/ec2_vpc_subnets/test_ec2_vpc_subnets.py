@@ -174,7 +174,7 @@ def test_a_subnet_still_pending_at_the_timeout_fails(aws, monkeypatch):
     stub = aws.stub("ec2")
     described(stub, [], [MAIN])
     create_calls(stub, state="pending")
-    for _ in range(3):
+    for _attempt in range(3):
         stub.add_response("describe_subnets", {"Subnets": [subnet(State="pending")]}, {"SubnetIds": [SUBNET_A]})
     result = run({**ARGS, "subnets": ITEMS[:1], "wait_timeout": 5})
     assert result["failed"]

@@ -33,7 +33,8 @@ def encoded(document: dict) -> str:
     return quote(json.dumps(document))
 
 
-def role(name="r", tags=None, trust=TRUST, **given):
+def role(name="r", tags=None, trust=None, **given):
+    trust = TRUST if trust is None else trust
     base = {
         "Path": "/",
         "RoleName": name,
@@ -63,7 +64,8 @@ def spec(name="r", **given):
     return base
 
 
-def stub_read(iam, name="r", attached=(MANAGED,), document=POLICY, **role_given):
+def stub_read(iam, name="r", attached=(MANAGED,), document=None, **role_given):
+    document = POLICY if document is None else document
     iam.add_response("get_role", {"Role": role(name, **role_given)}, {"RoleName": name})
     iam.add_response(
         "get_role_policy",
