@@ -192,30 +192,38 @@ def test_domains_omitted_leaves_them_alone(aws):
     assert result["firewall_domain_list"]["domains"] == ["a.example.com", "b.example.com"]
 
 
-def test_added_and_removed_domains_are_replaced_in_one_call(aws, monkeypatch):
+@pytest.mark.parametrize(
+    "options, operation, sent, count, domains",
+    [
+        pytest.param(
+            {"domains": ["*.amazonaws.com", "new.example.com"]},
+            "REPLACE",
+            ["*.amazonaws.com", "new.example.com"],
+            2,
+            ["*.amazonaws.com", "new.example.com"],
+            id="added_and_removed_domains_are_replaced_in_one_call",
+        ),
+        pytest.param(
+            {"domains": ["new.example.com"], "purge_domains": False},
+            "ADD",
+            ["new.example.com"],
+            3,
+            ["*.amazonaws.com", "new.example.com", "old.example.com"],
+            id="purge_false_only_adds",
+        ),
+    ],
+)
+def test_domains_are_updated_in_one_call(aws, monkeypatch, options, operation, sent, count, domains):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     existing(stub, found_domains=["*.amazonaws.com.", "old.example.com."])
-    updated(stub, "REPLACE", ["*.amazonaws.com", "new.example.com"])
-    got(stub, r.domain_list(count=2))
+    updated(stub, operation, sent)
+    got(stub, r.domain_list(count=count))
 
-    result = run_module(module.main, dict(ARGS, domains=["*.amazonaws.com", "new.example.com"]))
-
-    assert result["changed"] is True
-    assert result["firewall_domain_list"]["domains"] == ["*.amazonaws.com", "new.example.com"]
-
-
-def test_purge_false_only_adds(aws, monkeypatch):
-    r.fake_time(monkeypatch)
-    stub = aws.stub("route53resolver")
-    existing(stub, found_domains=["*.amazonaws.com.", "old.example.com."])
-    updated(stub, "ADD", ["new.example.com"])
-    got(stub, r.domain_list(count=3))
-
-    result = run_module(module.main, dict(ARGS, domains=["new.example.com"], purge_domains=False))
+    result = run_module(module.main, dict(ARGS, **options))
 
     assert result["changed"] is True
-    assert result["firewall_domain_list"]["domains"] == ["*.amazonaws.com", "new.example.com", "old.example.com"]
+    assert result["firewall_domain_list"]["domains"] == domains
 
 
 def test_removed_domains_are_named_as_aws_holds_them(aws, monkeypatch):
