@@ -174,6 +174,12 @@ def assert_unchanged(result: dict) -> None:
     assert result["changed"] is False, result
 
 
+def assert_fails_with(result: dict, start: str) -> None:
+    """The module failed, with a message that starts with ``start``."""
+    assert result["failed"] is True, result
+    assert result["msg"].startswith(start), result["msg"]
+
+
 # Credentials for modules run against moto in process (``moto_aws``).
 MOTO_CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 

@@ -7,6 +7,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -179,8 +180,7 @@ def test_a_failed_request_names_the_domain(aws):
     expect_list(aws, [])
     aws.stub("acm").add_client_error("request_certificate", **client_error("LimitExceededException"))
     result = run_module(acm.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to request certificate {DOMAIN}")
+    assert_fails_with(result, f"Failed to request certificate {DOMAIN}")
 
 
 # --- no change, identity ----------------------------------------------------------------------------------
@@ -408,8 +408,7 @@ def test_throttling_is_retried(aws):
 def test_access_denied_fails_with_the_action(aws):
     aws.stub("acm").add_client_error("list_certificates", **client_error("AccessDeniedException"))
     result = run_module(acm.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith("Failed to list certificates")
+    assert_fails_with(result, "Failed to list certificates")
 
 
 # --- check mode, diff -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_account
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_account import main
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -99,8 +100,7 @@ def test_a_role_never_accepted_fails_after_the_timeout(aws, sleeps):
     for _attempt in range(3):
         apigw.add_client_error("update_account", **client_error("BadRequestException", NOT_ACCEPTED))
     result = run_module(main, {"cloudwatch_role_arn": ROLE, "wait_timeout": 10})
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to update the API Gateway account settings: the role was still rejected")
+    assert_fails_with(result, "Failed to update the API Gateway account settings: the role was still rejected")
     assert "does not have required permissions" in result["error"]["message"]
     assert sleeps == [5, 5]
 
@@ -110,13 +110,11 @@ def test_other_errors_fail_at_once(aws, sleeps):
     apigw.add_response("get_account", account(), {})
     apigw.add_client_error("update_account", **client_error("BadRequestException", "Invalid ARN specified"))
     result = run_module(main, {"cloudwatch_role_arn": "not-an-arn"})
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to update the API Gateway account settings")
+    assert_fails_with(result, "Failed to update the API Gateway account settings")
     assert sleeps == []
 
 
 def test_a_read_error_fails(aws):
     aws.stub("apigateway").add_client_error("get_account", **client_error("AccessDeniedException", "denied", 403))
     result = run_module(main, {"cloudwatch_role_arn": ROLE})
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to get the API Gateway account settings")
+    assert_fails_with(result, "Failed to get the API Gateway account settings")

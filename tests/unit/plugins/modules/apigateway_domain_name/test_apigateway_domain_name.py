@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_domain_name as dn
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -144,8 +145,7 @@ def test_a_failed_mapping_names_it(aws):
     aws.stub("apigateway").add_response("create_domain_name", regional())
     aws.stub("apigateway").add_client_error("create_base_path_mapping", **client_error("BadRequestException"))
     result = run_module(dn.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create base path mapping (none) of {DOMAIN}")
+    assert_fails_with(result, f"Failed to create base path mapping (none) of {DOMAIN}")
 
 
 # --- no change --------------------------------------------------------------------------------------------
@@ -366,15 +366,13 @@ def test_a_failed_update_names_the_domain(aws):
     expect_existing(aws, regional(), [mapping()])
     aws.stub("apigateway").add_client_error("update_domain_name", **client_error("BadRequestException"))
     result = run_module(dn.main, {**ARGS, "certificate_arn": NEW_CERT})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to update domain name {DOMAIN}")
+    assert_fails_with(result, f"Failed to update domain name {DOMAIN}")
 
 
 def test_access_denied_fails_with_the_action(aws):
     aws.stub("apigateway").add_client_error("get_domain_name", **client_error("AccessDeniedException", status=403))
     result = run_module(dn.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to get domain name {DOMAIN}")
+    assert_fails_with(result, f"Failed to get domain name {DOMAIN}")
 
 
 # --- check mode, diff -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import deployment_description
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import prepare_definition
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import main
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -621,16 +622,14 @@ def test_a_refused_definition_fails_with_the_reason(aws):
         "put_rest_api", **client_error("BadRequestException", "Errors found during import: Unable to put integration")
     )
     result = run_module(main, dict(ARGS, definition=definition("An item")))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to put the definition of REST API {API_ID}")
+    assert_fails_with(result, f"Failed to put the definition of REST API {API_ID}")
     assert "Unable to put integration" in result["msg"]
 
 
 def test_a_listing_error_fails(aws):
     aws.stub("apigateway").add_client_error("get_rest_apis", **client_error("AccessDeniedException", "no", 403))
     result = run_module(main, ARGS)
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to list REST APIs")
+    assert_fails_with(result, "Failed to list REST APIs")
 
 
 def test_an_invalid_definition_fails_before_any_change(aws):

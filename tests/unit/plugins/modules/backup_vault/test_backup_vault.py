@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import backup_vault as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -257,8 +258,7 @@ def test_create_error_says_what_failed(aws):
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to create backup vault {NAME}")
+    assert_fails_with(result, f"Failed to create backup vault {NAME}")
     assert "Invalid vault name" in result["msg"]
 
 
@@ -269,8 +269,7 @@ def test_missing_kms_alias_says_so(aws):
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": "alias/nope"})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to find KMS key alias/nope")
+    assert_fails_with(result, "Failed to find KMS key alias/nope")
 
 
 def test_list_error_says_what_failed(aws):
@@ -280,8 +279,7 @@ def test_list_error_says_what_failed(aws):
 
     result = run_module(module.main, {"name": NAME})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to list backup vaults")
+    assert_fails_with(result, "Failed to list backup vaults")
 
 
 # ---- absent --------------------------------------------------------------------------------------------------
@@ -359,8 +357,7 @@ def test_delete_error_says_what_failed(aws):
 
     result = run_module(module.main, {"name": NAME, "state": "absent"})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to delete backup vault {NAME}")
+    assert_fails_with(result, f"Failed to delete backup vault {NAME}")
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])

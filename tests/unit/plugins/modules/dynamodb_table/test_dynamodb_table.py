@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -311,8 +312,7 @@ def test_update_error_names_the_change(aws):
         "update_table", **client_error("ValidationException", "Billing mode can only be changed once per day")
     )
     result = run(args(billing_mode="PROVISIONED", read_capacity=1, write_capacity=1))
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to update table {NAME} ({{'BillingMode': 'PROVISIONED'")
+    assert_fails_with(result, f"Failed to update table {NAME} ({{'BillingMode': 'PROVISIONED'")
     assert "once per day" in result["msg"]
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_items_info as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -154,8 +155,7 @@ def test_scan_denied_says_what_failed(aws):
 
     result = run_module(module.main, {"name": NAME})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to check whether table {NAME} holds items")
+    assert_fails_with(result, f"Failed to check whether table {NAME} holds items")
 
 
 def test_describe_denied_says_what_failed(aws):
@@ -165,5 +165,4 @@ def test_describe_denied_says_what_failed(aws):
 
     result = run_module(module.main, {"name": NAME})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to describe table {NAME}")
+    assert_fails_with(result, f"Failed to describe table {NAME}")

@@ -10,6 +10,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -209,8 +210,7 @@ def test_create_error_is_described(aws):
         **client_error("RouteAlreadyExists", "route table rtb-0aaaaaaaaaaaaaaaa already has a route"),
     )
     result = run(ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create VPC endpoint for {DDB} in {VPC}")
+    assert_fails_with(result, f"Failed to create VPC endpoint for {DDB} in {VPC}")
     assert result["error"]["code"] == "RouteAlreadyExists"
 
 
@@ -452,8 +452,7 @@ def test_modify_error_is_described(aws):
     search(ec2, [gateway()])
     ec2.add_client_error("modify_vpc_endpoint", **client_error("InvalidPolicyDocument", "bad principal"))
     result = run({**ARGS, "policy": json.dumps(NEW_POLICY)})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to modify VPC endpoint {VPCE}")
+    assert_fails_with(result, f"Failed to modify VPC endpoint {VPCE}")
     assert result["error"]["code"] == "InvalidPolicyDocument"
 
 

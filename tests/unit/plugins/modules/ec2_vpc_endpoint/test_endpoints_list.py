@@ -9,6 +9,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -289,8 +290,7 @@ def test_two_items_of_one_service_are_told_apart_by_name(aws):
 def test_several_matches_fail_listing_them(aws):
     search(aws.stub("ec2"), [s3(Tags=[]), s3(VpcEndpointId=VPCE_OLD, Tags=[])])
     result = run({**ARGS, "endpoints": [ITEMS[1]]})
-    assert result["failed"]
-    assert result["msg"].startswith(f"2 Gateway endpoints match: {VPCE_S3} (no Name tag), {VPCE_OLD} (no Name tag)")
+    assert_fails_with(result, f"2 Gateway endpoints match: {VPCE_S3} (no Name tag), {VPCE_OLD} (no Name tag)")
 
 
 def test_modify_error_is_described(aws):

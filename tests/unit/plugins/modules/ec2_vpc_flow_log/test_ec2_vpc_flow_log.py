@@ -11,6 +11,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -223,8 +224,7 @@ def test_create_error_is_described(aws):
     describe(ec2, [])
     ec2.add_client_error("create_flow_logs", **client_error("InvalidVpcID.NotFound", "The vpc ID does not exist"))
     result = run_module(ec2_vpc_flow_log.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create flow log for {VPC}")
+    assert_fails_with(result, f"Failed to create flow log for {VPC}")
     assert result["error"]["code"] == "InvalidVpcID.NotFound"
 
 

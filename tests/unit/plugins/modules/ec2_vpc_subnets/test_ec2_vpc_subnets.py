@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets as mod
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -216,8 +217,7 @@ def test_create_error_is_described(aws):
     described(stub, [], [MAIN])
     stub.add_client_error("create_subnet", **client_error("InvalidSubnet.Conflict", "conflicts with another subnet"))
     result = run({**ARGS, "subnets": ITEMS[:1]})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create subnet 10.1.0.0/24 in {VPC}")
+    assert_fails_with(result, f"Failed to create subnet 10.1.0.0/24 in {VPC}")
 
 
 def test_an_existing_route_table_is_adopted_by_its_name(aws):
@@ -285,8 +285,7 @@ def test_throttled_then_retried(aws, code):
 def test_describe_error_is_described(aws):
     aws.stub("ec2").add_client_error("describe_subnets", **client_error("UnauthorizedOperation", status=403))
     result = run(ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to describe the subnets of {VPC}")
+    assert_fails_with(result, f"Failed to describe the subnets of {VPC}")
 
 
 # --- update ------------------------------------------------------------------------------------------------
@@ -495,8 +494,7 @@ def test_a_subnet_still_in_use_fails_with_the_reason(aws):
         "delete_subnet", **client_error("DependencyViolation", "The subnet has dependencies and cannot be deleted.")
     )
     result = run({**ARGS, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to delete subnet {SUBNET_A}")
+    assert_fails_with(result, f"Failed to delete subnet {SUBNET_A}")
 
 
 # --- check mode --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -210,8 +211,7 @@ def test_create_gives_up_when_the_role_stays_unusable(aws, zips, clock):
     expect_missing(aws)
     expect_rejected(aws, "create_function", NOT_ASSUMABLE, times=3)
     result = run_module(lambda_function.main, args(zips["current"], wait_timeout=12))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to create function {NAME}: Lambda still rejected the role after 12 s")
+    assert_fails_with(result, f"Failed to create function {NAME}: Lambda still rejected the role after 12 s")
 
 
 def test_create_fails_on_another_invalid_parameter_without_retrying(aws, zips, clock):
@@ -220,8 +220,7 @@ def test_create_fails_on_another_invalid_parameter_without_retrying(aws, zips, c
         "create_function", **client_error("InvalidParameterValueException", "Unzipped size must be smaller")
     )
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to create function {NAME}")
+    assert_fails_with(result, f"Failed to create function {NAME}")
     assert "Unzipped size" in result["msg"]
     assert clock.sleeps == []
 
@@ -440,8 +439,7 @@ def test_wait_gives_up_after_wait_timeout(aws, zips, clock):
     for _attempt in range(3):
         expect_ready(aws, configuration(LastUpdateStatus="InProgress"))
     result = run_module(lambda_function.main, args(zips["current"], timeout=20, wait_timeout=10))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to wait for function {NAME}: Timeout waiting for function {NAME}")
+    assert_fails_with(result, f"Failed to wait for function {NAME}: Timeout waiting for function {NAME}")
     assert clock.sleeps == [5, 5]
 
 
@@ -591,8 +589,7 @@ def test_throttling_is_retried(aws, zips):
 def test_access_denied_is_reported(aws, zips):
     aws.stub("lambda").add_client_error("get_function", **client_error("AccessDeniedException", "not allowed", 403))
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to get function {NAME}")
+    assert_fails_with(result, f"Failed to get function {NAME}")
 
 
 def test_publish_failure_is_reported(aws, zips):
@@ -604,14 +601,12 @@ def test_publish_failure_is_reported(aws, zips):
         **client_error("PreconditionFailedException", "CodeSha256 does not match"),
     )
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to publish a version of function {NAME}")
+    assert_fails_with(result, f"Failed to publish a version of function {NAME}")
 
 
 def test_unreadable_zip_file(aws, tmp_path):
     result = run_module(lambda_function.main, args(str(tmp_path / "missing.zip")))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Cannot read zip_file {tmp_path / 'missing.zip'}")
+    assert_fails_with(result, f"Cannot read zip_file {tmp_path / 'missing.zip'}")
 
 
 def test_vpc_lists_must_both_be_empty_to_detach(aws, zips):
@@ -668,8 +663,7 @@ def test_a_missing_vpc_permission_is_retried_about_two_minutes_then_shown_as_aws
     expect_missing(aws)
     expect_rejected(aws, "create_function", NO_ENI_PERMISSION, times=25)
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to create function {NAME}: Lambda still rejected the role after 120 s")
+    assert_fails_with(result, f"Failed to create function {NAME}: Lambda still rejected the role after 120 s")
     assert NO_ENI_PERMISSION in result["msg"]
     assert "InvalidParameterValueException" in result["msg"]
     assert sum(clock.sleeps) <= 120
@@ -690,8 +684,7 @@ def test_a_configuration_update_refused_for_the_vpc_permission_stops_at_the_cap(
     expect_ready(aws)
     expect_rejected(aws, "update_function_configuration", NO_ENI_PERMISSION, times=25)
     result = run_module(lambda_function.main, args(zips["current"], timeout=30))
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to update function {NAME}: Lambda still rejected the role after 120 s")
+    assert_fails_with(result, f"Failed to update function {NAME}: Lambda still rejected the role after 120 s")
     assert NO_ENI_PERMISSION in result["msg"]
 
 

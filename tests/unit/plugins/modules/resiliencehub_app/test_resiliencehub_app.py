@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -677,8 +678,7 @@ def test_create_error_is_described(aws):
     not_found(stub)
     stub.add_client_error("create_app", **client_error("ServiceQuotaExceededException", status=402))
     result = run_module(module.main, args())
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create application {NAME}")
+    assert_fails_with(result, f"Failed to create application {NAME}")
 
 
 def test_publish_error_is_described(aws):
@@ -696,8 +696,7 @@ def test_publish_error_is_described(aws):
     )
     stub.add_client_error("publish_app_version", **client_error("ValidationException", "bad template"))
     result = run_module(module.main, args(resources=wanted))
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to publish the definition of application {ARN}")
+    assert_fails_with(result, f"Failed to publish the definition of application {ARN}")
     assert "bad template" in result["msg"]
 
 

@@ -8,6 +8,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -271,8 +272,7 @@ def test_start_error_is_described(aws):
     app_found(stub)
     stub.add_client_error("start_app_assessment", **client_error("ConflictException", "no published version", 409))
     result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to start an assessment of application {APP_ARN}")
+    assert_fails_with(result, f"Failed to start an assessment of application {APP_ARN}")
     assert "no published version" in result["msg"]
 
 
@@ -345,8 +345,7 @@ def test_delete_error_is_described(aws):
     stub = aws.stub("resiliencehub")
     stub.add_client_error("delete_app_assessment", **client_error("ConflictException", "in progress", 409))
     result = run_module(module.main, {"assessment_arn": ARN, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to delete assessment {ARN}")
+    assert_fails_with(result, f"Failed to delete assessment {ARN}")
 
 
 @pytest.mark.parametrize("app_name", ["prod-api", "a" * 60])

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment_info as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -135,8 +136,7 @@ def test_error_is_described(aws):
     stub = aws.stub("resiliencehub")
     stub.add_client_error("list_app_assessments", **client_error("AccessDeniedException", status=403))
     result = run_module(module.main, {"app_arn": APP_ARN})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to list assessments of application {APP_ARN}")
+    assert_fails_with(result, f"Failed to list assessments of application {APP_ARN}")
 
 
 def test_needs_an_app_or_an_assessment(aws):

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -286,8 +287,7 @@ def test_diff_without_change_is_equal(aws):
 def test_create_needs_tier_and_policy(aws):
     not_found(aws.stub("resiliencehub"))
     result = run_module(module.main, {"name": NAME, "tier": "MissionCritical"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"tier and policy are required to create resiliency policy {NAME}")
+    assert_fails_with(result, f"tier and policy are required to create resiliency policy {NAME}")
 
 
 @pytest.mark.parametrize(
@@ -315,8 +315,7 @@ def test_create_error_is_described(aws):
     not_found(stub)
     stub.add_client_error("create_resiliency_policy", **client_error("AccessDeniedException", status=403))
     result = run_module(module.main, args())
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create resiliency policy {NAME}")
+    assert_fails_with(result, f"Failed to create resiliency policy {NAME}")
 
 
 def test_delete_in_use_error_is_described(aws):
@@ -324,5 +323,4 @@ def test_delete_in_use_error_is_described(aws):
     found(stub)
     stub.add_client_error("delete_resiliency_policy", **client_error("ConflictException", "in use", 409))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to delete resiliency policy {ARN}")
+    assert_fails_with(result, f"Failed to delete resiliency policy {ARN}")

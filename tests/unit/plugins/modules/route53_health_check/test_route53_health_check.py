@@ -4,6 +4,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -204,8 +205,7 @@ def test_a_failed_creation_names_the_check(aws):
     expect_list(aws, [], [])
     aws.stub("route53").add_client_error("create_health_check", **client_error("TooManyHealthChecks"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create health check {NAME}")
+    assert_fails_with(result, f"Failed to create health check {NAME}")
 
 
 # --- no change / update -----------------------------------------------------------------------------------
@@ -315,8 +315,7 @@ def test_a_failed_update_names_the_check(aws):
         "update_health_check", **client_error("HealthCheckVersionMismatch", status=409)
     )
     result = run_module(module.main, {**ARGS, "failure_threshold": 3})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to update health check {NAME}")
+    assert_fails_with(result, f"Failed to update health check {NAME}")
 
 
 def test_two_checks_with_the_name_fail(aws):
@@ -487,8 +486,7 @@ def test_a_check_in_use_fails_naming_it(aws):
     expect_existing(aws)
     aws.stub("route53").add_client_error("delete_health_check", **client_error("HealthCheckInUse"))
     result = run_module(module.main, {"name": NAME, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to delete health check {NAME}")
+    assert_fails_with(result, f"Failed to delete health check {NAME}")
 
 
 # --- input ------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_config as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
@@ -134,8 +135,7 @@ def test_access_denied_is_reported(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to update the firewall config of {r.VPC}")
+    assert_fails_with(result, f"Failed to update the firewall config of {r.VPC}")
 
 
 def test_an_invalid_choice_fails_before_any_call(aws):

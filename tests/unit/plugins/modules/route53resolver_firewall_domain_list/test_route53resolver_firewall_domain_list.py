@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_domain_list as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
@@ -419,8 +420,7 @@ def test_access_denied_is_reported(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to list firewall domain lists")
+    assert_fails_with(result, "Failed to list firewall domain lists")
     assert result["error"]["code"] == "AccessDeniedException"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_info as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
@@ -186,8 +187,7 @@ def test_access_denied_is_reported(aws):
 
     result = run_module(module.main, {})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith("Failed to list firewall rule groups")
+    assert_fails_with(result, "Failed to list firewall rule groups")
 
 
 def test_the_enum_check_catches_an_invalid_status_filter():

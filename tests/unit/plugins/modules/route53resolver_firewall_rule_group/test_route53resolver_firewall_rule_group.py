@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_rule_group as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
@@ -583,8 +584,7 @@ def test_a_failed_rule_call_names_the_rule(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to create rule block-everything-else of firewall rule group {GROUP_ID}")
+    assert_fails_with(result, f"Failed to create rule block-everything-else of firewall rule group {GROUP_ID}")
 
 
 @pytest.mark.parametrize(
@@ -627,8 +627,7 @@ def test_two_rules_on_one_domain_list_fail(aws):
 
     result = run_module(module.main, {"name": NAME, "rules": twice})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith("Invalid rules: rules 'allow-aws' and 'block-everything-else' use the same domain")
+    assert_fails_with(result, "Invalid rules: rules 'allow-aws' and 'block-everything-else' use the same domain")
 
 
 def test_name_and_id_of_a_domain_list_are_exclusive(aws):
@@ -738,8 +737,7 @@ def test_a_conflict_on_delete_is_explained(aws):
 
     result = run_module(module.main, {"name": NAME, "state": "absent"})
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(f"Failed to delete firewall rule group {NAME}: AWS reports it in use")
+    assert_fails_with(result, f"Failed to delete firewall rule group {NAME}: AWS reports it in use")
 
 
 def test_check_mode_delete_makes_no_call(aws):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.multiregion.serverless.plugins.modules import sns_topic
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -143,8 +144,7 @@ def test_a_failed_creation_names_the_topic(aws):
     expect_list(aws, [])
     aws.stub("sns").add_client_error("create_topic", **client_error("InvalidParameter"))
     result = run_module(sns_topic.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to create topic {NAME}")
+    assert_fails_with(result, f"Failed to create topic {NAME}")
 
 
 # --- no change --------------------------------------------------------------------------------------------
@@ -364,15 +364,13 @@ def test_a_failed_attribute_names_it(aws):
     expect_existing(aws, attributes(kms="alias/aws/sns"))
     aws.stub("sns").add_client_error("set_topic_attributes", **client_error("KMSNotFound"))
     result = run_module(sns_topic.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to set attribute KmsMasterKeyId of topic {ARN}")
+    assert_fails_with(result, f"Failed to set attribute KmsMasterKeyId of topic {ARN}")
 
 
 def test_authorization_error_fails_with_the_action(aws):
     aws.stub("sns").add_client_error("list_topics", **client_error("AuthorizationError", status=403))
     result = run_module(sns_topic.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith("Failed to list topics")
+    assert_fails_with(result, "Failed to list topics")
 
 
 def test_a_fifo_name_for_a_standard_topic_is_refused(aws):

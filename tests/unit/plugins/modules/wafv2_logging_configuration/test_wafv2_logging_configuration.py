@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_logging_configuration as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -199,23 +200,20 @@ def test_a_refused_destination_names_the_web_acl(aws):
         "put_logging_configuration", **client_error("WAFLogDestinationPermissionIssueException")
     )
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to put the logging configuration of web ACL {ACL_ARN}")
+    assert_fails_with(result, f"Failed to put the logging configuration of web ACL {ACL_ARN}")
 
 
 def test_a_failed_lookup_names_the_web_acl(aws):
     aws.stub("wafv2").add_client_error("get_logging_configuration", **client_error("WAFInvalidParameterException"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to get the logging configuration of web ACL {ACL_ARN}")
+    assert_fails_with(result, f"Failed to get the logging configuration of web ACL {ACL_ARN}")
 
 
 def test_a_failed_deletion_names_the_web_acl(aws):
     expect_current(aws, configuration())
     aws.stub("wafv2").add_client_error("delete_logging_configuration", **client_error("WAFOptimisticLockException"))
     result = run_module(module.main, {"web_acl_arn": ACL_ARN, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to delete the logging configuration of web ACL {ACL_ARN}")
+    assert_fails_with(result, f"Failed to delete the logging configuration of web ACL {ACL_ARN}")
 
 
 def test_a_badly_named_destination_fails_before_any_call():

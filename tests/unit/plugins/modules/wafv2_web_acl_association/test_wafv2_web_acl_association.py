@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_web_acl_association as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -171,8 +172,7 @@ def test_a_web_acl_that_stays_unavailable_fails_after_the_timeout(aws, no_waitin
     for _attempt in range(2):
         aws.stub("wafv2").add_client_error("associate_web_acl", **client_error("WAFUnavailableEntityException"))
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN, "wait_timeout": 10})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to associate {STAGE} with web ACL {ACL_ARN}")
+    assert_fails_with(result, f"Failed to associate {STAGE} with web ACL {ACL_ARN}")
     assert "WAFUnavailableEntityException" in result["msg"]
     assert no_waiting == [5]
 
@@ -181,23 +181,20 @@ def test_a_failed_association_names_the_resource(aws):
     expect_current(aws)
     aws.stub("wafv2").add_client_error("associate_web_acl", **client_error("WAFNonexistentItemException"))
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to associate {STAGE} with web ACL {ACL_ARN}")
+    assert_fails_with(result, f"Failed to associate {STAGE} with web ACL {ACL_ARN}")
 
 
 def test_a_failed_disassociation_names_the_resource(aws):
     expect_current(aws, web_acl())
     aws.stub("wafv2").add_client_error("disassociate_web_acl", **client_error("WAFInvalidOperationException"))
     result = run_module(module.main, {"resource_arn": STAGE, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to disassociate {STAGE} from its web ACL")
+    assert_fails_with(result, f"Failed to disassociate {STAGE} from its web ACL")
 
 
 def test_a_failed_lookup_names_the_resource(aws):
     aws.stub("wafv2").add_client_error("get_web_acl_for_resource", **client_error("WAFInvalidParameterException"))
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN})
-    assert result["failed"]
-    assert result["msg"].startswith(f"Failed to get the web ACL of {STAGE}")
+    assert_fails_with(result, f"Failed to get the web ACL of {STAGE}")
 
 
 def test_present_needs_the_web_acl():
