@@ -168,6 +168,12 @@ def changed_copy(base: dict, **changes) -> dict:
     return result
 
 
+def assert_changed(result: dict) -> None:
+    """The module ran without failing and reported a change."""
+    assert not result.get("failed"), result
+    assert result["changed"] is True, result
+
+
 def assert_unchanged(result: dict) -> None:
     """The module ran without failing and reported no change."""
     assert not result.get("failed"), result

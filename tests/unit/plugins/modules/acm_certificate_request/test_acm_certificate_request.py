@@ -7,6 +7,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -100,8 +101,7 @@ def test_requests_a_certificate_and_returns_its_validation_records(aws):
     expect_request(aws, SubjectAlternativeNames=[WILDCARD], Tags=[{"Key": "Application", "Value": "global-api"}])
     expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, {**ARGS, "tags": {"Application": "global-api"}})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["certificate"]["arn"] == ARN
     assert result["certificate"]["status"] == "PENDING_VALIDATION"
     assert result["certificate"]["tags"] == {"Application": "global-api"}
@@ -137,8 +137,7 @@ def test_a_certificate_with_only_its_domain_sends_no_alternative_names(aws):
     expect_request(aws, KeyAlgorithm="EC_prime256v1")
     expect_describe(aws, detail(sans=(DOMAIN,), status="PENDING_VALIDATION"))
     result = run_module(acm.main, {"domain_name": DOMAIN, "key_algorithm": "EC_prime256v1"})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
 
 
 def test_a_request_after_a_delete_carries_a_new_token(aws):
@@ -259,8 +258,7 @@ def test_tags_are_added_and_removed(aws):
         "add_tags_to_certificate", {}, {"CertificateArn": ARN, "Tags": [{"Key": "new", "Value": "2"}]}
     )
     result = run_module(acm.main, {**ARGS, "tags": {"keep": "k", "new": "2"}}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["certificate"]["tags"] == {"keep": "k", "new": "2"}
     assert result["diff"]["before"]["tags"] == {"old": "1", "keep": "k"}
     assert result["diff"]["after"]["tags"] == {"keep": "k", "new": "2"}
@@ -338,8 +336,7 @@ def test_delete(aws):
     expect_describe(aws, detail())
     aws.stub("acm").add_response("delete_certificate", {}, {"CertificateArn": ARN})
     result = run_module(acm.main, {**ARGS, "state": "absent"}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["certificate"] == {}
     assert result["diff"]["before"]["arn"] == ARN and result["diff"]["after"] == {}
 
@@ -417,8 +414,7 @@ def test_access_denied_fails_with_the_action(aws):
 def test_check_mode_requests_nothing(aws):
     expect_list(aws, [])
     result = run_module(acm.main, {**ARGS, "tags": {"a": "1"}, "wait": True}, check_mode=True, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["certificate"]["arn"] is None
     assert result["certificate"]["status"] == "PENDING_VALIDATION"
     assert result["validation_records"] == []

@@ -8,6 +8,7 @@ import datetime
 
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_client_certificate import main
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_client_certificate import matching
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 DESCRIPTION = "items-api-v1"
@@ -36,8 +37,7 @@ def test_generates_a_tagged_certificate_when_none_has_the_description(aws):
         "generate_client_certificate", certificate(), {"description": DESCRIPTION, "tags": TAGS}
     )
     result = run_module(main, {"description": DESCRIPTION, "tags": TAGS}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["client_certificate"]["client_certificate_id"] == "a1b2c3"
     assert result["client_certificate"]["pem_encoded_certificate"] == PEM
     assert result["diff"]["after"]["description"] == DESCRIPTION

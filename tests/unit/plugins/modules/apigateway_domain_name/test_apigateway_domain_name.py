@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_domain_name as dn
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -96,8 +97,7 @@ def test_creates_a_regional_domain_with_its_mappings(aws):
         "tags": {"Application": "global-api"},
     }
     result = run_module(dn.main, args)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["domain"]["regional_domain_name"] == "d-abcdef1234.execute-api.eu-west-1.amazonaws.com"
     assert result["domain"]["regional_hosted_zone_id"] == "ZLY8HYME6SFDD"
     assert result["domain"]["tags"] == {"Application": "global-api"}
@@ -135,8 +135,7 @@ def test_create_needs_a_certificate(aws):
 def test_check_mode_only_warns_about_an_unknown_certificate(aws):
     expect_get(aws, None)
     result = run_module(dn.main, {"domain_name": DOMAIN}, check_mode=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert any("certificate_arn is not known" in w for w in result["warnings"])
 
 
@@ -200,8 +199,7 @@ def test_a_new_certificate_is_patched_on_regional_certificate_arn(aws):
         },
     )
     result = run_module(dn.main, {**ARGS, "certificate_arn": NEW_CERT}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["domain"]["regional_certificate_arn"] == NEW_CERT
     assert result["diff"]["before"]["certificate_arn"] == CERT
     assert result["diff"]["after"]["certificate_arn"] == NEW_CERT
@@ -237,8 +235,7 @@ def test_tags_are_set_and_removed_on_the_domain_arn(aws):
     aws.stub("apigateway").add_response("untag_resource", {}, {"resourceArn": DOMAIN_ARN, "tagKeys": ["old"]})
     aws.stub("apigateway").add_response("tag_resource", {}, {"resourceArn": DOMAIN_ARN, "tags": {"new": "2"}})
     result = run_module(dn.main, {**ARGS, "tags": {"keep": "k", "new": "2"}}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["domain"]["tags"] == {"keep": "k", "new": "2"}
     assert result["diff"]["before"]["tags"] == {"old": "1", "keep": "k"}
 
@@ -329,8 +326,7 @@ def test_delete(aws):
     expect_existing(aws, regional(), [mapping()])
     aws.stub("apigateway").add_response("delete_domain_name", {}, {"domainName": DOMAIN})
     result = run_module(dn.main, {"domain_name": DOMAIN, "state": "absent"}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["domain"] == {} and result["base_path_mappings"] == []
     assert result["diff"]["before"]["base_path_mappings"][0]["rest_api_id"] == API
     assert result["diff"]["after"] == {}
@@ -381,8 +377,7 @@ def test_access_denied_fails_with_the_action(aws):
 def test_check_mode_creates_nothing(aws):
     expect_get(aws, None)
     result = run_module(dn.main, {**ARGS, "tags": {"a": "1"}}, check_mode=True, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["domain"]["regional_certificate_arn"] == CERT
     assert "regional_domain_name" not in result["domain"]
     assert result["diff"]["before"] == {}

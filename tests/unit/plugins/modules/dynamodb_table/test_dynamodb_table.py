@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -93,8 +94,7 @@ def test_create_with_every_setting(aws, clock):
 
     result = run(args())
 
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert clock.sleeps == [5]
     t = result["table"]
     assert t["table_arn"] == ARN
@@ -267,8 +267,7 @@ def test_update_of_each_mutable_setting(aws, clock, overrides, operation, reques
 
     result = run(args(**overrides), diff=True)
 
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     changed_keys = {k for k in result["diff"]["after"] if result["diff"]["after"][k] != result["diff"]["before"][k]}
     assert changed_keys
     assert clock.sleeps == []
@@ -349,8 +348,7 @@ def test_replica_add_waits_from_creating_to_active(aws, clock):
 
     result = run(args(replicas=[{"region_name": "eu-west-1"}, CENTRAL]), diff=True)
 
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert clock.sleeps == [15, 15]
     assert result["table"]["replicas"] == [
         {"region_name": "eu-central-1", "replica_status": "ACTIVE", "kms_master_key_id": CENTRAL_KEY_ARN}

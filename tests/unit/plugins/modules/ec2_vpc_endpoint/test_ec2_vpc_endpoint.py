@@ -10,6 +10,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -127,8 +128,7 @@ def test_create_gateway(aws):
     ec2.add_response("create_vpc_endpoint", {"VpcEndpoint": gateway(State="pending")}, CREATE)
     describe_id(ec2, [gateway()])
     result = run(ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["result"]["vpc_endpoint_id"] == VPCE
     assert result["result"]["service_name"] == DDB
     assert result["result"]["route_table_ids"] == [RTB_A, RTB_B]
@@ -188,8 +188,7 @@ def test_create_interface(aws):
     )
     describe_id(ec2, [interface(SubnetIds=[SUBNET_A, SUBNET_B])])
     result = run(args, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["result"]["groups"] == [{"group_id": SG_A, "group_name": "endpoints"}]
     assert result["result"]["dns_entries"][0]["hosted_zone_id"] == "Z38GZ743OKFT7T"
     assert result["diff"]["after"] == {
@@ -384,8 +383,7 @@ def test_policy_change_modifies_the_policy_only(aws):
     modified(ec2, PolicyDocument=json.dumps(NEW_POLICY, sort_keys=True))
     describe_id(ec2, [gateway(PolicyDocument=json.dumps(NEW_POLICY))])
     result = run({**ARGS, "policy": json.dumps(NEW_POLICY)}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert json.loads(result["result"]["policy_document"]) == NEW_POLICY
     assert result["diff"]["before"]["policy"] == POLICY
     assert result["diff"]["after"]["policy"] == NEW_POLICY
@@ -408,8 +406,7 @@ def test_route_tables_added_and_removed(aws):
     modified(ec2, AddRouteTableIds=[RTB_C], RemoveRouteTableIds=[RTB_A])
     describe_id(ec2, [gateway(RouteTableIds=[RTB_B, RTB_C])])
     result = run({**ARGS, "route_table_ids": [RTB_C, RTB_B]}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["before"]["route_table_ids"] == [RTB_A, RTB_B]
     assert result["diff"]["after"]["route_table_ids"] == [RTB_B, RTB_C]
 
@@ -466,8 +463,7 @@ def test_tags_replaced(aws):
     ec2.add_response("create_tags", {}, {"Resources": [VPCE], "Tags": [{"Key": "Project", "Value": "multiregion"}]})
     describe_id(ec2, [gateway(Tags=[{"Key": "Name", "Value": "dynamodb"}, {"Key": "Project", "Value": "multiregion"}])])
     result = run({**ARGS, "tags": {"Project": "multiregion"}}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["before"]["tags"] == {"Name": "dynamodb", "Team": "x"}
     assert result["diff"]["after"]["tags"] == {"Name": "dynamodb", "Project": "multiregion"}
 
@@ -636,8 +632,7 @@ def test_throttled_then_retried(aws, code):
     modified(ec2, PolicyDocument=json.dumps(NEW_POLICY, sort_keys=True))
     describe_id(ec2, [gateway(PolicyDocument=json.dumps(NEW_POLICY))])
     result = run({**ARGS, "policy": json.dumps(NEW_POLICY)})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert len(aws.sleeps) == 2
 
 

@@ -9,6 +9,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -154,8 +155,7 @@ def test_create_all_in_one_call_then_one_describe(aws):
     )
     by_ids(stub, [ddb(), s3(), ec2(State="pending")], [VPCE_DDB, VPCE_S3, VPCE_EC2])
     result = run(ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert [e["vpc_endpoint_id"] for e in result["endpoints"]] == [VPCE_DDB, VPCE_S3, VPCE_EC2]
     assert [e["state"] for e in result["endpoints"]] == ["available", "available", "pending"]
     assert result["purged"] == []

@@ -11,6 +11,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -416,8 +417,7 @@ def test_leftover_duplicate_is_deleted(aws):
 def test_check_mode_create_makes_no_call(aws):
     describe(aws.stub("ec2"), [])
     result = run_module(ec2_vpc_flow_log.main, ARGS, check_mode=True, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["flow_log"]["flow_log_id"] is None
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["max_aggregation_interval"] == 60
@@ -467,8 +467,7 @@ def test_delete_of_a_flow_log_gone_meanwhile(aws):
         "delete_flow_logs", **client_error("InvalidFlowLogId.NotFound"), expected_params={"FlowLogIds": [OLD_ID]}
     )
     result = run_module(ec2_vpc_flow_log.main, ABSENT)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
 
 
 def test_delete_unsuccessful_not_found_is_fine(aws):

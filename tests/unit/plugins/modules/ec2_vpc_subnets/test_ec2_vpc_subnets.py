@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets as mod
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -137,8 +138,7 @@ def test_create_tags_in_the_create_calls_and_associates(aws):
         "associate_route_table", {"AssociationId": "rtbassoc-0a"}, {"RouteTableId": RTB_A, "SubnetId": SUBNET_A}
     )
     result = run({**ARGS, "subnets": ITEMS[:1]})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["subnets"] == [
         {
             "cidr_block": "10.1.0.0/24",

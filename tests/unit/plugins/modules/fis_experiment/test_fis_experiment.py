@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _fis
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -100,8 +101,7 @@ def test_start_and_wait_until_completed(aws):
     started(stub, tags={"Deployment": "prod"})
     polled(stub, experiment("running"), experiment("completed", ended=True))
     result = run_module(module.main, dict(ARGS, tags={"Deployment": "prod"}))
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["timed_out"] is False
     got = result["experiment"]
     assert got["id"] == EXPERIMENT_ID and got["template_id"] == TEMPLATE_ID
@@ -211,8 +211,7 @@ def test_throttled_then_retried(aws):
     stub.add_client_error("start_experiment", **client_error("ThrottlingException"))
     started(stub)
     result = run_module(module.main, dict(ARGS, wait=False))
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
 
 
 def test_start_refused(aws):
@@ -231,8 +230,7 @@ def test_stop_a_running_experiment(aws):
     stub.add_response("stop_experiment", {"experiment": experiment("stopping")}, {"id": EXPERIMENT_ID})
     polled(stub, experiment("stopped", ended=True))
     result = run_module(module.main, {"state": "stopped", "experiment_id": EXPERIMENT_ID, "poll_interval": 1})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["experiment"]["state"]["status"] == "stopped"
 
 

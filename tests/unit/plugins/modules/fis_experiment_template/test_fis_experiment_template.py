@@ -8,6 +8,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment_template as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -125,8 +126,7 @@ def test_create(aws):
         },
     )
     result = run_module(module.main, args(), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["template"]["id"] == TEMPLATE_ID
     assert result["template"]["name"] == NAME
     assert result["template"]["actions"]["after"]["start_after"] == ["disrupt"]
@@ -256,8 +256,7 @@ def test_update_in_place(aws, changed_args, update):
     found(stub)
     stub.add_response("update_experiment_template", {"experimentTemplate": template()}, {"id": TEMPLATE_ID, **update})
     result = run_module(module.main, args(**changed_args), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["before"] != result["diff"]["after"]
 
 
@@ -373,8 +372,7 @@ def test_throttled_then_retried(aws):
         {"id": TEMPLATE_ID, "description": "New"},
     )
     result = run_module(module.main, args(description="New"))
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["template"]["description"] == "New"
 
 

@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -165,8 +166,7 @@ def test_creates_the_function_waits_until_active_and_returns_version_1(aws, zips
     )
     expect_get(aws, function(concurrency=4))
     result = run_module(lambda_function.main, args(zips["current"], reserved_concurrency=4), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["published"] is True
     assert result["version"] == "1"
     assert result["version_arn"] == f"{ARN}:1"
@@ -622,8 +622,7 @@ def test_check_mode_creation_with_the_packages_sha_needs_no_file(aws, tmp_path):
     expect_missing(aws)
     missing = str(tmp_path / "not-written-in-check-mode.zip")
     result = run_module(lambda_function.main, args(missing, code_sha256=ZIP_SHA), check_mode=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["function"]["code_sha256"] == ZIP_SHA
 
 

@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
@@ -228,8 +229,7 @@ def test_create_without_resources(aws):
         },
     )
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["app"]["app_arn"] == ARN
     assert result["app"]["assessment_schedule"] == "Daily"
     assert result["app"]["compliance_status"] == "NotAssessed"
@@ -265,8 +265,7 @@ def test_create_with_resources_and_policy_name_publishes(aws):
         "resources": RESOURCES,
     }
     result = run_module(module.main, params)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["app"]["published_version"] == {"app_version": "release", "identifier": 1}
     assert result["definition_changes"]["added"] == sorted(r["name"] for r in RESOURCES)
     by_name = {r["name"]: r for r in result["app"]["resources"]}
@@ -302,8 +301,7 @@ def test_changed_physical_id_publishes_a_new_version(aws):
     wanted = [dict(r, physical_id=new_fn) if r["name"] == "items-eu-west-1" else r for r in RESOURCES]
     publishes(stub, wanted, remove=["items-eu-west-1"], add=[mapping("items-eu-west-1", new_fn)])
     result = run_module(module.main, args(resources=wanted), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["definition_changes"] == {"added": [], "removed": [], "modified": ["items-eu-west-1"]}
     assert result["app"]["published_version"] == {"app_version": "release", "identifier": 4}
 
@@ -382,8 +380,7 @@ def test_update_each_attribute(aws, changed_args, update):
     versions(stub)
     stub.add_response("update_app", {"app": app(**update)}, {"appArn": ARN, **update})
     result = run_module(module.main, args(**changed_args), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["before"] != result["diff"]["after"]
     assert result["app"]["policy_arn"] == update.get("policyArn", POLICY_ARN)
 
@@ -410,8 +407,7 @@ def test_create_with_a_role_based_permission_model(aws):
         },
     )
     result = run_module(module.main, args(permission_model=ROLE_BASED), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["app"]["permission_model"] == {"type": "RoleBased", "invoker_role_name": ROLE}
     assert result["diff"]["after"]["permission_model"] == {
         "type": "RoleBased",
@@ -427,8 +423,7 @@ def test_an_app_without_permission_model_is_updated_to_the_role(aws):
     wanted = {"type": "RoleBased", "invokerRoleName": ROLE}
     stub.add_response("update_app", {"app": app(permissionModel=wanted)}, {"appArn": ARN, "permissionModel": wanted})
     result = run_module(module.main, args(permission_model=ROLE_BASED), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert "permission_model" not in result["diff"]["before"]
     assert result["diff"]["after"]["permission_model"]["invoker_role_name"] == ROLE
     assert result["app"]["permission_model"]["type"] == "RoleBased"
@@ -468,8 +463,7 @@ def test_a_different_permission_model_is_updated(aws, current, given, update):
     versions(stub)
     stub.add_response("update_app", {"app": app(permissionModel=update)}, {"appArn": ARN, "permissionModel": update})
     result = run_module(module.main, args(permission_model=given))
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
 
 
 @pytest.mark.parametrize(
@@ -543,8 +537,7 @@ def test_delete_waits_until_gone(aws):
     stub.add_response("describe_app", {"app": app(status="Deleting")}, {"appArn": ARN})
     stub.add_client_error("describe_app", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["app"] == {}
     assert result["diff"]["before"]["name"] == NAME
     assert aws.sleeps == [module.DELETE_POLL_SECONDS]
@@ -705,6 +698,5 @@ def test_check_mode_with_a_policy_not_created_yet(aws):
     not_found(stub)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": []}, {"policyName": "new-policy"})
     result = run_module(module.main, {"name": NAME, "policy_name": "new-policy"}, check_mode=True, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["after"]["policy_arn"] == "(resiliency policy new-policy)"

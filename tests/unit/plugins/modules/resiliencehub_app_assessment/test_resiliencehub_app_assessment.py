@@ -8,6 +8,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -123,8 +124,7 @@ def test_success_and_compliant(aws):
     described(stub, assessment("Pending"), assessment("InProgress"), assessment("Success", MET, "PolicyMet"))
     recommended(stub)
     result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["assessment_arn"] == ARN
     assert result["compliance_status"] == "PolicyMet"
     assert result["breaches"] == []

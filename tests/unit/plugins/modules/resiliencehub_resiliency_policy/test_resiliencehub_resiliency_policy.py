@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
@@ -80,8 +81,7 @@ def test_create(aws):
         },
     )
     result = run_module(module.main, args())
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["policy"]["policy_arn"] == ARN
     assert result["policy"]["tier"] == "MissionCritical"
     assert result["policy"]["policy"]["region"] == {"rto_in_secs": 3600, "rpo_in_secs": 5}
@@ -150,8 +150,7 @@ def test_update_each_attribute(aws, changed_args, update):
     after = policy(**update)
     stub.add_response("update_resiliency_policy", {"policy": after}, {"policyArn": ARN, **update})
     result = run_module(module.main, args(**changed_args), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["diff"]["before"] != result["diff"]["after"]
 
 

@@ -4,6 +4,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -182,8 +183,7 @@ def test_creates_a_check_with_its_regions_sni_and_name(aws):
     )
     expect_tags(aws, add={"Deployment": "mrdemo", "Name": NAME})
     result = run_module(module.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     view = result["health_check"]
     assert view["id"] == CHECK_ID
     assert view["tags"] == TAGS
@@ -265,8 +265,7 @@ def test_each_mutable_setting_is_updated(aws, given, changes):
     expect_existing(aws)
     expect_update(aws, changes, config=changes)
     result = run_module(module.main, {**ARGS, **given}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["health_check"]["health_check_version"] == 2
     assert result["diff"]["before"] != result["diff"]["after"]
 
@@ -376,8 +375,7 @@ def test_an_adopted_check_is_named_and_updated_even_when_tags_are_not_given(aws)
     expect_update(aws, {"FailureThreshold": 2})
     expect_tags(aws, add={"Name": NAME})
     result = run_module(module.main, {k: v for k, v in ARGS.items() if k != "tags"})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["health_check"]["id"] == CHECK_ID
     assert result["health_check"]["tags"] == {"Name": NAME}
 

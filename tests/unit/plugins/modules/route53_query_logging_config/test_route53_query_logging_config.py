@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules.route53_query_logging_config import main
 from ansible_collections.multiregion.serverless.plugins.modules.route53_query_logging_config import plan
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 ZONE = "Z0123456789ABCDEFGHIJ"
@@ -31,8 +32,7 @@ def test_creates_the_zones_configuration(aws):
         {"HostedZoneId": ZONE, "CloudWatchLogsLogGroupArn": GROUP},
     )
     result = run_module(main, {"hosted_zone_id": f"/hostedzone/{ZONE}", "log_group_arn": GROUP}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["query_logging_config"]["id"] == "c1"
     assert result["diff"]["before"] == {}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.multiregion.serverless.plugins.modules import sns_topic
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -106,8 +107,7 @@ def test_creates_an_encrypted_topic_with_its_subscriptions(aws):
     )
     expect_attributes(aws, attributes())
     result = run_module(sns_topic.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     topic = result["sns_topic"]
     assert topic["topic_arn"] == ARN
     assert topic["kms_master_key_id"] == KEY
@@ -206,8 +206,7 @@ def test_a_new_kms_key_is_set(aws):
     expect_existing(aws, attributes(kms="alias/aws/sns"))
     expect_set(aws, "KmsMasterKeyId", KEY)
     result = run_module(sns_topic.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["sns_topic"]["kms_master_key_id"] == KEY
     assert result["diff"]["before"]["kms_master_key_id"] == "alias/aws/sns"
     assert result["diff"]["after"]["kms_master_key_id"] == KEY
@@ -319,8 +318,7 @@ def test_delete(aws):
     expect_existing(aws)
     aws.stub("sns").add_response("delete_topic", {}, {"TopicArn": ARN})
     result = run_module(sns_topic.main, {"name": NAME, "state": "absent"}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["sns_topic"] == {}
     assert result["diff"]["before"]["kms_master_key_id"] == KEY and result["diff"]["after"] == {}
 
@@ -394,8 +392,7 @@ def test_a_policy_that_is_not_json_is_refused(aws):
 def test_check_mode_creates_nothing(aws):
     expect_list(aws, [])
     result = run_module(sns_topic.main, ARGS, check_mode=True, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["sns_topic"]["topic_arn"] is None
     assert result["sns_topic"]["kms_master_key_id"] == KEY
     assert result["diff"]["before"] == {}

@@ -15,6 +15,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _ssm
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_automation_execution as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -98,8 +99,7 @@ def test_start_and_wait_until_success(aws):
     )
     steps(stub, [step("check", Action="aws:assertAwsResourceProperty"), step()])
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["timed_out"] is False
     got = result["execution"]
     assert got["automation_execution_id"] == EXECUTION_ID

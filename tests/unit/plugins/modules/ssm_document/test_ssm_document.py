@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_document as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -93,8 +94,7 @@ def test_create(aws):
     )
     described(stub, document())
     result = run_module(module.main, ARGS, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["document"] == {
         "name": NAME,
         "document_version": "1",
@@ -188,8 +188,7 @@ def test_new_content_makes_a_new_default_version(aws):
     )
     described(stub, document("2", content=NEW_CONTENT))
     result = run_module(module.main, dict(ARGS, content=NEW_CONTENT), diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert (result["document"]["default_version"], result["document"]["latest_version"]) == ("2", "2")
     assert result["document"]["hash"] == sha(NEW_CONTENT)
     assert result["diff"]["before"]["hash"] == sha(CONTENT)
@@ -217,8 +216,7 @@ def test_content_of_an_older_version_makes_it_the_default_again(aws):
     )
     described(stub, document("1", latest="3"))
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert (result["document"]["default_version"], result["document"]["latest_version"]) == ("1", "3")
 
 
@@ -268,8 +266,7 @@ def test_a_duplicate_that_no_hash_matched_is_found_by_its_text(aws):
     )
     described(stub, document("1", latest="2"))
     result = run_module(module.main, ARGS)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["document"]["default_version"] == "1"
 
 
@@ -304,8 +301,7 @@ def test_delete(aws, clock):
     described(stub, document(status="Deleting"))
     missing(stub)
     result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["document"] == {}
     assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
     assert clock.sleeps == [2]

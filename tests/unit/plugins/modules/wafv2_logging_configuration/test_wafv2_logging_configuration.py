@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_logging_configuration as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -103,8 +104,7 @@ def test_enables_logging(aws):
     expect_current(aws)
     expect_put(aws, configuration(redacted=REDACT))
     result = run_module(module.main, {**ARGS, "redacted_fields": REDACT}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["logging_configuration"] == {
         "resource_arn": ACL_ARN,
         "log_destination_configs": [GROUP],

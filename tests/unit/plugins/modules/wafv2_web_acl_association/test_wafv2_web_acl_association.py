@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_web_acl_association as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -83,8 +84,7 @@ def test_associates_a_resource_without_web_acl(aws):
     expect_current(aws)
     expect_associate(aws)
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN}, diff=True)
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert result["association"] == {"resource_arn": STAGE, "web_acl_arn": ACL_ARN, "web_acl_name": "mrdemo-api"}
     assert result["diff"]["before"]["web_acl_arn"] == ""
     assert result["diff"]["after"]["web_acl_arn"] == ACL_ARN
@@ -161,8 +161,7 @@ def test_an_unavailable_web_acl_is_waited_for(aws, no_waiting):
     aws.stub("wafv2").add_client_error("associate_web_acl", **client_error("WAFUnavailableEntityException"))
     expect_associate(aws)
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN})
-    assert not result.get("failed"), result
-    assert result["changed"] is True
+    assert_changed(result)
     assert no_waiting == [5]
 
 
