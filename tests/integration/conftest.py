@@ -120,6 +120,16 @@ def succeeded(run: PlaybookRun) -> PlaybookRun:
     return run
 
 
+def phase_runner(playbook: str, variable: str):
+    """``run(ansible_playbook, phase, *args)``: ``playbook`` run with ``variable`` set to ``phase``, asserted to
+    succeed."""
+
+    def run(ansible_playbook, phase: str, *args: str) -> PlaybookRun:
+        return succeeded(ansible_playbook(playbook, "-e", f"{variable}={phase}", *args))
+
+    return run
+
+
 def tagged_vpc_id(ec2, name: str) -> str | None:
     """The id of the VPC tagged Name=``name``, or None when there is none."""
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]

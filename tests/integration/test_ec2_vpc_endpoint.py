@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
-from .conftest import succeeded
+from .conftest import phase_runner
 from .conftest import tagged_vpc_id
 from .conftest import task_result
 
@@ -13,8 +14,7 @@ ENDPOINT_TASK = "localhost: DynamoDB gateway endpoint"
 SERVICE = "com.amazonaws.eu-west-1.dynamodb"
 
 
-def vpc_id(ec2) -> str | None:
-    return tagged_vpc_id(ec2, "vpc-endpoint-test")
+vpc_id = functools.partial(tagged_vpc_id, name="vpc-endpoint-test")
 
 
 def route_table_ids(ec2, vpc: str) -> list[str]:
@@ -37,8 +37,7 @@ def allowed_actions(endpoint: dict) -> list[str]:
     return sorted(json.loads(endpoint["PolicyDocument"])["Statement"][0]["Action"])
 
 
-def run_phase(ansible_playbook, phase: str, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoint_phase={phase}", *args))
+run_phase = phase_runner(PLAYBOOK, "vpc_endpoint_phase")
 
 
 def test_gateway_endpoint_lifecycle(ansible_playbook, boto):

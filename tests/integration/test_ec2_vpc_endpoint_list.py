@@ -3,9 +3,10 @@ rerun, changed in place, one dropped, all purged; check mode."""
 
 from __future__ import annotations
 
+import functools
 import json
 
-from .conftest import succeeded
+from .conftest import phase_runner
 from .conftest import tagged_vpc_id
 from .conftest import task_result as named_task_result
 
@@ -14,8 +15,7 @@ TASK = "VPC endpoints"
 SERVICES = {"dynamodb": "Gateway", "s3": "Gateway", "ec2": "Interface"}
 
 
-def vpc_id(ec2) -> str | None:
-    return tagged_vpc_id(ec2, "vpc-endpoints-test")
+vpc_id = functools.partial(tagged_vpc_id, name="vpc-endpoints-test")
 
 
 def live_endpoints(ec2, vpc: str) -> dict[str, dict]:
@@ -37,12 +37,10 @@ def actions(endpoint: dict) -> list[str]:
     return sorted(json.loads(endpoint["PolicyDocument"])["Statement"][0]["Action"])
 
 
-def task_result(run) -> dict:
-    return named_task_result(run, TASK)
+task_result = functools.partial(named_task_result, name=TASK)
 
 
-def run_phase(ansible_playbook, phase: str, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_endpoints_phase={phase}", *args))
+run_phase = phase_runner(PLAYBOOK, "vpc_endpoints_phase")
 
 
 def test_endpoint_list_lifecycle(ansible_playbook, boto):

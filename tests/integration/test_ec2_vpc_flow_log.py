@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import succeeded
+import functools
+
+from .conftest import phase_runner
 from .conftest import tagged_vpc_id
 from .conftest import task_result
 
@@ -11,8 +13,7 @@ FLOW_LOG_TASK = "localhost: Flow log"
 GROUP = "/vpc/flow-logs-test"
 
 
-def vpc_id(ec2) -> str | None:
-    return tagged_vpc_id(ec2, "flow-log-test")
+vpc_id = functools.partial(tagged_vpc_id, name="flow-log-test")
 
 
 def flow_logs(ec2, resource_id: str) -> list[dict]:
@@ -23,8 +24,7 @@ def tags(flow_log: dict) -> dict:
     return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
 
 
-def run_phase(ansible_playbook, phase: str, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"flow_log_phase={phase}", *args))
+run_phase = phase_runner(PLAYBOOK, "flow_log_phase")
 
 
 def test_flow_log_lifecycle(ansible_playbook, boto):

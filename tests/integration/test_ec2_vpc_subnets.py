@@ -3,7 +3,9 @@ shrink with purge, delete; check mode on an empty and on a deployed VPC."""
 
 from __future__ import annotations
 
-from .conftest import succeeded
+import functools
+
+from .conftest import phase_runner
 from .conftest import tagged_vpc_id
 from .conftest import task_result as named_task_result
 
@@ -16,8 +18,7 @@ def tag_dict(resource: dict) -> dict:
     return {t["Key"]: t["Value"] for t in resource.get("Tags", [])}
 
 
-def vpc_id(ec2) -> str | None:
-    return tagged_vpc_id(ec2, "subnets-test")
+vpc_id = functools.partial(tagged_vpc_id, name="subnets-test")
 
 
 def subnets(ec2, vpc: str) -> dict[str, dict]:
@@ -36,12 +37,10 @@ def table_of(tables: list[dict], subnet_id: str) -> list[dict]:
     return [t for t in tables if any(a.get("SubnetId") == subnet_id for a in t.get("Associations", []))]
 
 
-def task_result(run, name: str = TASK) -> dict:
-    return named_task_result(run, name)
+task_result = functools.partial(named_task_result, name=TASK)
 
 
-def run_phase(ansible_playbook, phase: str, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"vpc_subnets_phase={phase}", *args))
+run_phase = phase_runner(PLAYBOOK, "vpc_subnets_phase")
 
 
 def test_subnets_lifecycle(ansible_playbook, boto):
