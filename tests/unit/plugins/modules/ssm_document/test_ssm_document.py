@@ -55,6 +55,15 @@ def described(stub, doc, version=None):
     stub.add_response("describe_document", {"Document": doc}, params)
 
 
+def default_set(stub, version):
+    """UpdateDocumentDefaultVersion making ``version`` the default."""
+    stub.add_response(
+        "update_document_default_version",
+        {"Description": {"Name": NAME, "DefaultVersion": version}},
+        {"Name": NAME, "DocumentVersion": version},
+    )
+
+
 def content_read(stub, version, content):
     stub.add_response(
         "get_document",
@@ -181,11 +190,7 @@ def test_new_content_makes_a_new_default_version(aws):
         {"Name": NAME, "Content": NEW_CONTENT, "DocumentVersion": "$LATEST", "DocumentFormat": "YAML"},
     )
     described(stub, document("1", latest="2"))
-    stub.add_response(
-        "update_document_default_version",
-        {"Description": {"Name": NAME, "DefaultVersion": "2"}},
-        {"Name": NAME, "DocumentVersion": "2"},
-    )
+    default_set(stub, "2")
     described(stub, document("2", content=NEW_CONTENT))
     result = run_module(module.main, dict(ARGS, content=NEW_CONTENT), diff=True)
     assert_changed(result)
@@ -209,11 +214,7 @@ def test_content_of_an_older_version_makes_it_the_default_again(aws):
     content_read(stub, "3", NEW_CONTENT)
     described(stub, document("2", default="3", latest="3", content=NEW_CONTENT + "# v2\n"), version="2")
     described(stub, document("1", default="3", latest="3"), version="1")
-    stub.add_response(
-        "update_document_default_version",
-        {"Description": {"Name": NAME, "DefaultVersion": "1"}},
-        {"Name": NAME, "DocumentVersion": "1"},
-    )
+    default_set(stub, "1")
     described(stub, document("1", latest="3"))
     result = run_module(module.main, ARGS)
     assert_changed(result)
@@ -232,11 +233,7 @@ def test_a_deleted_version_is_skipped(aws):
         {"Name": NAME, "Content": CONTENT, "DocumentVersion": "$LATEST", "DocumentFormat": "YAML"},
     )
     described(stub, document("3", latest="4", content=NEW_CONTENT))
-    stub.add_response(
-        "update_document_default_version",
-        {"Description": {"Name": NAME, "DefaultVersion": "4"}},
-        {"Name": NAME, "DocumentVersion": "4"},
-    )
+    default_set(stub, "4")
     described(stub, document("4"))
     result = run_module(module.main, ARGS)
     assert result["changed"] is True, result
@@ -259,11 +256,7 @@ def test_a_duplicate_that_no_hash_matched_is_found_by_its_text(aws):
     stub.add_client_error("update_document", **client_error("DuplicateDocumentContent"))
     content_read(stub, "2", NEW_CONTENT)
     content_read(stub, "1", CONTENT)
-    stub.add_response(
-        "update_document_default_version",
-        {"Description": {"Name": NAME, "DefaultVersion": "1"}},
-        {"Name": NAME, "DocumentVersion": "1"},
-    )
+    default_set(stub, "1")
     described(stub, document("1", latest="2"))
     result = run_module(module.main, ARGS)
     assert_changed(result)
