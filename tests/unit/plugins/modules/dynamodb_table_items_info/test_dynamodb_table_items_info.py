@@ -58,39 +58,29 @@ def test_table_with_items(aws):
     }
 
 
-def test_empty_table(aws):
+@pytest.mark.parametrize(
+    "pages, has_items",
+    [
+        pytest.param([(0, {})], False, id="empty_table"),
+        # ItemCount says 0 (it is refreshed about every six hours); the scan follows LastEvaluatedKey past empty pages.
+        pytest.param(
+            [(0, {"last_key": "k1"}), (0, {"last_key": "k2", "start_key": "k1"}), (1, {"start_key": "k2"})],
+            True,
+            id="item_found_after_empty_pages",
+        ),
+        pytest.param([(0, {"last_key": "k1"}), (0, {"start_key": "k1"})], False, id="empty_after_several_pages"),
+    ],
+)
+def test_the_scan_follows_the_pages(aws, pages, has_items):
     stub = aws.stub("dynamodb")
     described(stub)
-    scanned(stub, 0)
+    for count, keys in pages:
+        scanned(stub, count, **keys)
 
     result = run_module(module.main, {"name": NAME})
 
     assert result["table_exists"] is True
-    assert result["has_items"] is False
-
-
-def test_item_found_after_empty_pages(aws):
-    # ItemCount says 0 (it is refreshed about every six hours); the scan follows LastEvaluatedKey past empty pages.
-    stub = aws.stub("dynamodb")
-    described(stub)
-    scanned(stub, 0, last_key="k1")
-    scanned(stub, 0, last_key="k2", start_key="k1")
-    scanned(stub, 1, start_key="k2")
-
-    result = run_module(module.main, {"name": NAME})
-
-    assert result["has_items"] is True
-
-
-def test_empty_after_several_pages(aws):
-    stub = aws.stub("dynamodb")
-    described(stub)
-    scanned(stub, 0, last_key="k1")
-    scanned(stub, 0, start_key="k1")
-
-    result = run_module(module.main, {"name": NAME})
-
-    assert result["has_items"] is False
+    assert result["has_items"] is has_items
 
 
 def test_missing_table(aws):
