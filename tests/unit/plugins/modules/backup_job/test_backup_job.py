@@ -237,6 +237,10 @@ def test_backup_check_mode_starts_nothing(aws, clock):
 # ---- restore -------------------------------------------------------------------------------------------------------
 
 
+def restore_described(stub, job):
+    stub.add_response("describe_restore_job", job, {"RestoreJobId": RESTORE_JOB})
+
+
 def restore_started(stub):
     stub.add_response(
         "start_restore_job",
@@ -254,10 +258,10 @@ def restore_started(stub):
 def test_restore_runs_to_completion(aws, clock):
     stub = aws.stub("backup")
     restore_started(stub)
-    stub.add_response("describe_restore_job", restore_job("PENDING"), {"RestoreJobId": RESTORE_JOB})
-    stub.add_response("describe_restore_job", restore_job("RUNNING"), {"RestoreJobId": RESTORE_JOB})
+    restore_described(stub, restore_job("PENDING"))
+    restore_described(stub, restore_job("RUNNING"))
     done = restore_job("COMPLETED", completed=T0 + datetime.timedelta(seconds=95))
-    stub.add_response("describe_restore_job", done, {"RestoreJobId": RESTORE_JOB})
+    restore_described(stub, done)
 
     result = run_module(module.main, restore_args(poll_interval=5))
 
@@ -271,9 +275,9 @@ def test_restore_runs_to_completion(aws, clock):
 def test_restore_failing_fails(aws, clock):
     stub = aws.stub("backup")
     restore_started(stub)
-    stub.add_response("describe_restore_job", restore_job("PENDING"), {"RestoreJobId": RESTORE_JOB})
+    restore_described(stub, restore_job("PENDING"))
     failed = dict(restore_job("FAILED"), StatusMessage="Table already exists")
-    stub.add_response("describe_restore_job", failed, {"RestoreJobId": RESTORE_JOB})
+    restore_described(stub, failed)
 
     result = run_module(module.main, restore_args())
 

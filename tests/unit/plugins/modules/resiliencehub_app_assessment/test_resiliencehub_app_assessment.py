@@ -138,12 +138,17 @@ def test_success_and_compliant(aws):
     assert aws.sleeps == [module.POLL_SECONDS, module.POLL_SECONDS]
 
 
-def test_breach_is_reported_not_failed(aws):
+def assessed_as_breached(aws):
+    """An assessment of the app started, ending in success with the region targets breached."""
     stub = aws.stub("resiliencehub")
     app_found(stub)
     starts(stub)
     described(stub, assessment("Success", BREACHED, "PolicyBreached"))
     recommended(stub)
+
+
+def test_breach_is_reported_not_failed(aws):
+    assessed_as_breached(aws)
     result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME})
     assert not result.get("failed"), result
     assert result["compliance_status"] == "PolicyBreached"
@@ -157,11 +162,7 @@ def test_breach_is_reported_not_failed(aws):
 
 
 def test_breach_fails_when_asked(aws):
-    stub = aws.stub("resiliencehub")
-    app_found(stub)
-    starts(stub)
-    described(stub, assessment("Success", BREACHED, "PolicyBreached"))
-    recommended(stub)
+    assessed_as_breached(aws)
     result = run_module(module.main, {"app_name": APP_NAME, "assessment_name": NAME, "fail_on_breach": True})
     assert result["failed"]
     assert result["changed"] is True
