@@ -216,16 +216,6 @@ def test_backup_retries_when_throttled(aws, clock):
     assert len(aws.sleeps) == 2
 
 
-def test_backup_of_a_missing_vault_fails(aws, clock):
-    stub = aws.stub("backup")
-    stub.add_client_error("start_backup_job", **client_error("ResourceNotFoundException", "vault not found"))
-
-    result = run_module(module.main, backup_args())
-
-    assert result["failed"] is True
-    assert "Failed to start backup job of" in result["msg"]
-
-
 def test_backup_check_mode_starts_nothing(aws, clock):
     result = run_module(module.main, backup_args(), check_mode=True)
     assert result["changed"] is True
@@ -285,12 +275,26 @@ def test_restore_failing_fails(aws, clock):
     assert "ended FAILED: Table already exists" in result["msg"]
 
 
-def test_restore_of_an_unknown_recovery_point_fails(aws, clock):
-    stub = aws.stub("backup")
-    stub.add_client_error("start_restore_job", **client_error("ResourceNotFoundException"))
-    result = run_module(module.main, restore_args())
+@pytest.mark.parametrize(
+    "operation, message, make_args, expected",
+    [
+        pytest.param(
+            "start_backup_job",
+            "vault not found",
+            backup_args,
+            "Failed to start backup job of",
+            id="backup_missing_vault",
+        ),
+        pytest.param(
+            "start_restore_job", "", restore_args, "Failed to start restore job of", id="restore_unknown_recovery_point"
+        ),
+    ],
+)
+def test_a_job_on_a_missing_resource_fails(aws, clock, operation, message, make_args, expected):
+    aws.stub("backup").add_client_error(operation, **client_error("ResourceNotFoundException", message))
+    result = run_module(module.main, make_args())
     assert result["failed"] is True
-    assert "Failed to start restore job of" in result["msg"]
+    assert expected in result["msg"]
 
 
 def test_restore_check_mode_starts_nothing(aws, clock):
