@@ -100,6 +100,19 @@ def by_ids(stub, found, ids):
     stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": found}, {"VpcEndpointIds": ids})
 
 
+def create_expected(stub, answer, service, kind, tags_, **params):
+    """CreateVpcEndpoint of ``service`` in VPC, tagged ``tags_``, with ``params`` besides; answered with ``answer``."""
+    expected = {
+        "VpcId": VPC,
+        "ServiceName": service,
+        "VpcEndpointType": kind,
+        "ClientToken": ANY,
+        **params,
+        "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": tags_}],
+    }
+    stub.add_response("create_vpc_endpoint", {"VpcEndpoint": answer}, expected)
+
+
 def deleted(stub, endpoint_id):
     stub.add_response("delete_vpc_endpoints", {"Unsuccessful": []}, {"VpcEndpointIds": [endpoint_id]})
 
@@ -114,44 +127,25 @@ def run(args, **kwargs):
 def test_create_all_in_one_call_then_one_describe(aws):
     stub = aws.stub("ec2")
     search(stub, [])
-    stub.add_response(
-        "create_vpc_endpoint",
-        {"VpcEndpoint": ddb(State="pending")},
-        {
-            "VpcId": VPC,
-            "ServiceName": DDB,
-            "VpcEndpointType": "Gateway",
-            "ClientToken": ANY,
-            "PolicyDocument": json.dumps(DDB_POLICY, sort_keys=True),
-            "RouteTableIds": [RTB_A, RTB_B],
-            "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": tags("mr-dynamodb")}],
-        },
+    create_expected(
+        stub,
+        ddb(State="pending"),
+        DDB,
+        "Gateway",
+        tags("mr-dynamodb"),
+        PolicyDocument=json.dumps(DDB_POLICY, sort_keys=True),
+        RouteTableIds=[RTB_A, RTB_B],
     )
-    stub.add_response(
-        "create_vpc_endpoint",
-        {"VpcEndpoint": s3(State="pending")},
-        {
-            "VpcId": VPC,
-            "ServiceName": S3,
-            "VpcEndpointType": "Gateway",
-            "ClientToken": ANY,
-            "RouteTableIds": [RTB_A, RTB_B],
-            "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": tags("mr-s3")}],
-        },
-    )
-    stub.add_response(
-        "create_vpc_endpoint",
-        {"VpcEndpoint": ec2(State="pending")},
-        {
-            "VpcId": VPC,
-            "ServiceName": EC2,
-            "VpcEndpointType": "Interface",
-            "ClientToken": ANY,
-            "PolicyDocument": json.dumps(EC2_POLICY, sort_keys=True),
-            "SubnetIds": [SUBNET_A],
-            "SecurityGroupIds": [SG_A],
-            "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": tags("mr-ec2")}],
-        },
+    create_expected(stub, s3(State="pending"), S3, "Gateway", tags("mr-s3"), RouteTableIds=[RTB_A, RTB_B])
+    create_expected(
+        stub,
+        ec2(State="pending"),
+        EC2,
+        "Interface",
+        tags("mr-ec2"),
+        PolicyDocument=json.dumps(EC2_POLICY, sort_keys=True),
+        SubnetIds=[SUBNET_A],
+        SecurityGroupIds=[SG_A],
     )
     by_ids(stub, [ddb(), s3(), ec2(State="pending")], [VPCE_DDB, VPCE_S3, VPCE_EC2])
     result = run(ARGS, diff=True)
