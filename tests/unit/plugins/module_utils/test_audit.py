@@ -35,32 +35,30 @@ def nacl(*entries):
 
 
 def function(**extra):
-    base = {
+    return {
         "FunctionName": "mrdemo-api",
         "Runtime": "python3.13",
         "PackageType": "Zip",
         "VpcConfig": {"SubnetIds": ["subnet-a", "subnet-b"]},
         "Policy": {"Statement": []},
+        **extra,
     }
-    base.update(extra)
-    return base
 
 
 def stage(**extra):
-    base = {
+    return {
         "restApiId": "abc123",
         "stageName": "v1",
         "tracingEnabled": True,
         "clientCertificateId": "cert1",
         "webAclArn": STAGE_ACL,
         "methodSettings": {"*/*": {"loggingLevel": "INFO", "cachingEnabled": False}},
+        **extra,
     }
-    base.update(extra)
-    return base
 
 
 def table(**extra):
-    base = {
+    return {
         "TableName": "mrdemo-items",
         "TableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/mrdemo-items",
         "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
@@ -68,14 +66,13 @@ def table(**extra):
         "SSEDescription": {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": KEY},
         "ContinuousBackups": {"PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "ENABLED"}},
         "Tags": {"Deployment": "mrdemo"},
+        **extra,
     }
-    base.update(extra)
-    return base
 
 
 def web_acl(**extra):
     metrics = {"CloudWatchMetricsEnabled": True, "SampledRequestsEnabled": True, "MetricName": "m"}
-    base = {
+    return {
         "Name": "mrdemo-api",
         "ARN": STAGE_ACL,
         "Rules": [{"Name": "ip-reputation", "VisibilityConfig": metrics}],
@@ -83,9 +80,8 @@ def web_acl(**extra):
         "LoggingConfiguration": {
             "LogDestinationConfigs": ["arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-mrdemo"]
         },
+        **extra,
     }
-    base.update(extra)
-    return base
 
 
 def alarm(**extra):
@@ -107,15 +103,14 @@ def topic(subscriptions=None, **attributes):
 
 
 def certificate(**extra):
-    base = {
+    return {
         "CertificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/1",
         "DomainName": "api.mrdemo.example.com",
         "Status": "ISSUED",
         "KeyAlgorithm": "RSA_2048",
         "NotAfter": NOW + datetime.timedelta(days=300),
+        **extra,
     }
-    base.update(extra)
-    return base
 
 
 def admin_policy(actions, resource="*", effect="Allow"):

@@ -77,7 +77,7 @@ ARGS = {
 
 
 def rest_api(**changes) -> dict:
-    api = {
+    return {
         "id": API_ID,
         "name": NAME,
         "description": "Items",
@@ -88,9 +88,8 @@ def rest_api(**changes) -> dict:
         "tags": {"project": "multiregion"},
         "disableExecuteApiEndpoint": False,
         "rootResourceId": ROOT_ID,
+        **changes,
     }
-    api.update(changes)
-    return api
 
 
 METHOD_SETTINGS = {"*/*": AWS_SETTINGS}

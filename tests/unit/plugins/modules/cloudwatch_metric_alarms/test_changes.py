@@ -8,7 +8,7 @@ from .responses import METRIC
 
 
 def alarm(**given):
-    base = {
+    return {
         "name": "a",
         "description": None,
         "namespace": "AWS/Lambda",
@@ -31,9 +31,8 @@ def alarm(**given):
         "insufficient_data_actions": [],
         "metrics": None,
         "tags": None,
+        **given,
     }
-    base.update(given)
-    return base
 
 
 # What DescribeAlarms returns for alarm(): no description, no TreatMissingData on an old alarm, empty action lists.
@@ -219,16 +218,15 @@ def test_purge_candidates_are_the_prefixed_alarms_not_listed():
 
 
 def params(alarms, **given):
-    base = {
+    return {
         "alarms": alarms,
         "tags": None,
         "purge_tags": True,
         "purge": False,
         "purge_prefix": None,
         "state": "present",
+        **given,
     }
-    base.update(given)
-    return base
 
 
 @pytest.mark.parametrize(

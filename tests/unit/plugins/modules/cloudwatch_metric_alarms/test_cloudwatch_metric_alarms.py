@@ -13,7 +13,7 @@ TOPIC = "arn:aws:sns:eu-west-1:123456789012:alarms"
 
 
 def spec(name="api-errors", **given):
-    base = {
+    return {
         "name": name,
         "namespace": "AWS/Lambda",
         "metric_name": "Errors",
@@ -26,14 +26,13 @@ def spec(name="api-errors", **given):
         "treat_missing_data": "notBreaching",
         "alarm_actions": [TOPIC],
         "ok_actions": [TOPIC],
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def described(name="api-errors", **given):
     """A MetricAlarm as DescribeAlarms returns spec(name)."""
-    base = {
+    return {
         "AlarmName": name,
         "AlarmArn": ARN + name,
         "ActionsEnabled": True,
@@ -43,13 +42,12 @@ def described(name="api-errors", **given):
         "StateValue": "OK",
         **METRIC,
         "TreatMissingData": "notBreaching",
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def put_params(name="api-errors", **given):
-    base = {
+    return {
         "AlarmName": name,
         **METRIC,
         "TreatMissingData": "notBreaching",
@@ -57,9 +55,8 @@ def put_params(name="api-errors", **given):
         "AlarmActions": [TOPIC],
         "OKActions": [TOPIC],
         "InsufficientDataActions": [],
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def describe(stub, names, alarms, next_token=None, token=None):

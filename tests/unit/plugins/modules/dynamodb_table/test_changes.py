@@ -17,7 +17,7 @@ CURRENT = STATE
 
 def params(**options):
     """Module params as AnsibleModule fills them: every option present, the defaults applied."""
-    base = {
+    return {
         "hash_key_name": None,
         "hash_key_type": None,
         "range_key_name": None,
@@ -35,9 +35,8 @@ def params(**options):
         "purge_replicas": False,
         "tags": None,
         "purge_tags": True,
+        **options,
     }
-    base.update(options)
-    return base
 
 
 def plan(current, key_arn=None, **options):

@@ -35,7 +35,7 @@ OTHER_POLICY = {**POLICY, "Statement": [{**POLICY["Statement"][0], "Action": ["d
 
 
 def wanted(**overrides):
-    base = {
+    return {
         "policy": None,
         "route_table_ids": None,
         "subnet_ids": None,
@@ -43,34 +43,31 @@ def wanted(**overrides):
         "private_dns_enabled": None,
         "tags": None,
         "purge_tags": True,
+        **overrides,
     }
-    base.update(overrides)
-    return base
 
 
 def gateway_view(**overrides):
-    view = {
+    return {
         "policy": POLICY,
         "route_table_ids": ["rtb-a", "rtb-b"],
         "subnet_ids": [],
         "security_group_ids": [],
         "tags": {"Name": "dynamodb"},
+        **overrides,
     }
-    view.update(overrides)
-    return view
 
 
 def interface_view(**overrides):
-    view = {
+    return {
         "policy": vpce.DEFAULT_POLICY,
         "route_table_ids": [],
         "subnet_ids": ["subnet-a", "subnet-b"],
         "security_group_ids": ["sg-a"],
         "tags": {},
         "private_dns_enabled": True,
+        **overrides,
     }
-    view.update(overrides)
-    return view
 
 
 def endpoint(endpoint_id, state="available", endpoint_type="Gateway", name=None):

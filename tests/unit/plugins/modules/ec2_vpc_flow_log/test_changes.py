@@ -15,7 +15,7 @@ BUCKET = "arn:aws:s3:::example-flow-logs/rejected/"
 
 
 def params(**overrides):
-    base = {
+    return {
         "state": "present",
         "resource_id": VPC,
         "resource_type": "VPC",
@@ -29,9 +29,8 @@ def params(**overrides):
         "destination_options": None,
         "tags": None,
         "purge_tags": True,
+        **overrides,
     }
-    base.update(overrides)
-    return base
 
 
 def existing(**overrides):

@@ -35,7 +35,7 @@ def tag_list(tags: dict) -> list[dict]:
 
 def subnet(subnet_id=SUBNET_A, cidr="10.1.0.0/24", az="eu-west-1a", name="mr-private-a", **overrides):
     """A subnet as DescribeSubnets returns it."""
-    described = {
+    return {
         "SubnetId": subnet_id,
         "VpcId": VPC,
         "CidrBlock": cidr,
@@ -44,9 +44,8 @@ def subnet(subnet_id=SUBNET_A, cidr="10.1.0.0/24", az="eu-west-1a", name="mr-pri
         "MapPublicIpOnLaunch": False,
         "AvailableIpAddressCount": 251,
         "Tags": tag_list({**COMMON, "Name": name}),
+        **overrides,
     }
-    described.update(overrides)
-    return described
 
 
 def association(table_id, subnet_id, association_id=None, main=False):

@@ -98,7 +98,7 @@ def test_different_policies(other):
 
 
 def current(**given):
-    base = {
+    return {
         "role_name": "r",
         "arn": "arn:aws:iam::123456789012:role/r",
         "role_id": "AROAEXAMPLE",
@@ -110,13 +110,12 @@ def current(**given):
         "tags": {"Deployment": "x"},
         "policies": {"p": POLICY},
         "managed_policies": ["arn:aws:iam::aws:policy/A"],
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def wanted(**given):
-    base = {
+    return {
         "name": "r",
         "path": None,
         "description": "d",
@@ -130,9 +129,8 @@ def wanted(**given):
         "tags": {"Deployment": "x"},
         "purge_tags": True,
         "state": "present",
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def test_no_change():

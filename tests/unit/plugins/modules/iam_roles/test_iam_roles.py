@@ -35,7 +35,7 @@ def encoded(document: dict) -> str:
 
 def role(name="r", tags=None, trust=None, **given):
     trust = TRUST if trust is None else trust
-    base = {
+    return {
         "Path": "/",
         "RoleName": name,
         "RoleId": ("AROA" + name.upper() + "EXAMPLE000000")[:17],
@@ -45,13 +45,12 @@ def role(name="r", tags=None, trust=None, **given):
         "Description": "d",
         "MaxSessionDuration": 3600,
         "Tags": [{"Key": k, "Value": v} for k, v in (tags if tags is not None else {"Deployment": "x"}).items()],
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def spec(name="r", **given):
-    base = {
+    return {
         "name": name,
         "description": "d",
         "assume_role_policy_document": TRUST,
@@ -59,9 +58,8 @@ def spec(name="r", **given):
         "managed_policies": [MANAGED],
         "purge_managed_policies": True,
         "tags": {"Deployment": "x"},
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def stub_read(iam, name="r", attached=(MANAGED,), document=None, **role_given):

@@ -42,7 +42,7 @@ def zips(tmp_path):
 
 
 def configuration(version="$LATEST", sha=ZIP_SHA, **overrides) -> dict:
-    config = {
+    return {
         "FunctionName": NAME,
         "FunctionArn": ARN if version == "$LATEST" else f"{ARN}:{version}",
         "Runtime": "python3.13",
@@ -64,9 +64,8 @@ def configuration(version="$LATEST", sha=ZIP_SHA, **overrides) -> dict:
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
         "Architectures": ["arm64"],
+        **overrides,
     }
-    config.update(overrides)
-    return config
 
 
 def function(config=None, tags=None, concurrency=None) -> dict:
@@ -81,7 +80,7 @@ def function(config=None, tags=None, concurrency=None) -> dict:
 
 
 def args(zip_file, **overrides) -> dict:
-    base = {
+    return {
         "name": NAME,
         "zip_file": zip_file,
         "runtime": "python3.13",
@@ -96,9 +95,8 @@ def args(zip_file, **overrides) -> dict:
         "vpc_subnet_ids": ["subnet-b", "subnet-a"],
         "vpc_security_group_ids": ["sg-1"],
         "tags": {"Application": "items"},
+        **overrides,
     }
-    base.update(overrides)
-    return base
 
 
 def expect_get(aws, response):

@@ -19,7 +19,7 @@ def alias_options(region: str = "eu-west-1", record_type: str = "A") -> dict:
 
 def alias_record(region: str = "eu-west-1", record_type: str = "A", **given) -> dict:
     """As ListResourceRecordSets returns alias_options(region)."""
-    record = {
+    return {
         "Name": "api.example.com.",
         "Type": record_type,
         "SetIdentifier": region,
@@ -30,6 +30,5 @@ def alias_record(region: str = "eu-west-1", record_type: str = "A", **given) -> 
             "DNSName": f"d-{region}.execute-api.{region}.amazonaws.com.",
             "EvaluateTargetHealth": False,
         },
+        **given,
     }
-    record.update(given)
-    return record

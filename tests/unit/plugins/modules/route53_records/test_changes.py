@@ -10,7 +10,7 @@ from .responses import alias_record
 
 
 def item(**given):
-    base = {
+    return {
         "name": "api.example.com",
         "type": "A",
         "ttl": 300,
@@ -23,9 +23,8 @@ def item(**given):
         "multi_value_answer": None,
         "health_check_id": None,
         "state": "present",
+        **given,
     }
-    base.update(given)
-    return base
 
 
 def alias_item(region="eu-west-1", record_type="A", **given):

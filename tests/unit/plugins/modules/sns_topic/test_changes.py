@@ -11,16 +11,15 @@ DELIVERY = {"http": {"defaultHealthyRetryPolicy": {"numRetries": 3}}}
 
 
 def params(**given):
-    base = {
+    return {
         "display_name": None,
         "kms_master_key_id": None,
         "policy": None,
         "delivery_policy": None,
         "content_based_deduplication": None,
         "topic_type": "standard",
+        **given,
     }
-    base.update(given)
-    return base
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def execution(status="InProgress", ended=False, **extra):
 
 
 def step(name="restore", status="Success", **extra):
-    result = {
+    return {
         "StepName": name,
         "Action": "aws:executeAwsApi",
         "ExecutionStartTime": T0,
@@ -55,9 +55,8 @@ def step(name="restore", status="Success", **extra):
         "StepStatus": status,
         "Outputs": {"TableArn": ["arn:aws:dynamodb:eu-west-1:123456789012:table/prod-table-drill"]},
         "StepExecutionId": str(uuid.uuid4()),
+        **extra,
     }
-    result.update(extra)
-    return result
 
 
 def started(stub, token=TOKEN, parameters=None, **extra):

@@ -31,7 +31,7 @@ def sha(text):
 
 
 def document(version="1", default=None, latest=None, content=CONTENT, status="Active", tags=None, **extra):
-    result = {
+    return {
         "Name": NAME,
         "Hash": sha(content),
         "HashType": "Sha256",
@@ -43,9 +43,8 @@ def document(version="1", default=None, latest=None, content=CONTENT, status="Ac
         "DocumentFormat": "YAML",
         "SchemaVersion": "0.3",
         "Tags": [{"Key": "Deployment", "Value": "prod"}] if tags is None else tags,
+        **extra,
     }
-    result.update(extra)
-    return result
 
 
 def described(stub, doc, version=None):
