@@ -161,6 +161,11 @@ def run_module(
     raise AssertionError("the module returned without calling exit_json or fail_json")
 
 
+def run_absent(main: Callable[[], None], name: str, **kwargs) -> dict:
+    """``main`` run with ``state: absent`` for the resource called ``name``; ``kwargs`` as for run_module."""
+    return run_module(main, {"name": name, "state": "absent"}, **kwargs)
+
+
 def changed_copy(base: dict, **changes) -> dict:
     """A deep copy of ``base`` with ``changes`` set in it."""
     result = copy.deepcopy(base)

@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import backup_vault as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 NAME = "prod-items"
@@ -291,7 +292,7 @@ def test_delete_an_empty_vault(aws):
     tags(stub, TAGS)
     stub.add_response("delete_backup_vault", {}, {"BackupVaultName": NAME})
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
 
     assert result["changed"] is True
     assert result["backup_vault"] == {}
@@ -304,7 +305,7 @@ def test_delete_an_empty_vault(aws):
 def test_delete_already_absent(aws):
     listed(aws.stub("backup"), vault(name="other"))
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is False
     assert result["backup_vault"] == {}
@@ -318,7 +319,7 @@ def test_delete_gone_meanwhile_is_not_an_error(aws):
         "delete_backup_vault", expected_params={"BackupVaultName": NAME}, **client_error("ResourceNotFoundException")
     )
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is True
 
@@ -328,7 +329,7 @@ def test_delete_refuses_a_vault_with_recovery_points(aws):
     listed(stub, vault(points=3))
     tags(stub, TAGS)
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["failed"] is True
     assert f"Backup vault {NAME} holds 3 recovery point(s) and is not deleted" in result["msg"]
@@ -340,7 +341,7 @@ def test_delete_check_mode_makes_no_call(aws):
     listed(stub, vault())
     tags(stub, {})
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
 
     assert result["changed"] is True
 
@@ -355,7 +356,7 @@ def test_delete_error_says_what_failed(aws):
         **client_error("InvalidRequestException", "Backup vault cannot be deleted: it contains recovery points."),
     )
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert_fails_with(result, f"Failed to delete backup vault {NAME}")
 

@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 NAME = "prod-region-impairment"
@@ -302,7 +303,7 @@ def test_delete(aws):
     stub = aws.stub("fis")
     found(stub)
     stub.add_response("delete_experiment_template", {"experimentTemplate": template()}, {"id": TEMPLATE_ID})
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
     assert result["changed"] is True, result
     assert result["template"] == {}
     assert result["diff"]["before"]["id"] == TEMPLATE_ID and result["diff"]["after"] == {}
@@ -310,7 +311,7 @@ def test_delete(aws):
 
 def test_delete_in_check_mode(aws):
     found(aws.stub("fis"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
     assert result["changed"] is True, result
 
 
@@ -318,13 +319,13 @@ def test_delete_of_a_template_gone_meanwhile_is_no_change(aws):
     stub = aws.stub("fis")
     found(stub)
     stub.add_client_error("delete_experiment_template", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_unchanged(result)
 
 
 def test_already_absent(aws):
     not_found(aws.stub("fis"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert not result.get("failed"), result
     assert (result["changed"], result["template"]) == (False, {})
 
@@ -333,7 +334,7 @@ def test_a_template_gone_between_list_and_get_is_absent(aws):
     stub = aws.stub("fis")
     stub.add_response("list_experiment_templates", {"experimentTemplates": [summary()]}, {})
     stub.add_client_error("get_experiment_template", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 

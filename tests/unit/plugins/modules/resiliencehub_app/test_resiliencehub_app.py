@@ -15,6 +15,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 NAME = "prod-api"
@@ -536,7 +537,7 @@ def test_delete_waits_until_gone(aws):
     stub.add_response("delete_app", {"appArn": ARN}, {"appArn": ARN, "forceDelete": False})
     stub.add_response("describe_app", {"app": app(status="Deleting")}, {"appArn": ARN})
     stub.add_client_error("describe_app", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
     assert_changed(result)
     assert result["app"] == {}
     assert result["diff"]["before"]["name"] == NAME
@@ -564,14 +565,14 @@ def test_delete_wait_timeout(aws):
 
 def test_already_absent(aws):
     not_found(aws.stub("resiliencehub"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 
 def test_app_being_deleted_counts_as_absent(aws):
     stub = aws.stub("resiliencehub")
     stub.add_response("list_apps", {"appSummaries": [dict(SUMMARY, status="Deleting")]}, {"name": NAME})
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 
@@ -579,7 +580,7 @@ def test_gone_between_lookup_and_delete(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
     stub.add_client_error("delete_app", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_unchanged(result)
 
 
@@ -631,7 +632,7 @@ def test_check_mode_changed_definition_makes_no_call(aws):
 
 def test_check_mode_delete_makes_no_call(aws):
     found(aws.stub("resiliencehub"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
     assert result["changed"] is True, result
 
 

@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
     MISSION_CRITICAL,
@@ -186,7 +187,7 @@ def test_delete(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
     stub.add_response("delete_resiliency_policy", {"policyArn": ARN}, {"policyArn": ARN})
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
     assert result["changed"] is True, result
     assert result["policy"] == {}
     assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
@@ -194,7 +195,7 @@ def test_delete(aws):
 
 def test_already_absent(aws):
     not_found(aws.stub("resiliencehub"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 
@@ -202,14 +203,14 @@ def test_gone_between_lookup_and_delete(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
     stub.add_client_error("delete_resiliency_policy", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_unchanged(result)
 
 
 def test_list_not_found_means_absent(aws):
     stub = aws.stub("resiliencehub")
     stub.add_client_error("list_resiliency_policies", **client_error("ResourceNotFoundException", status=404))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 
@@ -217,7 +218,7 @@ def test_only_the_exact_name_matches(aws):
     stub = aws.stub("resiliencehub")
     similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar]}, LIST)
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert result["changed"] is False, result
 
 
@@ -272,7 +273,7 @@ def test_check_mode_update_makes_no_call(aws):
 
 def test_check_mode_delete_makes_no_call(aws):
     found(aws.stub("resiliencehub"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
     assert result["changed"] is True, result
 
 
@@ -321,5 +322,5 @@ def test_delete_in_use_error_is_described(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
     stub.add_client_error("delete_resiliency_policy", **client_error("ConflictException", "in use", 409))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_fails_with(result, f"Failed to delete resiliency policy {ARN}")

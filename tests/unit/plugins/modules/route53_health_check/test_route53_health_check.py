@@ -8,6 +8,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 NAME = "mrdemo-api-eu-west-1"
@@ -458,7 +459,7 @@ def test_references_identify_their_name_only():
 def test_deletes_the_check_by_name(aws):
     expect_existing(aws)
     aws.stub("route53").add_response("delete_health_check", {}, {"HealthCheckId": CHECK_ID})
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
     assert result["changed"] is True
     assert result["health_check"] == {}
     assert result["diff"]["before"]["name"] == NAME
@@ -466,24 +467,24 @@ def test_deletes_the_check_by_name(aws):
 
 def test_check_mode_deletes_nothing(aws):
     expect_existing(aws)
-    assert run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)["changed"] is True
+    assert run_absent(module.main, NAME, check_mode=True)["changed"] is True
 
 
 def test_absent_check_is_no_change(aws):
     expect_list(aws, [check(OTHER_ID)], [tag_set(OTHER_ID, {"Name": "other"})])
-    assert run_module(module.main, {"name": NAME, "state": "absent"})["changed"] is False
+    assert run_absent(module.main, NAME)["changed"] is False
 
 
 def test_a_check_deleted_meanwhile_is_no_change(aws):
     expect_existing(aws)
     aws.stub("route53").add_client_error("delete_health_check", **client_error("NoSuchHealthCheck", status=404))
-    assert run_module(module.main, {"name": NAME, "state": "absent"})["changed"] is False
+    assert run_absent(module.main, NAME)["changed"] is False
 
 
 def test_a_check_in_use_fails_naming_it(aws):
     expect_existing(aws)
     aws.stub("route53").add_client_error("delete_health_check", **client_error("HealthCheckInUse"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_fails_with(result, f"Failed to delete health check {NAME}")
 
 

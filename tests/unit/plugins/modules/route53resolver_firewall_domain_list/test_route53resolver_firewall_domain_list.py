@@ -9,6 +9,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _rou
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_domain_list as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
 
@@ -460,7 +461,7 @@ def test_check_mode_delete_makes_no_call(aws):
     domains(stub, ["*.amazonaws.com."])
     tags(stub, TAGS)
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True, diff=True)
+    result = run_absent(module.main, NAME, check_mode=True, diff=True)
 
     assert result["changed"] is True
     assert result["diff"] == {"before": {"name": NAME, "domains": ["*.amazonaws.com"], "tags": TAGS}, "after": {}}
@@ -481,7 +482,7 @@ def test_delete_waits_until_the_list_is_gone(aws, monkeypatch):
     got(stub, r.domain_list(status="DELETING"))
     gone(stub)
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is True
     assert result["firewall_domain_list"] == {}
@@ -492,7 +493,7 @@ def test_already_absent(aws):
     stub = aws.stub("route53resolver")
     listed(stub, r.domain_list_metadata(list_id="rslvr-fdl-other00000000000", name="other"))
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is False
     assert result["firewall_domain_list"] == {}
@@ -521,7 +522,7 @@ def test_a_list_used_by_a_rule_is_not_deleted(aws):
         **client_error("ConflictException", "The domain list is in use", 409),
     )
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["failed"] is True
     assert result["msg"].startswith(

@@ -9,6 +9,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _rou
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_rule_group as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
 
@@ -704,7 +705,7 @@ def test_delete_removes_the_rules_then_the_group(aws):
         {"FirewallRuleGroupId": GROUP_ID},
     )
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is True
     assert result["firewall_rule_group"] == {}
@@ -715,7 +716,7 @@ def test_an_associated_group_is_not_deleted(aws):
     groups(stub, r.rule_group_metadata())
     associations(stub, r.association(), r.association(association_id="rslvr-frgassoc-2", vpc_id="vpc-2"))
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
 
     assert result["failed"] is True
     assert result["msg"] == (
@@ -735,7 +736,7 @@ def test_a_conflict_on_delete_is_explained(aws):
         **client_error("ConflictException", "in use", 409),
     )
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert_fails_with(result, f"Failed to delete firewall rule group {NAME}: AWS reports it in use")
 
@@ -747,7 +748,7 @@ def test_check_mode_delete_makes_no_call(aws):
     rules(stub, ALLOW_RULE)
     tags(stub, TAGS)
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True, diff=True)
+    result = run_absent(module.main, NAME, check_mode=True, diff=True)
 
     assert result["changed"] is True
     assert result["diff"]["before"]["rules"][0]["name"] == "allow-aws"
@@ -759,7 +760,7 @@ def test_already_absent(aws):
     stub = aws.stub("route53resolver")
     groups(stub)
 
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
 
     assert result["changed"] is False
 

@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import ssm_docum
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
 
@@ -292,7 +293,7 @@ def test_delete(aws, clock):
     stub.add_response("delete_document", {}, {"Name": NAME})
     described(stub, document(status="Deleting"))
     missing(stub)
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, diff=True)
+    result = run_absent(module.main, NAME, diff=True)
     assert_changed(result)
     assert result["document"] == {}
     assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
@@ -301,13 +302,13 @@ def test_delete(aws, clock):
 
 def test_delete_in_check_mode(aws):
     described(aws.stub("ssm"), document())
-    result = run_module(module.main, {"name": NAME, "state": "absent"}, check_mode=True)
+    result = run_absent(module.main, NAME, check_mode=True)
     assert result["changed"] is True, result
 
 
 def test_already_absent(aws):
     missing(aws.stub("ssm"))
-    result = run_module(module.main, {"name": NAME, "state": "absent"})
+    result = run_absent(module.main, NAME)
     assert_unchanged(result)
 
 
