@@ -191,6 +191,12 @@ def assert_fails_with(result: dict, start: str) -> None:
     assert result["msg"].startswith(start), result["msg"]
 
 
+def assert_fails_as(result: dict, msg: str) -> None:
+    """The module failed, with exactly the message ``msg``."""
+    assert result["failed"] is True, result
+    assert result["msg"] == msg
+
+
 # Credentials for modules run against moto in process (``moto_aws``).
 MOTO_CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 

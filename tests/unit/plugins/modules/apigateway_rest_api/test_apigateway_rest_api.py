@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import deployment_description
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import prepare_definition
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import main
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -509,9 +510,8 @@ def test_tag_change_in_check_mode(aws):
 def test_duplicate_names_fail_clearly(aws):
     queue_lookup(aws, apis=[rest_api(), rest_api(id="z9y8x7w6v5")])
     result = run_module(main, ARGS)
-    assert result["failed"] is True
-    assert result["msg"] == (
-        "2 REST APIs are named 'items-api' (a1b2c3d4e5, z9y8x7w6v5); set api_id to say which one to manage"
+    assert_fails_as(
+        result, "2 REST APIs are named 'items-api' (a1b2c3d4e5, z9y8x7w6v5); set api_id to say which one to manage"
     )
 
 
@@ -543,8 +543,7 @@ def test_unknown_api_id_fails_for_present(aws):
         "get_rest_api", **client_error("NotFoundException", "Invalid API identifier specified", 404)
     )
     result = run_module(main, dict(ARGS, api_id="nope"))
-    assert result["failed"] is True
-    assert result["msg"] == "REST API nope not found; leave out api_id to create 'items-api'"
+    assert_fails_as(result, "REST API nope not found; leave out api_id to create 'items-api'")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -634,8 +633,7 @@ def test_a_listing_error_fails(aws):
 def test_an_invalid_definition_fails_before_any_change(aws):
     queue_lookup(aws)
     result = run_module(main, dict(ARGS, definition={"openapi": "3.0.1"}))
-    assert result["failed"] is True
-    assert result["msg"] == "definition has no 'paths' mapping"
+    assert_fails_as(result, "definition has no 'paths' mapping")
 
 
 def test_access_log_destination_needs_a_format(aws):

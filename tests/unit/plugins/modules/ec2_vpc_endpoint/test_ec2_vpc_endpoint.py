@@ -11,6 +11,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -251,8 +252,7 @@ def test_wait_timeout_names_the_state(aws, slept):
     describe_id(ec2, [gateway(State="pendingAcceptance")])
     describe_id(ec2, [gateway(State="pendingAcceptance")])
     result = run({**ARGS, "wait": True, "wait_timeout": 12})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoint {VPCE} was still pendingacceptance after 12 seconds"
+    assert_fails_as(result, f"VPC endpoint {VPCE} was still pendingacceptance after 12 seconds")
     assert slept == [5, 5]
 
 
@@ -262,8 +262,7 @@ def test_wait_stops_on_a_failed_endpoint(aws, slept):
     ec2.add_response("create_vpc_endpoint", {"VpcEndpoint": gateway(State="pending")}, CREATE)
     describe_id(ec2, [gateway(State="failed", LastError={"Code": "Error", "Message": "subnet is full"})])
     result = run({**ARGS, "wait": True})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoint {VPCE} is failed instead of available: subnet is full"
+    assert_fails_as(result, f"VPC endpoint {VPCE} is failed instead of available: subnet is full")
     assert slept == []
 
 
@@ -320,9 +319,8 @@ def test_deleted_endpoint_is_not_matched(aws):
 def test_several_matches_fail_listing_them(aws):
     search(aws.stub("ec2"), [gateway(Tags=[]), gateway(OTHER, Tags=[{"Key": "Name", "Value": "legacy"}])])
     result = run({k: v for k, v in ARGS.items() if k != "name"})
-    assert result["failed"]
-    assert result["msg"] == (
-        f"2 Gateway endpoints match: {VPCE} (no Name tag), {OTHER} (Name: legacy); give vpc_endpoint_id"
+    assert_fails_as(
+        result, f"2 Gateway endpoints match: {VPCE} (no Name tag), {OTHER} (Name: legacy); give vpc_endpoint_id"
     )
 
 
@@ -353,25 +351,23 @@ def test_by_id_that_does_not_exist_fails(aws):
         expected_params={"VpcEndpointIds": [VPCE]},
     )
     result = run({"vpc_endpoint_id": VPCE, "vpc_id": VPC, "service": "dynamodb"})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoint {VPCE} does not exist; leave vpc_endpoint_id out to create one"
+    assert_fails_as(result, f"VPC endpoint {VPCE} does not exist; leave vpc_endpoint_id out to create one")
 
 
 def test_by_id_that_contradicts_the_options_fails(aws):
     describe_id(aws.stub("ec2"), [gateway()])
     result = run({"vpc_endpoint_id": VPCE, "vpc_id": VPC, "service": "s3"})
-    assert result["failed"]
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"VPC endpoint {VPCE} does not match service=com.amazonaws.eu-west-1.s3 (it has {DDB}); "
-        "the VPC, service and type of an endpoint cannot be changed"
+        "the VPC, service and type of an endpoint cannot be changed",
     )
 
 
 def test_by_id_checks_options_against_its_type(aws):
     describe_id(aws.stub("ec2"), [gateway()])
     result = run({"vpc_endpoint_id": VPCE, "private_dns_enabled": True})
-    assert result["failed"]
-    assert result["msg"] == "private_dns_enabled cannot be used with Gateway endpoints"
+    assert_fails_as(result, "private_dns_enabled cannot be used with Gateway endpoints")
 
 
 # --- modify ------------------------------------------------------------------------------------------------
@@ -581,8 +577,7 @@ def test_delete_wait_timeout(aws, slept):
     describe_id(ec2, [gateway(State="deleting")])
     describe_id(ec2, [gateway(State="deleting")])
     result = run({**ARGS, "state": "absent", "wait": True, "wait_timeout": 5})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoint {VPCE} was still deleting after 5 seconds"
+    assert_fails_as(result, f"VPC endpoint {VPCE} was still deleting after 5 seconds")
 
 
 def test_already_absent(aws):
@@ -615,8 +610,7 @@ def test_unsuccessful_delete_fails_with_its_message(aws):
         {"VpcEndpointIds": [VPCE]},
     )
     result = run({**ARGS, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"] == f"Failed to delete VPC endpoint {VPCE}: OperationNotPermitted: managed"
+    assert_fails_as(result, f"Failed to delete VPC endpoint {VPCE}: OperationNotPermitted: managed")
 
 
 # --- retries and errors ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -188,8 +189,7 @@ def test_a_failed_endpoint_ends_the_wait_with_its_state(aws, slept):
     stub.add_response("create_vpc_endpoint", {"VpcEndpoint": s3(State="pending")}, None)
     by_ids(stub, [s3(State="failed")], [VPCE_S3])
     result = run({**ARGS, "wait": True})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoints not available: {VPCE_S3} is failed"
+    assert_fails_as(result, f"VPC endpoints not available: {VPCE_S3} is failed")
 
 
 def test_wait_timeout_names_the_states(aws, slept):
@@ -199,8 +199,7 @@ def test_wait_timeout_names_the_states(aws, slept):
     by_ids(stub, [s3(State="pending")], [VPCE_S3])
     by_ids(stub, [s3(State="pending")], [VPCE_S3])
     result = run({**ARGS, "wait": True, "wait_timeout": 5})
-    assert result["failed"]
-    assert result["msg"] == f"VPC endpoints were not all available after 5 seconds: {VPCE_S3} pending"
+    assert_fails_as(result, f"VPC endpoints were not all available after 5 seconds: {VPCE_S3} pending")
 
 
 # --- no change ---------------------------------------------------------------------------------------------

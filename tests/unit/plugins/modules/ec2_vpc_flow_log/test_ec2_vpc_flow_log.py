@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _flo
 from ansible_collections.multiregion.serverless.plugins.module_utils import common
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -491,8 +492,7 @@ def test_delete_unsuccessful_fails_with_its_message(aws):
         {"FlowLogIds": [OLD_ID]},
     )
     result = run_module(ec2_vpc_flow_log.main, ABSENT)
-    assert result["failed"]
-    assert result["msg"] == f"Failed to delete flow logs: {OLD_ID}: UnauthorizedOperation: denied"
+    assert_fails_as(result, f"Failed to delete flow logs: {OLD_ID}: UnauthorizedOperation: denied")
 
 
 def test_check_mode_delete_makes_no_call(aws):

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets as mod
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -177,8 +178,7 @@ def test_a_subnet_still_pending_at_the_timeout_fails(aws, monkeypatch):
     for _attempt in range(3):
         stub.add_response("describe_subnets", {"Subnets": [subnet(State="pending")]}, {"SubnetIds": [SUBNET_A]})
     result = run({**ARGS, "subnets": ITEMS[:1], "wait_timeout": 5})
-    assert result["failed"]
-    assert result["msg"] == f"subnets {SUBNET_A} were not all available after 5 seconds"
+    assert_fails_as(result, f"subnets {SUBNET_A} were not all available after 5 seconds")
 
 
 def test_association_retries_a_route_table_not_known_yet(aws):
@@ -385,10 +385,10 @@ def test_a_subnet_in_another_zone_fails(aws):
     subnets[0]["AvailabilityZone"] = "eu-west-1c"
     described(aws.stub("ec2"), subnets, tables)
     result = run(ARGS)
-    assert result["failed"]
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"subnets[0]: subnet {SUBNET_A} (10.1.0.0/24) is in eu-west-1c, not in eu-west-1a; a subnet cannot move:"
-        " delete it first"
+        " delete it first",
     )
 
 
@@ -398,9 +398,8 @@ def test_several_route_tables_with_the_name_fail_listing_them(aws):
     tables.append(table(RTB_X, subnet_ids=()))
     described(aws.stub("ec2"), subnets, tables)
     result = run(ARGS)
-    assert result["failed"]
-    assert result["msg"] == (
-        f"2 route tables carry the tags {{'Name': 'mr-private-a'}}: {RTB_A}, {RTB_X}; keep one of them"
+    assert_fails_as(
+        result, f"2 route tables carry the tags {{'Name': 'mr-private-a'}}: {RTB_A}, {RTB_X}; keep one of them"
     )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import iam_roles as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -386,5 +387,4 @@ def test_other_error_fails_with_the_role_named(aws):
 def test_bad_input_fails_before_any_call(aws):
     result = run_module(m.main, {"roles": [spec(max_session_duration=10)]})
 
-    assert result["failed"]
-    assert result["msg"] == "roles[0].max_session_duration: 10 is not between 3600 and 43200"
+    assert_fails_as(result, "roles[0].max_session_duration: 10 is not between 3600 and 43200")

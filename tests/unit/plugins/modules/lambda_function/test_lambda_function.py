@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -228,15 +229,13 @@ def test_create_fails_when_lambda_fails_the_function(aws, zips, clock):
     aws.stub("lambda").add_response("create_function", configuration(version="1", State="Pending"), CREATE_REQUEST)
     expect_ready(aws, configuration(State="Failed", StateReason="Subnet subnet-a does not exist"))
     result = run_module(lambda_function.main, args(zips["current"]))
-    assert result["failed"] is True
-    assert result["msg"] == f"Failed to deploy function {NAME}: Subnet subnet-a does not exist"
+    assert_fails_as(result, f"Failed to deploy function {NAME}: Subnet subnet-a does not exist")
 
 
 def test_create_needs_code_runtime_handler_and_role(aws):
     expect_missing(aws)
     result = run_module(lambda_function.main, {"name": NAME, "timeout": 3})
-    assert result["failed"] is True
-    assert result["msg"] == f"Function {NAME} does not exist; to create it give zip_file, runtime, handler, role"
+    assert_fails_as(result, f"Function {NAME} does not exist; to create it give zip_file, runtime, handler, role")
 
 
 def test_check_mode_on_a_missing_function_reports_the_creation_and_calls_nothing_else(aws, zips):
@@ -427,8 +426,7 @@ def test_failed_update_is_reported_with_lambdas_reason(aws, zips, clock):
     )
     expect_ready(aws, configuration(LastUpdateStatus="Failed", LastUpdateStatusReason="ENI limit reached"))
     result = run_module(lambda_function.main, args(zips["current"], timeout=20))
-    assert result["failed"] is True
-    assert result["msg"] == f"Failed to deploy function {NAME}: ENI limit reached"
+    assert_fails_as(result, f"Failed to deploy function {NAME}: ENI limit reached")
 
 
 def test_wait_gives_up_after_wait_timeout(aws, zips, clock):
@@ -635,8 +633,7 @@ def test_changed_code_is_read_and_checked_against_the_packages_sha(aws, zips):
     expect_get(aws, function())
     expect_versions(aws, (1, {}))
     result = run_module(lambda_function.main, args(zips["current"], code_sha256=NEW_SHA, timeout=30))
-    assert result["failed"] is True
-    assert result["msg"] == f"zip_file {zips['current']} does not match code_sha256 {NEW_SHA}"
+    assert_fails_as(result, f"zip_file {zips['current']} does not match code_sha256 {NEW_SHA}")
 
 
 def test_code_sha256_needs_the_zip_file(aws):

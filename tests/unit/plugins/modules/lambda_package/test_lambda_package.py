@@ -15,6 +15,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_package
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 APP = {
@@ -373,8 +374,7 @@ def test_pip_failure_is_reported(src, tmp_path, requirements):
     pip = FakePip({}, rc=1, stderr="ERROR: No matching distribution found for six==99")
     with mock.patch("ansible.module_utils.basic.AnsibleModule.run_command", pip):
         result = run({"src": str(src), "dest": str(tmp_path / "out.zip"), "requirements": str(requirements)})
-    assert result["failed"]
-    assert result["msg"] == f"pip could not install {requirements} for manylinux2014_aarch64, Python 3.13"
+    assert_fails_as(result, f"pip could not install {requirements} for manylinux2014_aarch64, Python 3.13")
     assert result["stderr"] == "ERROR: No matching distribution found for six==99"
     assert result["rc"] == 1
     assert not (tmp_path / "out.zip").exists()
@@ -408,8 +408,7 @@ def test_no_pip_without_requirements(src, tmp_path):
 
 def test_src_must_be_a_directory(tmp_path):
     result = run({"src": str(tmp_path / "missing"), "dest": str(tmp_path / "out.zip")})
-    assert result["failed"]
-    assert result["msg"] == f"src {tmp_path / 'missing'} is not a directory"
+    assert_fails_as(result, f"src {tmp_path / 'missing'} is not a directory")
 
 
 def test_nothing_to_package(tmp_path):
@@ -423,8 +422,7 @@ def test_nothing_to_package(tmp_path):
 def test_dest_is_a_directory(src, tmp_path):
     (tmp_path / "out.zip").mkdir()
     result = run({"src": str(src), "dest": str(tmp_path / "out.zip")})
-    assert result["failed"]
-    assert result["msg"] == f"Failed to build {tmp_path / 'out.zip'}: dest {tmp_path / 'out.zip'} is a directory"
+    assert_fails_as(result, f"Failed to build {tmp_path / 'out.zip'}: dest {tmp_path / 'out.zip'} is a directory")
 
 
 def test_build_zip_is_a_pure_function_of_its_entries(tmp_path):

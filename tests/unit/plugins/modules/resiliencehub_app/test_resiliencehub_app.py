@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
@@ -641,8 +642,7 @@ def test_unknown_policy_name_fails(aws):
     not_found(stub)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": []}, {"policyName": "missing"})
     result = run_module(module.main, {"name": NAME, "policy_name": "missing"})
-    assert result["failed"]
-    assert result["msg"] == "No resiliency policy named missing in eu-west-1"
+    assert_fails_as(result, "No resiliency policy named missing in eu-west-1")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -338,8 +339,7 @@ def test_check_mode_delete_makes_no_call(aws):
 
 def test_delete_by_name_needs_the_app(aws):
     result = run_module(module.main, {"assessment_name": NAME, "state": "absent"})
-    assert result["failed"]
-    assert result["msg"] == "assessment_name needs app_name or app_arn to find the assessment"
+    assert_fails_as(result, "assessment_name needs app_name or app_arn to find the assessment")
 
 
 def test_delete_error_is_described(aws):

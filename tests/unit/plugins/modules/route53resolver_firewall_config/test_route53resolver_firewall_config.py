@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_config as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -88,8 +89,7 @@ def test_a_vpc_that_does_not_exist_fails(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"] == f"Failed to get the firewall config of {r.VPC}: VPC {r.VPC} does not exist in eu-west-1"
+    assert_fails_as(result, f"Failed to get the firewall config of {r.VPC}: VPC {r.VPC} does not exist in eu-west-1")
 
 
 def test_check_mode_warns_about_a_vpc_an_earlier_task_would_create(aws):

@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_domain_list as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
@@ -292,10 +293,10 @@ def test_wait_timeout_is_reported_with_the_last_status(aws, monkeypatch):
 
     result = run_module(module.main, dict(ARGS, wait_timeout=10))
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Timeout waiting 10 s for firewall domain list {LIST_ID} to be COMPLETE; "
-        "last status: UPDATING (Updating domains)"
+        "last status: UPDATING (Updating domains)",
     )
     assert time.sleeps == [5, 5]
 

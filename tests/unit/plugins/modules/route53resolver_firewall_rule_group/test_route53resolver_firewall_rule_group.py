@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_rule_group as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
@@ -366,10 +367,10 @@ def test_a_kept_rule_holding_a_wanted_priority_fails_clearly(aws):
 
     result = run_module(module.main, dict(ARGS, purge_rules=False))
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Cannot apply the rules of firewall rule group {NAME}: priority 200 of rule 'block-everything-else' is held "
-        "by rule 'other', which is not in rules and stays (purge_rules is false)"
+        "by rule 'other', which is not in rules and stays (purge_rules is false)",
     )
 
 
@@ -432,10 +433,10 @@ def test_a_missing_domain_list_fails_naming_it(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         "Firewall domain list 'prod-all' (used by rule 'block-everything-else') does not exist in eu-west-1; "
-        "create it first"
+        "create it first",
     )
 
 
@@ -526,10 +527,10 @@ def test_a_created_rule_the_listing_does_not_show_fails(aws, monkeypatch):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"]
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Firewall rule group {NAME} ({GROUP_ID}) does not show the rules as set after 10 s: "
-        "rule 'block-everything-else' is not listed after its create"
+        "rule 'block-everything-else' is not listed after its create",
     )
     assert time.sleeps == [r53r.POLL_DELAY, r53r.POLL_DELAY]
 
@@ -617,8 +618,7 @@ def test_a_failed_rule_call_names_the_rule(aws):
 def test_invalid_rules_fail_before_any_call(aws, rules_, message):
     result = run_module(module.main, {"name": NAME, "rules": rules_})
 
-    assert result["failed"] is True
-    assert result["msg"] == message
+    assert_fails_as(result, message)
 
 
 def test_two_rules_on_one_domain_list_fail(aws):
@@ -718,10 +718,10 @@ def test_an_associated_group_is_not_deleted(aws):
 
     result = run_absent(module.main, NAME, check_mode=True)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Firewall rule group {NAME} is still associated with VPC {r.VPC} (COMPLETE), vpc-2 (COMPLETE); remove the "
-        "association first (route53resolver_firewall_rule_group_association with state=absent)"
+        "association first (route53resolver_firewall_rule_group_association with state=absent)",
     )
 
 

@@ -9,6 +9,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import _rou
 from ansible_collections.multiregion.serverless.plugins.modules import (
     route53resolver_firewall_rule_group_association as module,
 )
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils import route53resolver_responses as r
@@ -179,10 +180,10 @@ def test_create_timeout_is_reported(aws, monkeypatch):
 
     result = run_module(module.main, dict(ARGS, wait_timeout=10))
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Timeout waiting 10 s for firewall rule group association {ASSOCIATION_ID} to be COMPLETE; last status: "
-        "UPDATING (Creating Firewall Rule Group Association)"
+        "UPDATING (Creating Firewall Rule Group Association)",
     )
 
 
@@ -194,10 +195,10 @@ def test_an_association_deleted_while_waiting_fails(aws, monkeypatch):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Failed waiting for firewall rule group association {ASSOCIATION_ID} to be COMPLETE: status is DELETING "
-        "(Deleting)"
+        "(Deleting)",
     )
 
 
@@ -298,8 +299,7 @@ def test_a_missing_rule_group_fails_naming_it(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert result["msg"] == f"Firewall rule group {GROUP_NAME} does not exist in eu-west-1; create it first"
+    assert_fails_as(result, f"Firewall rule group {GROUP_NAME} does not exist in eu-west-1; create it first")
 
 
 def test_check_mode_warns_about_a_rule_group_an_earlier_task_would_create(aws):
@@ -362,8 +362,7 @@ def test_throttling_is_retried(aws):
 def test_priority_is_required_when_present(aws):
     result = run_module(module.main, {k: v for k, v in ARGS.items() if k != "priority"})
 
-    assert result["failed"] is True
-    assert result["msg"] == "state is present but all of the following are missing: priority"
+    assert_fails_as(result, "state is present but all of the following are missing: priority")
 
 
 # ---- absent --------------------------------------------------------------------------------------------------
@@ -397,10 +396,10 @@ def test_delete_timeout_is_reported(aws, monkeypatch):
 
     result = run_module(module.main, dict(ABSENT, wait_timeout=5))
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Timeout waiting 5 s for firewall rule group association {ASSOCIATION_ID} to be deleted; last status: "
-        "DELETING (Deleting)"
+        "DELETING (Deleting)",
     )
 
 
@@ -411,10 +410,10 @@ def test_a_protected_association_is_not_removed_without_lifting_the_protection(a
 
     result = run_module(module.main, ABSENT, check_mode=True)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
+    assert_fails_as(
+        result,
         f"Firewall rule group association {ASSOCIATION_ID} of VPC {r.VPC} has mutation protection ENABLED; give "
-        "mutation_protection=DISABLED with state=absent to lift it and remove the association"
+        "mutation_protection=DISABLED with state=absent to lift it and remove the association",
     )
 
 
