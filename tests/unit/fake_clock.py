@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import functools
 
+import pytest
+
 T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
 
@@ -40,6 +42,16 @@ def patch_clock(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:
     for name in present:
         monkeypatch.setattr(module, name, hooks[name])
     return fake
+
+
+def clock_fixture(module, t0: datetime.datetime = T0):
+    """A ``clock`` fixture for a test module: patch_clock on ``module`` for each test that asks for it."""
+
+    @pytest.fixture
+    def clock(monkeypatch) -> FakeClock:
+        return patch_clock(monkeypatch, module, t0)
+
+    return clock
 
 
 def patch_wait_for(monkeypatch, module, t0: datetime.datetime = T0) -> FakeClock:

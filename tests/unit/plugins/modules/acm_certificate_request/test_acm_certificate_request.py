@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
@@ -12,7 +11,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/8a1b1f3e-0b5c-4a4f-9d4f-1c2d3e4f5a6b"
 OTHER_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0c0c0c0c-1111-2222-3333-444444444444"
@@ -30,9 +29,7 @@ LIST_ABSENT = {"CertificateStatuses": acm.ALL_STATUSES, "Includes": {"keyTypes":
 CREATED = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, acm)
+clock = clock_fixture(acm)
 
 
 def summary(arn=ARN, domain=DOMAIN, status="ISSUED"):

@@ -9,7 +9,8 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import backup_job as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import T0
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 ACCOUNT = "123456789012"
 VAULT = "prod-vault"
@@ -18,12 +19,9 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/prod-backup"
 POINT = f"arn:aws:backup:eu-west-1:{ACCOUNT}:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"
 JOB = "9D8C7B6A-0000-1111-2222-333344445555"
 RESTORE_JOB = "11112222-3333-4444-5555-666677778888"
-T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, module, T0)
+clock = clock_fixture(module)
 
 
 def backup_job(state, created=T0, completed=None, message=None):

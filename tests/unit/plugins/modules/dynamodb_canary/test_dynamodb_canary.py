@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 TABLE = "prod-items"
 WEST = "eu-west-1"
 CENTRAL = "eu-central-1"
-T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, module, T0)
+clock = clock_fixture(module)
 
 
 def table(name=TABLE, key="primary_key", status="ACTIVE", key_type="S", range_key=None):

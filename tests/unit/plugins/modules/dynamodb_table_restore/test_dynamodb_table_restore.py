@@ -9,7 +9,8 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_restore as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import T0
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 SOURCE = "prod-items"
 TARGET = "prod-items-drill"
@@ -17,15 +18,12 @@ ACCOUNT = "123456789012"
 SOURCE_ARN = f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/{SOURCE}"
 TARGET_ARN = f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/{TARGET}"
 BACKUP_ARN = f"{SOURCE_ARN}/backup/01234567890123-abcdefgh"
-T0 = datetime.datetime(2026, 12, 6, 10, 0, 0, tzinfo=datetime.UTC)
 POINT = T0 - datetime.timedelta(minutes=5)
 KEYS = ["__dr_canary__#r1#eu-west-1#0", "__dr_canary__#r1#eu-west-1#1"]
 LATE = ["__dr_canary__#r1-late#eu-west-1#0"]
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, module, T0)
+clock = clock_fixture(module)
 
 
 def table(status="ACTIVE", restored=True, source_arn=SOURCE_ARN, in_progress=False, name=TARGET, **extra):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_network_interfaces_wait as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 SG = "sg-0123456789abcdef0"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
@@ -46,9 +44,7 @@ def listed(stub, by_group, by_subnet=None):
     )
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, module)
+clock = clock_fixture(module)
 
 
 ARGS = {"security_group_ids": [SG], "subnet_ids": SUBNETS, "timeout": 120, "delay": 15}

@@ -12,7 +12,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
-from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
+from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
 
 from .function_settings import CREATE_SETTINGS
 from .function_settings import KEY
@@ -28,9 +28,7 @@ NEW_SHA = lambda_function.code_sha256(NEW_ZIP)
 NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return patch_clock(monkeypatch, lambda_function)
+clock = clock_fixture(lambda_function)
 
 
 @pytest.fixture
