@@ -2,10 +2,10 @@
 region count asked for, and compare each run with the floor of the same API calls.
 
 For each run it reports the wall time, the tasks executed (task x host results), the module calls per region
-(tasks that started a module process on the controller: set_fact, assert, debug, include and other controller-only
-actions are not counted), the AWS API calls (moto's recorder counts every request the endpoint received), and a
-lower bound: the time it takes to send the same recorded requests again, in order, over one keep-alive HTTP
-session (no Ansible, no SDK serialisation: the floor any tool making these calls could reach).
+(module processes started on the controller: one per task, one per item of a looped task; set_fact, assert, debug,
+include and other controller-only actions are not counted), the AWS API calls (every request the endpoint
+received), and a lower bound: the time it takes to send the same recorded requests again, in order, over one
+keep-alive HTTP session (no Ansible, no SDK serialisation: the floor any tool making these calls could reach).
 
 The bound is exact, and says how many replayed requests got a different answer from the recorded one (the goal is
 none). The endpoint the runs talk to is moto's server with a recording layer in front
@@ -158,15 +158,23 @@ def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
         for host, result in task["hosts"].items()
         if not result.get("skipped")
     ]
-    modules = Counter(
-        host for host, result in executed if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY
-    )
+    modules: Counter = Counter()
+    for host, result in executed:
+        if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY:
+            modules[host] += module_processes(result)
     return {
         "seconds": elapsed,
         "tasks_executed": len(executed),
         "module_calls_per_region": dict(sorted(modules.items())),
         "changed": sum(s["changed"] for s in data["stats"].values()),
     }
+
+
+def module_processes(result: dict) -> int:
+    """Module processes a task result stands for: one, or one per loop item that was not skipped."""
+    if "results" in result:
+        return sum(1 for item in result["results"] if not item.get("skipped"))
+    return 1
 
 
 def recorded(path: Path) -> list[dict]:
