@@ -9,11 +9,12 @@ BIN := $(VENV)/bin
 # ansible-core 2.21 needs Python >= 3.12: the first one found wins.
 PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.13.*/bin/python3.13) $(shell command -v python3.13 python3.12 2>/dev/null))
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/multiregion/serverless
-ENDPOINT_STATE := $(ROOT)/.local-endpoint.json
 # What the checkout's own tools produce (the demo's run output, molecule state, sanity tree, tarball, EE context) goes
 # here, one folder per checkout, outside the collection: nothing is ever written inside the collection's folder.
 OUT ?= $(HOME)/.cache/multiregion-serverless/checkouts/$(shell printf '%s' '$(ROOT)' | sha256sum | cut -c1-12)
 export MULTIREGION_OUT := $(OUT)
+# The endpoint `make demo` and `make endpoint` start: its pid, URL and log.
+ENDPOINT_STATE := $(OUT)/local-endpoint.json
 INVENTORY ?= inventories/local
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export PATH := $(BIN):$(PATH)

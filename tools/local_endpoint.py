@@ -67,6 +67,7 @@ def start(
         return existing
     port = port or free_port()
     url = f"http://{HOST}:{port}"
+    state.parent.mkdir(parents=True, exist_ok=True)
     log = log or state.with_suffix(".log")
     env = {**os.environ, **{k: v for k, v in DEFAULT_ENV.items() if k not in os.environ}}
     with open(log, "ab") as out:
