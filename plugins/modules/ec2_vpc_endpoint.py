@@ -998,8 +998,8 @@ def ensure_endpoints(module, client, params: dict) -> dict:
 
 
 def main() -> None:
-    argument_spec = dict(
-        vpc_id=dict(type="str"),
+    # What describes one endpoint: the single endpoint's options, and each item of the endpoints list.
+    endpoint_options = dict(
         service=dict(type="str"),
         vpc_endpoint_type=dict(type="str", choices=["Gateway", "Interface", "GatewayLoadBalancer"]),
         name=dict(type="str"),
@@ -1008,6 +1008,10 @@ def main() -> None:
         vpc_endpoint_security_groups=dict(type="list", elements="str"),
         policy=dict(type="json"),
         private_dns_enabled=dict(type="bool"),
+    )
+    argument_spec = dict(
+        vpc_id=dict(type="str"),
+        **endpoint_options,
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -1019,14 +1023,8 @@ def main() -> None:
             type="list",
             elements="dict",
             options=dict(
+                endpoint_options,
                 service=dict(type="str", required=True),
-                vpc_endpoint_type=dict(type="str", choices=["Gateway", "Interface", "GatewayLoadBalancer"]),
-                name=dict(type="str"),
-                route_table_ids=dict(type="list", elements="str"),
-                vpc_endpoint_subnets=dict(type="list", elements="str"),
-                vpc_endpoint_security_groups=dict(type="list", elements="str"),
-                policy=dict(type="json"),
-                private_dns_enabled=dict(type="bool"),
                 tags=dict(type="dict"),
                 state=dict(type="str", choices=["present", "absent"]),
             ),
