@@ -116,6 +116,11 @@ class MultiregionAWSModule(AnsibleAWSModule):
         if error:
             self.fail_json(msg=error)
 
+    def fail_on_errors(self, errors: list[str]) -> None:
+        """Fail with every input error a module's ``validate`` found, in one message; nothing when there are none."""
+        if errors:
+            self.fail_json(msg="; ".join(errors))
+
     def retrying_client(self, service: str, extra_codes: Optional[list[str]] = None, **kwargs: Any):
         """A client whose calls retry on throttling (and ``extra_codes``) when called with ``aws_retry=True``."""
         return self.client(service, retry_decorator=_retry(extra_codes), **kwargs)

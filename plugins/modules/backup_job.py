@@ -342,9 +342,7 @@ def main() -> None:
         ],
     )
     params = module.params
-    errors = validate(params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(params))
     restore = params["state"] == "restored"
     what = (
         f"restore job of {params['recovery_point_arn']}"

@@ -669,9 +669,7 @@ def main() -> None:
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = module.retrying_client("cloudwatch")
     run_and_exit(
         module,

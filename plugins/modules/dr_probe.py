@@ -553,9 +553,7 @@ def main() -> None:
         supports_check_mode=True,
     )
     params = module.params
-    errors = validate(params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(params))
     if params["dns_name"] and not HAS_DNSPYTHON:
         module.fail_json(msg="dr_probe needs the dnspython package (pip install dnspython) to query DNS")
 

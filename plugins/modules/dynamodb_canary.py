@@ -493,9 +493,7 @@ def main() -> None:
         required_if=[("state", "present", ["run_id"]), ("state", "measured", ["run_id"])],
     )
     params = module.params
-    errors = validate(params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(params))
     regions = list(dict.fromkeys(params["regions"] or [module.region]))
     writers = [params["write_region"]] if params["write_region"] else regions
     clients = {r: module.retrying_client("dynamodb", region=r) for r in dict.fromkeys(regions + writers)}

@@ -506,9 +506,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = module.retrying_client("dynamodb", extra_codes=ddb.CREATE_RETRY_CODES)
     run_and_exit(
         module,

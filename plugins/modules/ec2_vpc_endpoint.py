@@ -1041,9 +1041,7 @@ def main() -> None:
     params = module.params
 
     if params["endpoints"] is not None:
-        errors = validate_items(params)
-        if errors:
-            module.fail_json(msg="; ".join(errors))
+        module.fail_on_errors(validate_items(params))
         client = module.retrying_client("ec2")
         run_and_exit(
             module,

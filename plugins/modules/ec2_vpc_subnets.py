@@ -753,9 +753,7 @@ def main() -> None:
         wait_timeout=dict(type="int", default=300),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = module.retrying_client("ec2")
     fresh = module.retrying_client("ec2", extra_codes=PROPAGATION_CODES)
     run_and_exit(module, lambda: reconcile(module, client, fresh), diff_mode_only=True, failures=(SubnetsError,))

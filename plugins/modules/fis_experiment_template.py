@@ -635,9 +635,7 @@ def main():
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.params["targets"] = _check_entries(module, "targets", TARGET_OPTIONS)
     module.params["actions"] = _check_entries(module, "actions", ACTION_OPTIONS)
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = fis_client(module)
     run_and_exit(
         module,

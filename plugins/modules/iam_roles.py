@@ -679,9 +679,7 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = module.retrying_client("iam")
 
     # Calls on a role just created retry while IAM still answers NoSuchEntity for it (eventual consistency).

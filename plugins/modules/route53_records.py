@@ -536,9 +536,7 @@ def main() -> None:
         wait_timeout=dict(type="int", default=300),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(validate(module.params))
     client = module.retrying_client("route53")
     run_and_exit(module, lambda: reconcile(module, client, module.params), diff_mode_only=True)
 
