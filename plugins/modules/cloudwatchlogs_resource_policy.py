@@ -28,12 +28,8 @@ options:
     type: json
   state:
     description: V(present) puts the policy; V(absent) deletes it.
-    type: str
-    choices: [present, absent]
-    default: present
-notes:
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
