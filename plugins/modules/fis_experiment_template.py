@@ -23,9 +23,6 @@ options:
     required: true
   state:
     description: Whether the template should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   description:
     description: Description of the template. Required to create one.
     type: str
@@ -94,6 +91,7 @@ notes:
   - UpdateExperimentTemplate cannot change C(account_targeting); the module fails rather than deleting and
     recreating the template.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

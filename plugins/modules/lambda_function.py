@@ -37,9 +37,6 @@ options:
   state:
     description:
       - V(present) creates or updates the function; V(absent) deletes it with all its versions and aliases.
-    type: str
-    choices: [present, absent]
-    default: present
   zip_file:
     description:
       - Path of the deployment package (a zip file) on the host the module runs on. Required to create a function;
@@ -131,10 +128,11 @@ options:
     type: int
     default: 120
 notes:
-  - Supports C(check_mode) and C(diff). In check mode a version that would be published has no number yet, so
-    RV(version) is V(null) then and RV(published) is V(true).
+  - In check mode a version that would be published has no number yet, so RV(version) is V(null) then and
+    RV(published) is V(true).
   - Tags are set on the function; versions and aliases have none of their own.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -27,9 +27,6 @@ options:
     required: true
   state:
     description: Whether the application should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   description:
     description: Description of the application. Left as it is when omitted.
     type: str
@@ -154,6 +151,7 @@ notes:
   - Resilience Hub groups some resources into components by itself; if it regroups one of O(resources), the
     published definition differs from O(resources) and the module publishes again on the next run.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -21,9 +21,6 @@ options:
     required: true
   state:
     description: Whether the policy should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   description:
     description: Description of the policy. Left as it is when omitted.
     type: str
@@ -77,6 +74,7 @@ options:
 notes:
   - Deleting a policy that an application still uses fails with the service's ConflictException.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -94,11 +94,7 @@ options:
   state:
     description:
       - V(present) creates or updates the check; V(absent) deletes the check carrying the name.
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
-  - Supports C(check_mode) and C(diff).
   - The C(Name) tag is always kept, whatever O(purge_tags) says.
   - Route 53 cannot tag a health check in the request that creates it, so the module creates it, then tags it.
     Each creation has a C(CallerReference) of its own, made from the name and a random part; the retries of that
@@ -108,6 +104,7 @@ notes:
     created again. A reference is never reused for a later creation, since Route 53 refuses the reference of a
     deleted health check (C(HealthCheckAlreadyExists)).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

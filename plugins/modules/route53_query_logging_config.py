@@ -35,12 +35,8 @@ options:
     type: str
   state:
     description: V(present) logs the zone's queries to O(log_group_arn); V(absent) stops logging them.
-    type: str
-    choices: [present, absent]
-    default: present
-notes:
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

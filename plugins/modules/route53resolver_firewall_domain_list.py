@@ -43,9 +43,6 @@ options:
     description:
       - V(present) creates or updates the list, V(absent) deletes it.
       - A list still used by a rule cannot be deleted; remove the rule first.
-    type: str
-    choices: [present, absent]
-    default: present
   wait:
     description:
       - Whether to wait until AWS has applied the change (status C(COMPLETE), or the list gone when deleting).
@@ -64,6 +61,7 @@ notes:
     in batches of at most 1000 domains.
   - Importing domains from a file in S3 (C(ImportFirewallDomains)) is not supported.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

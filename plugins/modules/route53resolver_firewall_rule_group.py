@@ -110,10 +110,8 @@ options:
       - V(present) creates or updates the group, V(absent) deletes its rules and then the group.
       - A group that is still associated with a VPC is not deleted; the module fails naming the VPCs. Remove the
         associations first.
-    type: str
-    choices: [present, absent]
-    default: present
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

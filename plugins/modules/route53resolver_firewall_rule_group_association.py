@@ -55,9 +55,6 @@ options:
   state:
     description:
       - V(present) creates or updates the association, V(absent) removes it.
-    type: str
-    choices: [present, absent]
-    default: present
   wait:
     description:
       - Whether to wait until AWS reports the association C(COMPLETE), or gone when removing it.
@@ -70,6 +67,7 @@ options:
     type: int
     default: 300
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

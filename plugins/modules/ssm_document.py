@@ -39,9 +39,6 @@ options:
     default: Automation
   state:
     description: Whether the document should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   wait_timeout:
     description: Seconds to wait for the document to become C(Active) after a change, or to disappear after deletion.
     type: int
@@ -50,6 +47,7 @@ notes:
   - Text content is hashed exactly as given, so a change of whitespace or comments is a change of content and
     makes a new version. A dict is serialised the same way on every run.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

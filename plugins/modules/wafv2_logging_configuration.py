@@ -48,12 +48,8 @@ options:
   state:
     description:
       - V(present) enables logging with this configuration; V(absent) removes the logging configuration.
-    type: str
-    choices: [present, absent]
-    default: present
-notes:
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

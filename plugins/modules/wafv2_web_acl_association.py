@@ -36,18 +36,14 @@ options:
   state:
     description:
       - V(present) associates the resource with O(web_acl_arn); V(absent) removes its association.
-    type: str
-    choices: [present, absent]
-    default: present
   wait_timeout:
     description:
       - Seconds to keep retrying while WAF reports the web ACL or the resource as not yet available
         (WAFUnavailableEntityException), as it does right after either is created.
     type: int
     default: 120
-notes:
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
