@@ -62,27 +62,14 @@ EXAMPLES = r"""
 
 RETURN = r"""
 firewall_domain_lists:
-  description: The domain lists, AWS-managed ones included.
+  description:
+    - The domain lists, AWS-managed ones included, as the listing gives them - with the keys V(id), V(arn), V(name),
+      V(creator_request_id) and, when AWS gives it, V(status) of
+      RV(multiregion.serverless.route53resolver_firewall_domain_list#module:firewall_domain_list) - and the keys below.
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The ID of the list.
-      type: str
-      returned: always
-    arn:
-      description: The ARN of the list.
-      type: str
-      returned: always
-    name:
-      description: The name of the list.
-      type: str
-      returned: always
-    status:
-      description: The status of the list.
-      type: str
-      returned: when AWS gives one
     managed_owner_name:
       description: The owner of a managed list.
       type: str
@@ -97,27 +84,14 @@ firewall_domain_lists:
       type: dict
       returned: with O(include_tags=true), for lists that are not managed
 firewall_rule_groups:
-  description: The rule groups, shared ones included.
+  description:
+    - The rule groups, shared ones included, as the listing gives them - with the keys V(id), V(arn), V(name),
+      V(owner_id), V(share_status) and V(creator_request_id) of
+      RV(multiregion.serverless.route53resolver_firewall_rule_group#module:firewall_rule_group) - and the keys below.
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The ID of the group.
-      type: str
-      returned: always
-    arn:
-      description: The ARN of the group.
-      type: str
-      returned: always
-    name:
-      description: The name of the group.
-      type: str
-      returned: always
-    share_status:
-      description: C(NOT_SHARED), C(SHARED_WITH_ME) or C(SHARED_BY_ME).
-      type: str
-      returned: always
     rules:
       description:
         - The rules of the group, sorted by priority, with the keys of the
@@ -138,19 +112,11 @@ firewall_rule_group_associations:
   elements: dict
 firewall_configs:
   description:
-    - The firewall configurations; that of O(vpc_id) only when given, otherwise those of every VPC AWS lists.
+    - The firewall configurations; that of O(vpc_id) only when given, otherwise those of every VPC AWS lists. Keys as
+      returned in RV(multiregion.serverless.route53resolver_firewall_config#module:firewall_config).
   returned: always
   type: list
   elements: dict
-  contains:
-    resource_id:
-      description: The ID of the VPC.
-      type: str
-      returned: always
-    firewall_fail_open:
-      description: C(ENABLED), C(DISABLED) or C(USE_LOCAL_RESOURCE_SETTING).
-      type: str
-      returned: always
 """
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import association_filters
