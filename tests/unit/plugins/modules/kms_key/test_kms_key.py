@@ -222,7 +222,12 @@ def test_updates_what_differs_in_order(aws):
         aws,
         "put_key_policy",
         {},
-        {"KeyId": KEY_ID, "PolicyName": "default", "Policy": json.dumps(POLICY), "BypassPolicyLockoutSafetyCheck": False},
+        {
+            "KeyId": KEY_ID,
+            "PolicyName": "default",
+            "Policy": json.dumps(POLICY),
+            "BypassPolicyLockoutSafetyCheck": False,
+        },
     )
     expect(aws, "enable_key_rotation", {}, {"KeyId": KEY_ID})
     expect(aws, "untag_resource", {}, {"KeyId": KEY_ID, "TagKeys": ["Old"]})
