@@ -46,9 +46,6 @@ options:
       - V(present) requests the certificate when no matching one exists.
       - V(absent) deletes every matching certificate, whatever its status. It fails without deleting anything
         when one of them is in use by another AWS resource.
-    type: str
-    choices: [present, absent]
-    default: present
   wait:
     description:
       - Wait until ACM has issued the certificate. Only useful once the validation records exist in DNS.
@@ -69,8 +66,8 @@ notes:
     make a request made within the hour after the certificate was deleted (a destroy and redeploy) answer
     with the deleted certificate's ARN. A rerun finds its certificate by its names instead, so it needs no
     shared token.
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -29,14 +29,12 @@ options:
   state:
     description:
       - V(present) generates the certificate when none has O(description); V(absent) deletes every one that has.
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
-  - Supports C(check_mode) and C(diff). In check mode a certificate to be generated has no id.
+  - In check mode a certificate to be generated has no id.
   - API Gateway's client certificates expire after 365 days; the module reports RV(client_certificate.expiration_date)
     and does not rotate them.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -84,12 +84,8 @@ options:
   state:
     description:
       - V(present) creates or updates the domain; V(absent) deletes it with its base path mappings.
-    type: str
-    choices: [present, absent]
-    default: present
-notes:
-  - Supports C(check_mode) and C(diff).
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

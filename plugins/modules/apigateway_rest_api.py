@@ -42,9 +42,6 @@ options:
     type: str
   state:
     description: Whether the REST API should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   definition:
     description:
       - 'The OpenAPI 3 (C(openapi: 3.0.1)) or Swagger 2 (C(swagger: "2.0")) document defining the API, as a dict or as
@@ -148,6 +145,7 @@ notes:
   - Deleting a REST API is rate-limited by AWS (about one call per 30 seconds per account); throttled calls are
     retried.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -38,13 +38,11 @@ options:
   state:
     description:
       - V(present) creates the vault or updates its tags, V(absent) deletes it when it holds no recovery point.
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
-  - Check mode and diff are supported; the diff shows the name, the key ARN and the tags.
+  - The diff shows the name, the key ARN and the tags.
   - Vault access policies, notifications and vault lock are not managed.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -148,13 +148,11 @@ options:
   state:
     description:
       - V(present) creates or updates the alarms; V(absent) deletes the alarms named in O(alarms).
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
-  - Supports C(check_mode) and C(diff); the diff has the alarms that change, by name, before and after.
+  - The diff has the alarms that change, by name, before and after.
   - Composite alarms are neither read nor deleted.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -38,9 +38,6 @@ options:
   state:
     description:
       - C(present) creates or updates the table, C(absent) deletes it (see I(delete_with_items)).
-    type: str
-    choices: [present, absent]
-    default: present
   hash_key_name:
     description:
       - Name of the partition (hash) key attribute. Required to create a table; on an existing table it must
@@ -172,13 +169,13 @@ options:
     type: bool
     default: true
 notes:
-  - Check mode and diff are supported. The diff shows the managed settings, with the encryption key as its ARN
-    (an empty string is the AWS-owned key), C(DISABLED) for no stream and an empty I(ttl_attribute) for no
-    time to live.
+  - The diff shows the managed settings, with the encryption key as its ARN (an empty string is the AWS-owned
+    key), C(DISABLED) for no stream and an empty I(ttl_attribute) for no time to live.
   - The moto-based local endpoint answers UpdateTable C(ReplicaUpdates) with success and creates nothing, so
     asking it for a replica fails; leave I(replicas) out there. It also ignores encryption and table class
     changes on UpdateTable.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -95,9 +95,6 @@ options:
   state:
     description:
       - V(present) creates or reconciles the endpoint, V(absent) deletes it.
-    type: str
-    choices: [present, absent]
-    default: present
   wait:
     description:
       - With O(state=present), wait until the endpoint is C(available) after creating or changing it; with
@@ -185,15 +182,16 @@ options:
     type: dict
     default: {}
 notes:
-  - Supports C(check_mode) and C(diff). The diff shows C(policy), C(route_table_ids), C(subnet_ids),
-    C(security_group_ids), C(tags) and, for V(Interface) endpoints, C(private_dns_enabled). In check mode the
-    diff of a new endpoint shows AWS's defaults for the options left out. With O(endpoints), the diff is keyed by
-    each item's O(endpoints[].name) (else its service and type), and purged endpoints by their id.
+  - The diff shows C(policy), C(route_table_ids), C(subnet_ids), C(security_group_ids), C(tags) and, for
+    V(Interface) endpoints, C(private_dns_enabled). In check mode the diff of a new endpoint shows AWS's defaults
+    for the options left out. With O(endpoints), the diff is keyed by each item's O(endpoints[].name) (else its
+    service and type), and purged endpoints by their id.
   - "Differences from M(amazon.aws.ec2_vpc_endpoint): existing endpoints are reconciled, not just re-tagged;
     route tables do not take part in identity (they are reconciled instead); O(state=absent) also works by
     O(vpc_id) and O(service); O(wait) applies to deletion too; O(vpc_endpoint_type) is matched; O(service) accepts
     short names."
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -24,9 +24,6 @@ author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   state:
     description: Whether the flow log should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   resource_id:
     description: The id of the VPC, subnet, network interface, transit gateway or transit gateway attachment.
     type: str
@@ -96,6 +93,7 @@ options:
     type: int
     default: 60
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

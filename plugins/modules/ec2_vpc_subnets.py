@@ -94,24 +94,21 @@ options:
   state:
     description:
       - V(present) creates and reconciles the subnets and route tables; V(absent) deletes them.
-    type: str
-    choices: [present, absent]
-    default: present
   wait_timeout:
     description:
       - How many seconds to wait for a new subnet to become C(available) before it gets its route table.
     type: int
     default: 300
 notes:
-  - Supports C(check_mode) and C(diff). The diff is keyed by subnet CIDR and shows the zone, C(map_public_ip_on_launch),
-    the tags and the route table (its tags, whether it is associated with the subnet, the other subnets associated with
-    it, and the routes O(purge_routes) removes); route tables deleted by O(purge_subnets) are under
-    C(other_route_tables).
+  - The diff is keyed by subnet CIDR and shows the zone, C(map_public_ip_on_launch), the tags and the route table (its
+    tags, whether it is associated with the subnet, the other subnets associated with it, and the routes
+    O(purge_routes) removes); route tables deleted by O(purge_subnets) are under C(other_route_tables).
   - New subnets and route tables are tagged in their create calls. EC2 is eventually consistent, so a subnet or route
     table just created may not be described yet; the module uses the ids the create calls return, and retries
     C(InvalidSubnetID.NotFound) and C(InvalidRouteTableID.NotFound) on the calls that follow (association, tags,
     attributes), as M(amazon.aws.ec2_vpc_subnet) and terraform-provider-aws' C(aws_route_table_association) do.
 extends_documentation_fragment:
+  - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
