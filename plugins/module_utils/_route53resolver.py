@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 try:
@@ -152,22 +153,13 @@ def list_domains(client, list_id: str) -> list[str]:
 def wait_domain_list(client, list_id: str, timeout: float, settled_only: bool = False) -> dict:
     """Wait until the list is COMPLETE (or, with ``settled_only``, in any status that accepts an update)."""
     wanted = DOMAIN_LIST_SETTLED if settled_only else ("COMPLETE",)
-    return _wait(
-        fetch=lambda: get_domain_list(client, list_id),
-        done=lambda item: item is not None and item.get("Status") in wanted,
-        failed=lambda item: item is None or item.get("Status") in ("DELETING", "COMPLETE_IMPORT_FAILED"),
-        description=f"firewall domain list {list_id} to be {'/'.join(wanted)}",
-        timeout=timeout,
-    )
+    fetch = partial(get_domain_list, client, list_id)
+    failing = ("DELETING", "COMPLETE_IMPORT_FAILED")
+    return _wait_for_status(fetch, wanted, failing, f"firewall domain list {list_id}", timeout)
 
 
 def wait_domain_list_gone(client, list_id: str, timeout: float) -> None:
-    _wait(
-        fetch=lambda: get_domain_list(client, list_id),
-        done=lambda item: item is None,
-        description=f"firewall domain list {list_id} to be deleted",
-        timeout=timeout,
-    )
+    _wait_for_deletion(partial(get_domain_list, client, list_id), f"firewall domain list {list_id}", timeout)
 
 
 # ---- rule groups and rules -----------------------------------------------------------------------------------
@@ -220,22 +212,14 @@ def get_association(client, association_id: str) -> dict | None:
 
 
 def wait_association(client, association_id: str, timeout: float) -> dict:
-    return _wait(
-        fetch=lambda: get_association(client, association_id),
-        done=lambda item: item is not None and item.get("Status") == "COMPLETE",
-        failed=lambda item: item is None or item.get("Status") == "DELETING",
-        description=f"firewall rule group association {association_id} to be COMPLETE",
-        timeout=timeout,
-    )
+    fetch = partial(get_association, client, association_id)
+    what = f"firewall rule group association {association_id}"
+    return _wait_for_status(fetch, ("COMPLETE",), ("DELETING",), what, timeout)
 
 
 def wait_association_gone(client, association_id: str, timeout: float) -> None:
-    _wait(
-        fetch=lambda: get_association(client, association_id),
-        done=lambda item: item is None,
-        description=f"firewall rule group association {association_id} to be deleted",
-        timeout=timeout,
-    )
+    fetch = partial(get_association, client, association_id)
+    _wait_for_deletion(fetch, f"firewall rule group association {association_id}", timeout)
 
 
 # ---- firewall configs ----------------------------------------------------------------------------------------
@@ -302,6 +286,25 @@ def _wait(
     if not done(item):
         raise MultiregionAWSError(message=f"Failed waiting for {description}: status is {_status_of(item)}")
     return item
+
+
+def _wait_for_status(fetch: Callable[[], Any], wanted: tuple, failing: tuple, what: str, timeout: float) -> dict:
+    """Wait until ``fetch()`` answers ``what`` in one of the ``wanted`` statuses.
+
+    ``what`` gone, or in one of the ``failing`` statuses, ends the wait with an error.
+    """
+    return _wait(
+        fetch=fetch,
+        done=lambda item: item is not None and item.get("Status") in wanted,
+        failed=lambda item: item is None or item.get("Status") in failing,
+        description=f"{what} to be {'/'.join(wanted)}",
+        timeout=timeout,
+    )
+
+
+def _wait_for_deletion(fetch: Callable[[], Any], what: str, timeout: float) -> None:
+    """Wait until ``fetch()`` no longer finds ``what``."""
+    _wait(fetch=fetch, done=lambda item: item is None, description=f"{what} to be deleted", timeout=timeout)
 
 
 # ---- request building and results ---------------------------------------------------------------------------

@@ -38,8 +38,8 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-# Part of the flow shown in multiregion.serverless.route53resolver_firewall_rule_group: after the rule group is
-# associated with the VPC, fail closed.
+# Part of the flow shown in multiregion.serverless.route53resolver_firewall_rule_group_association: after the rule
+# group is associated with the VPC, fail closed.
 - name: Block what the firewall cannot evaluate
   multiregion.serverless.route53resolver_firewall_config:
     resource_id: "{{ vpc_id }}"

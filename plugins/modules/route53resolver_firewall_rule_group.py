@@ -120,18 +120,9 @@ extends_documentation_fragment:
 
 EXAMPLES = r"""
 # A VPC that may resolve AWS service names and nothing else: allow the list of AWS domains first, then answer
-# every other query with NODATA. The lists come from multiregion.serverless.route53resolver_firewall_domain_list,
-# the association and the fail-open setting from the modules of the same names.
-- name: Domains the VPC may resolve
-  multiregion.serverless.route53resolver_firewall_domain_list:
-    name: "{{ deployment }}-aws-domains"
-    domains: "{{ ['*.amazonaws.com'] + extra_allowed_domains | default([]) }}"
-
-- name: Every other domain
-  multiregion.serverless.route53resolver_firewall_domain_list:
-    name: "{{ deployment }}-all"
-    domains: ["*"]
-
+# every other query with NODATA. The two lists are made as in the examples of
+# multiregion.serverless.route53resolver_firewall_domain_list; the association of the group with the VPC and the
+# fail-closed setting are in those of multiregion.serverless.route53resolver_firewall_rule_group_association.
 - name: Allow AWS, block the rest
   multiregion.serverless.route53resolver_firewall_rule_group:
     name: "{{ deployment }}-egress-dns"
@@ -147,19 +138,6 @@ EXAMPLES = r"""
         firewall_domain_list_name: "{{ deployment }}-all"
     tags:
       deployment: "{{ deployment }}"
-
-- name: Filter the VPC's DNS with it
-  multiregion.serverless.route53resolver_firewall_rule_group_association:
-    name: "{{ deployment }}-egress-dns"
-    firewall_rule_group_name: "{{ deployment }}-egress-dns"
-    vpc_id: "{{ vpc_id }}"
-    priority: 101
-    mutation_protection: DISABLED
-
-- name: Block the queries the firewall cannot evaluate (fail closed)
-  multiregion.serverless.route53resolver_firewall_config:
-    resource_id: "{{ vpc_id }}"
-    firewall_fail_open: DISABLED
 
 # Redirect blocked queries to a sinkhole instead.
 - name: Block with an override answer

@@ -75,8 +75,8 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-# The rule group and its domain lists are made as in the examples of
-# multiregion.serverless.route53resolver_firewall_rule_group.
+# The rule group is made as in the examples of multiregion.serverless.route53resolver_firewall_rule_group, its
+# domain lists as in those of multiregion.serverless.route53resolver_firewall_domain_list.
 - name: Filter the VPC's DNS with the rule group
   multiregion.serverless.route53resolver_firewall_rule_group_association:
     name: "{{ deployment }}-egress-dns"
