@@ -5,46 +5,27 @@ python verify_vpc_private.py --endpoint URL --region eu-west-1 --deployment NAME
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
+from pathlib import Path
 
-import boto3
-
-
-def check(ok: bool, what: str, failures: list[str]) -> None:
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def statements(document) -> list[dict]:
-    doc = json.loads(document) if isinstance(document, str) else document
-    return doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
-
-
-def actions_of(document) -> list[str]:
-    out = []
-    for statement in statements(document):
-        action = statement["Action"]
-        out += action if isinstance(action, list) else [action]
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import actions_of
+from endpoint_checks import arguments
+from endpoint_checks import check
+from endpoint_checks import result
+from endpoint_checks import statements
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--deployment", required=True)
+    parser = arguments()
     parser.add_argument("--cidr", required=True)
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
-    ec2 = session.client("ec2", endpoint_url=args.endpoint)
-    logs = session.client("logs", endpoint_url=args.endpoint)
-    kms = session.client("kms", endpoint_url=args.endpoint)
-    iam = session.client("iam", endpoint_url=args.endpoint)
+    aws = Endpoint.of(args)
+    ec2 = aws.client("ec2")
+    logs = aws.client("logs")
+    kms = aws.client("kms")
+    iam = aws.client("iam")
     name, cidr = args.deployment, args.cidr
     failures: list[str] = []
 
@@ -299,8 +280,7 @@ def main() -> int:
             "logs:CreateLogGroup" not in actions_of(inline), "flow logs cannot recreate the group unencrypted", failures
         )
 
-    print(f"{args.region}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    return result(args.region, failures)
 
 
 if __name__ == "__main__":
