@@ -601,7 +601,7 @@ def wait_for_subnets(client, params: dict, acls: list[dict]) -> list[dict]:
             sleep=_sleep,
         )
     except WaitTimeout as e:
-        left = missing_subnets(params, e.last or [])
+        left = sorted(set(missing) - set(associations(e.last or [])))
         raise NaclsError(
             f"subnets {', '.join(left)} are not associated with any network ACL of {params['vpc_id']} after"
             f" {params['wait_timeout']} seconds: are they subnets of this VPC?"
