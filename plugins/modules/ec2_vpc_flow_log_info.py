@@ -55,66 +55,13 @@ EXAMPLES = r"""
 
 RETURN = r"""
 flow_logs:
-  description: The flow logs found.
+  description:
+    - The flow logs found. Each has the keys of RV(multiregion.serverless.ec2_vpc_flow_log#module:flow_log): the flow
+      log's id, resource, traffic type, destination, role, aggregation interval, record format, destination options,
+      status, delivery status and error, creation time and tags.
   returned: always
   type: list
   elements: dict
-  contains:
-    flow_log_id:
-      description: The flow log's id.
-      type: str
-      sample: fl-0123456789abcdef0
-    resource_id:
-      description: The monitored resource.
-      type: str
-      sample: vpc-0123456789abcdef0
-    traffic_type:
-      description: The traffic logged.
-      type: str
-      sample: ALL
-    log_destination_type:
-      description: The kind of destination.
-      type: str
-      sample: cloud-watch-logs
-    log_group_name:
-      description: The log group, for a CloudWatch Logs destination given by name.
-      type: str
-      sample: /vpc/flow-logs
-    log_destination:
-      description: The destination's ARN.
-      type: str
-    deliver_logs_permission_arn:
-      description: The role that delivers the records.
-      type: str
-    max_aggregation_interval:
-      description: The aggregation interval in seconds.
-      type: int
-      sample: 60
-    log_format:
-      description: The record format.
-      type: str
-    destination_options:
-      description: File format and partitioning, for S3 destinations; null otherwise.
-      type: dict
-    flow_log_status:
-      description: The flow log's status.
-      type: str
-      sample: ACTIVE
-    deliver_logs_status:
-      description: Whether delivery works (V(SUCCESS) or V(FAILED)).
-      type: str
-      returned: when AWS reports it
-    deliver_logs_error_message:
-      description: Why delivery fails.
-      type: str
-      returned: when delivery fails
-    creation_time:
-      description: When the flow log was created (ISO 8601).
-      type: str
-      returned: when AWS reports it
-    tags:
-      description: The flow log's tags.
-      type: dict
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
