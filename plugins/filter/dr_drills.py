@@ -11,32 +11,27 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 
+# The arguments of _dr.objective a template may give as ints or numeric text.
+_SECONDS = ("target_seconds", "achieved_seconds", "worst_case_seconds")
 
-def dr_objective(
-    objective_id: str,
-    failure_domain: str,
-    metric: str,
-    target_seconds: Optional[float],
-    achieved_seconds: Optional[float],
-    reason: Optional[str] = None,
-    worst_case_seconds: Optional[float] = None,
-    not_measured: bool = False,
-) -> dict:
-    return _dr.objective(
-        objective_id,
-        failure_domain,
-        metric,
-        None if target_seconds is None else float(target_seconds),
-        None if achieved_seconds is None else float(achieved_seconds),
-        reason=reason or None,
-        worst_case_seconds=None if worst_case_seconds is None else float(worst_case_seconds),
-        not_measured=bool(not_measured),
-    )
+
+# wraps gives the filter _dr.objective's signature (what inspect, and so its documentation, see) and keeps its own
+# name and docstring.
+@functools.wraps(_dr.objective, assigned=())
+def dr_objective(*args: Any, **kwargs: Any) -> dict:
+    """_dr.objective, with the seconds a template passes as floats."""
+    call = inspect.signature(_dr.objective).bind(*args, **kwargs)
+    for name in _SECONDS:
+        if call.arguments.get(name) is not None:
+            call.arguments[name] = float(call.arguments[name])
+    return _dr.objective(*call.args, **call.kwargs)
 
 
 def dr_seconds_between(start: Any, end: Any) -> Optional[float]:
