@@ -185,10 +185,30 @@ def assert_unchanged(result: dict) -> None:
     assert result["changed"] is False, result
 
 
+def assert_absent_changes_nothing(main: Callable[[], None], name: str, **kwargs) -> dict:
+    """``state: absent`` for ``name`` ran without failing and reported no change; its result, for further checks."""
+    result = run_absent(main, name, **kwargs)
+    assert_unchanged(result)
+    return result
+
+
+def assert_gone_meanwhile_changes_nothing(stub: Stubber, delete_operation: str, main: Callable[[], None], name: str):
+    """The resource the lookup found is gone by the time ``delete_operation`` runs (ResourceNotFoundException,
+    404): ``state: absent`` for ``name`` neither fails nor reports a change."""
+    stub.add_client_error(delete_operation, **client_error("ResourceNotFoundException", status=404))
+    assert_absent_changes_nothing(main, name)
+
+
 def assert_fails_with(result: dict, start: str) -> None:
     """The module failed, with a message that starts with ``start``."""
     assert result["failed"] is True, result
     assert result["msg"].startswith(start), result["msg"]
+
+
+def assert_fails_mentioning(result: dict, text: str) -> None:
+    """The module failed, with a message that contains ``text``."""
+    assert result["failed"] is True, result
+    assert text in result["msg"], result["msg"]
 
 
 def assert_fails_as(result: dict, msg: str) -> None:

@@ -7,6 +7,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -301,8 +302,7 @@ def test_wait_timeout_names_the_records_to_check(aws, clock):
     for _poll in range(3):
         expect_describe(aws, detail(status="PENDING_VALIDATION"))
     result = run_module(acm.main, {**ARGS, "wait": True, "wait_timeout": 40})
-    assert result["failed"]
-    assert "still PENDING_VALIDATION after 40 seconds" in result["msg"]
+    assert_fails_mentioning(result, "still PENDING_VALIDATION after 40 seconds")
     assert RECORD["Name"] in result["msg"]
 
 
@@ -310,8 +310,7 @@ def test_failed_validation_ends_the_wait_with_the_reason(aws, clock):
     expect_existing(aws, status="PENDING_VALIDATION")
     expect_describe(aws, detail(status="FAILED", FailureReason="CAA_ERROR"))
     result = run_module(acm.main, {**ARGS, "wait": True})
-    assert result["failed"]
-    assert "status FAILED (CAA_ERROR)" in result["msg"]
+    assert_fails_mentioning(result, "status FAILED (CAA_ERROR)")
     assert clock.sleeps == []
 
 

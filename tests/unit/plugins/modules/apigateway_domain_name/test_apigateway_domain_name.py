@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_domain_name as dn
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -128,8 +129,7 @@ def test_creates_an_edge_domain_with_its_certificate_in_certificate_arn(aws):
 def test_create_needs_a_certificate(aws):
     expect_get(aws, None)
     result = run_module(dn.main, {"domain_name": DOMAIN})
-    assert result["failed"]
-    assert "certificate_arn is required" in result["msg"]
+    assert_fails_mentioning(result, "certificate_arn is required")
 
 
 def test_check_mode_only_warns_about_an_unknown_certificate(aws):
@@ -315,8 +315,7 @@ def test_a_base_path_listed_twice_fails_before_any_call(aws):
         "base_path_mappings": [ROOT_MAPPING, {"rest_api_id": OTHER_API, "stage": "v1", "base_path": "(none)"}],
     }
     result = run_module(dn.main, args)
-    assert result["failed"]
-    assert "'(none)' is listed more than once" in result["msg"]
+    assert_fails_mentioning(result, "'(none)' is listed more than once")
 
 
 # --- delete -----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import prepare_definition
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import main
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -518,8 +519,7 @@ def test_duplicate_names_fail_clearly(aws):
 def test_duplicate_names_fail_for_deletion_too(aws):
     queue_lookup(aws, apis=[rest_api(), rest_api(id="z9y8x7w6v5")])
     result = run_module(main, {"name": NAME, "state": "absent"})
-    assert result["failed"] is True
-    assert "set api_id" in result["msg"]
+    assert_fails_mentioning(result, "set api_id")
 
 
 def test_api_id_selects_among_duplicates_and_renames(aws):
@@ -639,14 +639,12 @@ def test_an_invalid_definition_fails_before_any_change(aws):
 def test_access_log_destination_needs_a_format(aws):
     queue_lookup(aws)
     result = run_module(main, dict(ARGS, stage={"access_log_destination_arn": LOG_ARN}))
-    assert result["failed"] is True
-    assert "access_log_format is required" in result["msg"]
+    assert_fails_mentioning(result, "access_log_format is required")
 
 
 def test_definition_is_required_when_present(aws):
     result = run_module(main, {"name": NAME})
-    assert result["failed"] is True
-    assert "definition" in result["msg"]
+    assert_fails_mentioning(result, "definition")
 
 
 # --- the stage's client certificate (Security Hub APIGateway.2) -------------------------------------------------

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import backup_job as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import T0
@@ -116,8 +117,7 @@ def restore_args(**extra):
 )
 def test_bad_input_fails_before_any_call(aws, args, message):
     result = run_module(module.main, args)
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
     assert aws.clients == {}
 
 
@@ -182,8 +182,7 @@ def test_backup_ending_badly_fails_with_the_message(aws, clock, state):
 
     result = run_module(module.main, backup_args())
 
-    assert result["failed"] is True
-    assert f"ended {state}: Insufficient privileges" in result["msg"]
+    assert_fails_mentioning(result, f"ended {state}: Insufficient privileges")
     assert result["job"]["status"] == state
 
 
@@ -269,8 +268,7 @@ def test_restore_failing_fails(aws, clock):
 
     result = run_module(module.main, restore_args())
 
-    assert result["failed"] is True
-    assert "ended FAILED: Table already exists" in result["msg"]
+    assert_fails_mentioning(result, "ended FAILED: Table already exists")
 
 
 @pytest.mark.parametrize(
@@ -291,8 +289,7 @@ def test_restore_failing_fails(aws, clock):
 def test_a_job_on_a_missing_resource_fails(aws, clock, operation, message, make_args, expected):
     aws.stub("backup").add_client_error(operation, **client_error("ResourceNotFoundException", message))
     result = run_module(module.main, make_args())
-    assert result["failed"] is True
-    assert expected in result["msg"]
+    assert_fails_mentioning(result, expected)
 
 
 def test_restore_check_mode_starts_nothing(aws, clock):

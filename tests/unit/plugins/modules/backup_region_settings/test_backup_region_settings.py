@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import backup_region_settings as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -120,5 +121,4 @@ def test_errors_name_the_call(aws, operation):
 
     result = run_module(module.main, ADVANCED_DDB)
 
-    assert result["failed"] is True
-    assert f"Failed to {operation} the AWS Backup region settings" in result["msg"]
+    assert_fails_mentioning(result, f"Failed to {operation} the AWS Backup region settings")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import backup_vault as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
@@ -182,8 +183,7 @@ def test_another_key_fails_and_changes_nothing(aws):
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY, "tags": {"New": "tag"}})
 
-    assert result["failed"] is True
-    assert f"Backup vault {NAME} is encrypted with {OTHER_KEY}, not {KEY}" in result["msg"]
+    assert_fails_mentioning(result, f"Backup vault {NAME} is encrypted with {OTHER_KEY}, not {KEY}")
     assert "cannot change the key" in result["msg"]
     assert result["backup_vault"]["encryption_key_arn"] == OTHER_KEY
 
@@ -365,8 +365,7 @@ def test_delete_error_says_what_failed(aws):
 def test_name_is_required(aws, state):
     result = run_module(module.main, {"state": state})
 
-    assert result["failed"] is True
-    assert "name" in result["msg"]
+    assert_fails_mentioning(result, "name")
 
 
 def test_tags_on_several_pages_are_merged(aws):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import cloudwatch_metric_alarms as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -236,8 +237,7 @@ def test_a_refused_put_names_the_alarm(aws):
     describe(cw, ["a"], [])
     cw.add_client_error("put_metric_alarm", **client_error("LimitExceeded", "too many alarms", 400))
     result = run_module(m.main, {"alarms": [spec("a")]})
-    assert result["failed"] is True
-    assert "put alarm a" in result["msg"]
+    assert_fails_mentioning(result, "put alarm a")
 
 
 def test_bad_input_fails_before_any_call(aws):

@@ -12,6 +12,7 @@ import dns.rrset
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import dr_probe
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.modules.dr_probe.servers import HealthServer
@@ -70,8 +71,7 @@ def status(stub, *statuses):
 )
 def test_bad_input_fails_before_any_probe(aws, clock, args, message):
     result = run_module(dr_probe.main, args)
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
     assert aws.clients == {}
 
 
@@ -149,8 +149,7 @@ def test_an_unknown_hosted_zone_fails(aws, clock):
             "expect_region_values": {WEST: ["192.0.2.10"]},
         },
     )
-    assert result["failed"] is True
-    assert "Failed to get hosted zone" in result["msg"]
+    assert_fails_mentioning(result, "Failed to get hosted zone")
 
 
 class DnsServer:

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import dr_report as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 POLICY = {
@@ -201,8 +202,7 @@ def test_verdict(tmp_path, records, verdict):
 def test_an_achieved_value_that_is_not_a_number_fails(tmp_path):
     records = [{"name": "a", "objectives": [{"failure_domain": "region", "metric": "rpo", "achieved_seconds": "fast"}]}]
     result = run(tmp_path, drills=records)
-    assert result["failed"] is True
-    assert "drills[0] (a).objectives[0]: a number is not a number" in result["msg"]
+    assert_fails_mentioning(result, "drills[0] (a).objectives[0]: a number is not a number")
 
 
 def test_an_objective_without_a_known_metric_fails(tmp_path):
@@ -221,8 +221,7 @@ def test_never_writes_through_a_symlink(tmp_path):
 
     result = run(tmp_path)
 
-    assert result["failed"] is True
-    assert "symbolic link" in result["msg"]
+    assert_fails_mentioning(result, "symbolic link")
     assert outside.read_text() == "keep"
     assert sorted(os.listdir(directory)) == ["report.json"]
 
@@ -231,5 +230,4 @@ def test_a_file_as_dir_fails(tmp_path):
     target = tmp_path / "file"
     target.write_text("x")
     result = run_module(module.main, {"dir": str(target), "drills": []}, region=None)
-    assert result["failed"] is True
-    assert "is not a directory" in result["msg"]
+    assert_fails_mentioning(result, "is not a directory")

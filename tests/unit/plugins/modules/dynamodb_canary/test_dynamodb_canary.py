@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_canary as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
@@ -83,15 +84,13 @@ def args(**extra):
 )
 def test_bad_input_fails_before_any_call(aws, extra, message):
     result = run_module(module.main, args(**extra))
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
     assert aws.clients == {}, "no client may even be built"
 
 
 def test_absent_with_an_empty_prefix_is_refused_before_any_call(aws):
     result = run_module(module.main, {"table_name": TABLE, "prefix": "", "state": "absent"})
-    assert result["failed"] is True
-    assert "prefix must not be empty" in result["msg"]
+    assert_fails_mentioning(result, "prefix must not be empty")
     assert aws.clients == {}
 
 
@@ -159,8 +158,7 @@ def test_present_lost_race_reports_the_existing_canary(aws, clock):
 def test_present_without_the_table_fails_naming_region(aws, clock):
     not_found(aws.stub("dynamodb"))
     result = run_module(module.main, args())
-    assert result["failed"] is True
-    assert f"Table {TABLE} does not exist in any write region" in result["msg"]
+    assert_fails_mentioning(result, f"Table {TABLE} does not exist in any write region")
     assert result["missing_regions"] == [WEST]
 
 
@@ -182,8 +180,7 @@ def test_present_skips_a_region_without_the_table_and_says_so(aws, clock):
 def test_present_refuses_a_table_with_another_key(aws, clock):
     described(aws.stub("dynamodb"), key="pk")
     result = run_module(module.main, args())
-    assert result["failed"] is True
-    assert "single string partition key named primary_key" in result["msg"]
+    assert_fails_mentioning(result, "single string partition key named primary_key")
 
 
 def test_present_retries_when_throttled(aws, clock):
@@ -204,8 +201,7 @@ def test_present_fails_on_access_denied(aws, clock):
     described(stub)
     stub.add_client_error("get_item", **client_error("AccessDeniedException"))
     result = run_module(module.main, args(count=1))
-    assert result["failed"] is True
-    assert "Failed to read canary" in result["msg"]
+    assert_fails_mentioning(result, "Failed to read canary")
 
 
 def test_write_region_writes_there_only(aws, clock):

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -143,15 +144,13 @@ def test_unknown_kms_key_fails_naming_it(aws):
     aws.stub("kms").add_client_error("describe_key", **client_error("NotFoundException", "Alias is not found."))
     queue_describe_table(aws.stub("dynamodb"), None)
     result = run({"name": NAME, "hash_key_name": "primary_key", "sse_kms_key_id": "alias/missing"})
-    assert result["failed"]
-    assert "Failed to find KMS key alias/missing" in result["msg"]
+    assert_fails_mentioning(result, "Failed to find KMS key alias/missing")
 
 
 def test_create_without_a_key_fails_before_any_change(aws):
     queue_describe_table(aws.stub("dynamodb"), None)
     result = run({"name": NAME})
-    assert result["failed"]
-    assert "hash_key_name is required to create a table" in result["msg"]
+    assert_fails_mentioning(result, "hash_key_name is required to create a table")
 
 
 def test_pitr_right_after_creation_is_retried_while_backups_are_being_set_up(aws, clock):
@@ -300,8 +299,7 @@ def test_stream_view_type_change_turns_the_stream_off_then_on_waiting_in_between
 def test_key_schema_cannot_change(aws):
     queue_describe_full(aws.stub("dynamodb"), table())
     result = run(args(hash_key_name="id"))
-    assert result["failed"]
-    assert "hash_key_name cannot change on an existing table" in result["msg"]
+    assert_fails_mentioning(result, "hash_key_name cannot change on an existing table")
 
 
 def test_update_error_names_the_change(aws):
@@ -322,8 +320,7 @@ def test_wait_timeout_names_the_last_status(aws, clock):
     for _poll in range(3):
         queue_describe_table(ddb_stub, table(status="UPDATING", stream=None))
     result = run(args(wait_timeout=12))
-    assert result["failed"]
-    assert f"Timeout after 12 s waiting for table {NAME} to be ACTIVE; last seen: UPDATING" in result["msg"]
+    assert_fails_mentioning(result, f"Timeout after 12 s waiting for table {NAME} to be ACTIVE; last seen: UPDATING")
     assert clock.sleeps == [5, 5]
 
 
@@ -427,8 +424,7 @@ def test_replica_in_a_region_that_fails(aws, clock, status):
 
     result = run(args(replicas=[CENTRAL]))
 
-    assert result["failed"]
-    assert f"The replica in eu-central-1 of table {NAME} is {status}" in result["msg"]
+    assert_fails_mentioning(result, f"The replica in eu-central-1 of table {NAME} is {status}")
     assert "DynamoDB is not available in this region" in result["msg"]
 
 
@@ -444,8 +440,7 @@ def test_replica_rejected_by_the_api_names_the_region(aws):
         },
     )
     result = run(args(replicas=[{"region_name": "xx-fake-1", "kms_key_id": "k"}]))
-    assert result["failed"]
-    assert f"Failed to add the replica in xx-fake-1 to table {NAME}" in result["msg"]
+    assert_fails_mentioning(result, f"Failed to add the replica in xx-fake-1 to table {NAME}")
     assert "not a valid region" in result["msg"]
 
 
@@ -471,8 +466,7 @@ def test_replica_that_never_appears_fails(aws, clock):
 
     result = run(args(replicas=[CENTRAL]))
 
-    assert result["failed"]
-    assert "lists the replica while the table is ACTIVE: the request took no effect" in result["msg"]
+    assert_fails_mentioning(result, "lists the replica while the table is ACTIVE: the request took no effect")
     assert "eu-central-1" in result["msg"]
     assert clock.sleeps == []
 
@@ -519,8 +513,7 @@ def test_replica_needs_a_regional_key_when_the_table_has_one(aws):
 def test_delete_refused_with_deletion_protection_on(aws):
     queue_describe_full(aws.stub("dynamodb"), table(protection=True))
     result = run({"name": NAME, "state": "absent", "delete_with_items": True})
-    assert result["failed"]
-    assert f"Table {NAME} in eu-west-1 has deletion protection on" in result["msg"]
+    assert_fails_mentioning(result, f"Table {NAME} in eu-west-1 has deletion protection on")
 
 
 def test_delete_refused_when_the_table_holds_items(aws):
@@ -533,8 +526,7 @@ def test_delete_refused_when_the_table_holds_items(aws):
         {"TableName": NAME, "Limit": 1, "Select": "COUNT", "ConsistentRead": True},
     )
     result = run({"name": NAME, "state": "absent"})
-    assert result["failed"]
-    assert f"Table {NAME} in eu-west-1 holds items" in result["msg"]
+    assert_fails_mentioning(result, f"Table {NAME} in eu-west-1 holds items")
     assert "delete_with_items=true" in result["msg"]
 
 
@@ -668,8 +660,7 @@ def test_delete_waits_for_an_updating_table_first(aws, clock):
 def test_a_table_being_deleted_is_not_recreated_under_it(aws):
     queue_describe_full(aws.stub("dynamodb"), table(status="DELETING"))
     result = run(args())
-    assert result["failed"]
-    assert f"Table {NAME} in eu-west-1 is being deleted" in result["msg"]
+    assert_fails_mentioning(result, f"Table {NAME} in eu-west-1 is being deleted")
 
 
 def test_no_change_still_waits_for_a_table_being_created(aws, clock):

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_table_restore as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import T0
@@ -115,8 +116,7 @@ def test_the_production_table_is_refused_before_any_call(aws, state, verb):
 )
 def test_bad_input_fails_before_any_call(aws, extra, message):
     result = run_module(module.main, args(**extra))
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
     assert aws.clients == {}
 
 
@@ -250,8 +250,7 @@ def test_check_mode_restores_nothing_and_says_so(aws, clock):
 def test_an_existing_target_that_is_not_our_restore_is_refused(aws, clock, description, message):
     described(aws.stub("dynamodb"), description)
     result = run_module(module.main, args())
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 def test_restore_retries_when_throttled(aws, clock):
@@ -278,8 +277,7 @@ def test_restore_errors_fail(aws, clock, code, message):
     described(stub)
     stub.add_client_error("restore_table_to_point_in_time", **client_error(code))
     result = run_module(module.main, args())
-    assert result["failed"] is True
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 def test_wait_is_bounded(aws, clock):
@@ -291,8 +289,7 @@ def test_wait_is_bounded(aws, clock):
 
     result = run_module(module.main, args(wait_timeout=12))
 
-    assert result["failed"] is True
-    assert "Timeout waiting for table prod-items-drill to be ACTIVE" in result["msg"]
+    assert_fails_mentioning(result, "Timeout waiting for table prod-items-drill to be ACTIVE")
 
 
 # ---- absent --------------------------------------------------------------------------------------------------------
@@ -320,8 +317,7 @@ def test_absent_when_gone_is_no_change(aws, clock):
 def test_absent_refuses_a_table_that_is_not_a_restore(aws, clock):
     described(aws.stub("dynamodb"), table(restored=False))
     result = run_module(module.main, args(state="absent"))
-    assert result["failed"] is True
-    assert "is neither restored into nor deleted" in result["msg"]
+    assert_fails_mentioning(result, "is neither restored into nor deleted")
 
 
 def test_absent_in_check_mode_deletes_nothing(aws, clock):
@@ -334,5 +330,4 @@ def test_absent_in_check_mode_deletes_nothing(aws, clock):
 def test_absent_refuses_deletion_protection(aws, clock):
     described(aws.stub("dynamodb"), table(DeletionProtectionEnabled=True))
     result = run_module(module.main, args(state="absent"))
-    assert result["failed"] is True
-    assert "deletion protection" in result["msg"]
+    assert_fails_mentioning(result, "deletion protection")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_network_interfaces_wait as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
@@ -127,8 +128,9 @@ def test_timeout_names_every_interface_that_remains(aws, clock):
 
     result = run_module(module.main, ARGS)
 
-    assert result["failed"] is True
-    assert f"2 network interface(s) still reference {SG}, {SUBNETS[0]}, {SUBNETS[1]} after 120 s" in result["msg"]
+    assert_fails_mentioning(
+        result, f"2 network interface(s) still reference {SG}, {SUBNETS[0]}, {SUBNETS[1]} after 120 s"
+    )
     assert f"{LAMBDA_ENI} (in-use, lambda, 'AWS Lambda VPC ENI-prod-api-0123abcd'" in result["msg"]
     assert f"{ENDPOINT_ENI} (in-use, vpc_endpoint" in result["msg"]
     assert [i["network_interface_id"] for i in result["network_interfaces"]] == [LAMBDA_ENI, ENDPOINT_ENI]
@@ -142,8 +144,7 @@ def test_timeout_zero_checks_once(aws, clock):
 
     result = run_module(module.main, dict(ARGS, timeout=0))
 
-    assert result["failed"] is True
-    assert LAMBDA_ENI in result["msg"]
+    assert_fails_mentioning(result, LAMBDA_ENI)
     assert clock.sleeps == []
 
 
@@ -187,5 +188,4 @@ def test_describe_error_names_what_was_described(aws, clock):
 
     result = run_module(module.main, {"security_group_ids": [SG]})
 
-    assert result["failed"] is True
-    assert f"Failed to describe the network interfaces of group-id ['{SG}']" in result["msg"]
+    assert_fails_mentioning(result, f"Failed to describe the network interfaces of group-id ['{SG}']")

@@ -11,6 +11,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_e
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -412,5 +413,4 @@ def test_check_mode_predicts_the_real_diff(aws):
 )
 def test_bad_options_fail_before_any_call(aws, args, message):
     result = run(args)
-    assert result["failed"]
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)

@@ -13,6 +13,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils import comm
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_flow_log
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -250,8 +251,7 @@ def test_create_wait_timeout_fails(aws, no_sleep_wait):
     created(ec2)
     describe_new(ec2, [])
     result = run_module(ec2_vpc_flow_log.main, {**ARGS, "wait_timeout": 0})
-    assert result["failed"]
-    assert f"Timeout waiting for flow log {NEW_ID} to be described" in result["msg"]
+    assert_fails_mentioning(result, f"Timeout waiting for flow log {NEW_ID} to be described")
 
 
 def test_create_without_wait_returns_the_prediction_when_not_yet_described(aws):

@@ -8,6 +8,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_s
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_subnets as mod
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -553,8 +554,7 @@ def test_check_mode_absent_makes_no_call(aws):
 )
 def test_bad_options_fail_before_any_call(aws, subnets, message):
     result = run({**ARGS, "subnets": subnets})
-    assert result["failed"]
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 # --- pure functions ----------------------------------------------------------------------------------------

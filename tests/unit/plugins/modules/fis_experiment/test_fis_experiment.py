@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils import _fis
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -192,15 +193,13 @@ def test_timeout_without_stopping(aws):
 def test_template_not_found(aws):
     aws.stub("fis").add_client_error("get_experiment_template", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert "template_id" in result["msg"]
+    assert_fails_mentioning(result, "template_id")
 
 
 def test_template_name_not_found(aws):
     aws.stub("fis").add_response("list_experiment_templates", {"experimentTemplates": []}, {})
     result = run_module(module.main, {"template_name": "nope", "run_id": RUN_ID})
-    assert result["failed"]
-    assert "template_name" in result["msg"]
+    assert_fails_mentioning(result, "template_name")
 
 
 def test_throttled_then_retried(aws):
@@ -220,8 +219,7 @@ def test_start_refused(aws):
     no_experiments(stub)
     stub.add_client_error("start_experiment", **client_error("ValidationException", "Role cannot be assumed"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert "start experiment from template" in result["msg"]
+    assert_fails_mentioning(result, "start experiment from template")
 
 
 def test_stop_a_running_experiment(aws):
@@ -260,8 +258,7 @@ def test_stop_in_check_mode(aws):
 def test_stop_an_experiment_that_does_not_exist(aws):
     aws.stub("fis").add_client_error("get_experiment", **client_error("ResourceNotFoundException", status=404))
     result = run_module(module.main, {"state": "stopped", "experiment_id": EXPERIMENT_ID})
-    assert result["failed"]
-    assert "experiment_id" in result["msg"]
+    assert_fails_mentioning(result, "experiment_id")
 
 
 @pytest.mark.parametrize(
@@ -278,8 +275,7 @@ def test_stop_an_experiment_that_does_not_exist(aws):
 )
 def test_bad_input_fails_before_any_call(aws, bad, message):
     result = run_module(module.main, bad)
-    assert result["failed"], result
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 # --- pure functions -----------------------------------------------------------------------------------------

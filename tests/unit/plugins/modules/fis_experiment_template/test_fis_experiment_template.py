@@ -8,7 +8,10 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment_template as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -285,8 +288,7 @@ def test_update_in_check_mode_changes_nothing(aws):
 def test_account_targeting_cannot_change_in_place(aws):
     found(aws.stub("fis"))
     result = run_module(module.main, args(experiment_options={"account_targeting": "multi-account"}))
-    assert result["failed"]
-    assert "account_targeting" in result["msg"]
+    assert_fails_mentioning(result, "account_targeting")
 
 
 def test_tags_added_and_purged_but_never_the_name(aws):
@@ -318,16 +320,12 @@ def test_delete_in_check_mode(aws):
 def test_delete_of_a_template_gone_meanwhile_is_no_change(aws):
     stub = aws.stub("fis")
     found(stub)
-    stub.add_client_error("delete_experiment_template", **client_error("ResourceNotFoundException", status=404))
-    result = run_absent(module.main, NAME)
-    assert_unchanged(result)
+    assert_gone_meanwhile_changes_nothing(stub, "delete_experiment_template", module.main, NAME)
 
 
 def test_already_absent(aws):
     not_found(aws.stub("fis"))
-    result = run_absent(module.main, NAME)
-    assert not result.get("failed"), result
-    assert (result["changed"], result["template"]) == (False, {})
+    assert assert_absent_changes_nothing(module.main, NAME)["template"] == {}
 
 
 def test_a_template_gone_between_list_and_get_is_absent(aws):
@@ -380,8 +378,7 @@ def test_throttled_then_retried(aws):
 def test_access_denied_fails_naming_the_call(aws):
     aws.stub("fis").add_client_error("list_experiment_templates", **client_error("AccessDeniedException", status=403))
     result = run_module(module.main, args())
-    assert result["failed"]
-    assert "list experiment templates" in result["msg"]
+    assert_fails_mentioning(result, "list experiment templates")
 
 
 @pytest.mark.parametrize(
@@ -405,5 +402,4 @@ def test_access_denied_fails_naming_the_call(aws):
 )
 def test_bad_input_fails_naming_the_option_before_any_call(aws, bad, message):
     result = run_module(module.main, args(**bad))
-    assert result["failed"], result
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)

@@ -13,6 +13,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import iam_roles as m
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -141,8 +142,7 @@ def test_create_without_trust_policy_fails_naming_it(aws):
 
     result = run_module(m.main, {"roles": [{"name": "r"}]})
 
-    assert result["failed"]
-    assert "roles[0].assume_role_policy_document is required" in result["msg"]
+    assert_fails_mentioning(result, "roles[0].assume_role_policy_document is required")
 
 
 def test_no_change_reads_only(aws):
@@ -380,8 +380,7 @@ def test_other_error_fails_with_the_role_named(aws):
 
     result = run_module(m.main, {"roles": [spec()]})
 
-    assert result["failed"]
-    assert "Failed to get role r" in result["msg"]
+    assert_fails_mentioning(result, "Failed to get role r")
 
 
 def test_bad_input_fails_before_any_call(aws):

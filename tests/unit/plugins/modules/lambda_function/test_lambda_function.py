@@ -8,6 +8,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_function
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -344,8 +345,7 @@ def test_architecture_change_uploads_the_code_again(aws, zips):
 
 def test_architecture_needs_the_code(aws):
     result = run_module(lambda_function.main, {"name": NAME, "architecture": "arm64"})
-    assert result["failed"] is True
-    assert "architecture needs zip_file" in result["msg"]
+    assert_fails_mentioning(result, "architecture needs zip_file")
 
 
 @pytest.mark.parametrize(
@@ -605,8 +605,7 @@ def test_unreadable_zip_file(aws, tmp_path):
 
 def test_vpc_lists_must_both_be_empty_to_detach(aws, zips):
     result = run_module(lambda_function.main, args(zips["current"], vpc_subnet_ids=[], vpc_security_group_ids=["sg-1"]))
-    assert result["failed"] is True
-    assert "must both be empty" in result["msg"]
+    assert_fails_mentioning(result, "must both be empty")
 
 
 # --- code_sha256 ----------------------------------------------------------------------------------------------
@@ -636,8 +635,7 @@ def test_changed_code_is_read_and_checked_against_the_packages_sha(aws, zips):
 
 def test_code_sha256_needs_the_zip_file(aws):
     result = run_module(lambda_function.main, {"name": NAME, "code_sha256": ZIP_SHA})
-    assert result["failed"] is True
-    assert "zip_file" in result["msg"]
+    assert_fails_mentioning(result, "zip_file")
 
 
 # --- the IAM propagation cap and a reservation the account cannot spare --------------------------------------
@@ -724,5 +722,4 @@ def test_without_best_effort_the_refusal_fails_the_task(aws, zips):
         "put_function_concurrency", **client_error("InvalidParameterValueException", POOL_REFUSAL)
     )
     result = run_module(lambda_function.main, args(zips["current"], reserved_concurrency=100))
-    assert result["failed"] is True
-    assert "UnreservedConcurrentExecution" in result["msg"]
+    assert_fails_mentioning(result, "UnreservedConcurrentExecution")

@@ -16,6 +16,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_package
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 APP = {
@@ -211,8 +212,7 @@ def test_symlinked_files_are_packaged_with_their_content(src, tmp_path):
 def test_a_symlink_loop_fails(src, tmp_path):
     (src / "app/loop").symlink_to(src / "app")
     result = run({"src": str(src), "dest": str(tmp_path / "out.zip")})
-    assert result["failed"]
-    assert "symbolic link loop" in result["msg"]
+    assert_fails_mentioning(result, "symbolic link loop")
     assert not (tmp_path / "out.zip").exists()
 
 
@@ -414,8 +414,7 @@ def test_src_must_be_a_directory(tmp_path):
 def test_nothing_to_package(tmp_path):
     src = write_tree(tmp_path / "src", JUNK)
     result = run({"src": str(src), "dest": str(tmp_path / "out.zip")})
-    assert result["failed"]
-    assert "nothing to package" in result["msg"]
+    assert_fails_mentioning(result, "nothing to package")
     assert not (tmp_path / "out.zip").exists()
 
 

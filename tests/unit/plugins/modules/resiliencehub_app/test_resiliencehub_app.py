@@ -10,9 +10,12 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import template_body
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -496,8 +499,7 @@ def test_the_same_permission_model_is_no_change(aws, current, given):
 
 def test_role_based_without_a_role_fails_before_any_call(aws):
     result = run_module(module.main, args(permission_model={"type": "RoleBased"}))
-    assert result["failed"]
-    assert "invoker_role_name" in result["msg"]
+    assert_fails_mentioning(result, "invoker_role_name")
 
 
 def test_a_retried_create_sends_one_client_token(aws):
@@ -566,23 +568,19 @@ def test_delete_wait_timeout(aws):
 
 def test_already_absent(aws):
     not_found(aws.stub("resiliencehub"))
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_app_being_deleted_counts_as_absent(aws):
     stub = aws.stub("resiliencehub")
     stub.add_response("list_apps", {"appSummaries": [dict(SUMMARY, status="Deleting")]}, {"name": NAME})
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_gone_between_lookup_and_delete(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
-    stub.add_client_error("delete_app", **client_error("ResourceNotFoundException", status=404))
-    result = run_absent(module.main, NAME)
-    assert_unchanged(result)
+    assert_gone_meanwhile_changes_nothing(stub, "delete_app", module.main, NAME)
 
 
 def test_throttled_then_retried(aws):
@@ -657,14 +655,12 @@ def test_unknown_policy_name_fails(aws):
 def test_invalid_resources_fail_before_any_change(aws, resources, message):
     found(aws.stub("resiliencehub"))
     result = run_module(module.main, args(resources=resources))
-    assert result["failed"]
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 def test_policy_arn_and_name_are_exclusive(aws):
     result = run_module(module.main, {"name": NAME, "policy_arn": POLICY_ARN, "policy_name": "p"})
-    assert result["failed"]
-    assert "mutually exclusive" in result["msg"]
+    assert_fails_mentioning(result, "mutually exclusive")
 
 
 def test_create_error_is_described(aws):

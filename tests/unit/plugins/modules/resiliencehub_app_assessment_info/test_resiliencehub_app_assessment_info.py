@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app_assessment_info as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -141,5 +142,4 @@ def test_error_is_described(aws):
 
 def test_needs_an_app_or_an_assessment(aws):
     result = run_module(module.main, {})
-    assert result["failed"]
-    assert "one of the following is required" in result["msg"]
+    assert_fails_mentioning(result, "one of the following is required")

@@ -6,8 +6,11 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -195,31 +198,26 @@ def test_delete(aws):
 
 def test_already_absent(aws):
     not_found(aws.stub("resiliencehub"))
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_gone_between_lookup_and_delete(aws):
     stub = aws.stub("resiliencehub")
     found(stub)
-    stub.add_client_error("delete_resiliency_policy", **client_error("ResourceNotFoundException", status=404))
-    result = run_absent(module.main, NAME)
-    assert_unchanged(result)
+    assert_gone_meanwhile_changes_nothing(stub, "delete_resiliency_policy", module.main, NAME)
 
 
 def test_list_not_found_means_absent(aws):
     stub = aws.stub("resiliencehub")
     stub.add_client_error("list_resiliency_policies", **client_error("ResourceNotFoundException", status=404))
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_only_the_exact_name_matches(aws):
     stub = aws.stub("resiliencehub")
     similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar]}, LIST)
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_listing_follows_next_token(aws):
@@ -300,14 +298,12 @@ def test_create_needs_tier_and_policy(aws):
 def test_invalid_policy_fails_before_any_change(aws, targets, message):
     found(aws.stub("resiliencehub"))
     result = run_module(module.main, args(policy=targets))
-    assert result["failed"]
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 def test_missing_rpo_is_rejected_by_the_argument_spec(aws):
     result = run_module(module.main, args(policy={"software": {"rto": 1}}))
-    assert result["failed"]
-    assert "rpo" in result["msg"]
+    assert_fails_mentioning(result, "rpo")
 
 
 def test_create_error_is_described(aws):

@@ -5,6 +5,7 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -321,8 +322,7 @@ def test_a_failed_update_names_the_check(aws):
 def test_two_checks_with_the_name_fail(aws):
     expect_list(aws, [check(), check(OTHER_ID)], [tag_set(CHECK_ID, TAGS), tag_set(OTHER_ID, TAGS)])
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert f"Several health checks carry the name {NAME}" in result["msg"]
+    assert_fails_mentioning(result, f"Several health checks carry the name {NAME}")
 
 
 def test_throttling_is_retried(aws):
@@ -504,5 +504,4 @@ def test_a_check_in_use_fails_naming_it(aws):
 )
 def test_bad_input_fails_before_any_call(given, text):
     result = run_module(module.main, {**ARGS, **given})
-    assert result["failed"]
-    assert text in result["msg"]
+    assert_fails_mentioning(result, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_records as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import FakeClock
@@ -187,8 +188,7 @@ def test_a_missing_zone_fails_naming_it(aws):
     r53 = aws.stub("route53")
     r53.add_client_error("list_resource_record_sets", **client_error("NoSuchHostedZone", "No hosted zone", 404))
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": [alias()]})
-    assert result["failed"] is True
-    assert "list the records named api.example.com." in result["msg"]
+    assert_fails_mentioning(result, "list the records named api.example.com.")
 
 
 def test_a_refused_batch_fails_with_its_reason(aws):
@@ -198,11 +198,9 @@ def test_a_refused_batch_fails_with_its_reason(aws):
         "change_resource_record_sets", **client_error("InvalidChangeBatch", "RRSet has conflicting routing", 400)
     )
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": [alias()]})
-    assert result["failed"] is True
-    assert "change the records of hosted zone" in result["msg"]
+    assert_fails_mentioning(result, "change the records of hosted zone")
 
 
 def test_bad_input_fails_before_any_call(aws):
     result = run_module(m.main, {"hosted_zone_id": ZONE, "records": [alias(set_identifier=None)]})
-    assert result["failed"] is True
-    assert "records[0] (api.example.com A): set_identifier is required with weight" in result["msg"]
+    assert_fails_mentioning(result, "records[0] (api.example.com A): set_identifier is required with weight")

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_config as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -141,8 +142,7 @@ def test_access_denied_is_reported(aws):
 def test_an_invalid_choice_fails_before_any_call(aws):
     result = run_module(module.main, dict(ARGS, firewall_fail_open="OPEN"))
 
-    assert result["failed"] is True
-    assert "firewall_fail_open must be one of" in result["msg"]
+    assert_fails_mentioning(result, "firewall_fail_open must be one of")
 
 
 def test_the_enum_check_catches_an_invalid_fail_open():

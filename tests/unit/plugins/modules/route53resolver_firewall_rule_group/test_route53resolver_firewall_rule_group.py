@@ -8,6 +8,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils import _route53resolver as r53r
 from ansible_collections.multiregion.serverless.plugins.modules import route53resolver_firewall_rule_group as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
@@ -636,8 +637,7 @@ def test_name_and_id_of_a_domain_list_are_exclusive(aws):
 
     result = run_module(module.main, {"name": NAME, "rules": [both]})
 
-    assert result["failed"] is True
-    assert "mutually exclusive" in result["msg"]
+    assert_fails_mentioning(result, "mutually exclusive")
 
 
 # ---- check mode and diff -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.module_utils import _ssm
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_automation_execution as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -229,8 +230,7 @@ def test_document_not_found(aws):
         "start_automation_execution", **client_error("InvalidDocument", "Document prod-restore does not exist")
     )
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert f"start automation execution of {DOCUMENT}" in result["msg"]
+    assert_fails_mentioning(result, f"start automation execution of {DOCUMENT}")
 
 
 def test_execution_gone_fails_naming_it(aws):
@@ -238,8 +238,7 @@ def test_execution_gone_fails_naming_it(aws):
     started(stub)
     stub.add_client_error("get_automation_execution", **client_error("AutomationExecutionNotFoundException"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert f"get automation execution {EXECUTION_ID}" in result["msg"]
+    assert_fails_mentioning(result, f"get automation execution {EXECUTION_ID}")
 
 
 @pytest.mark.parametrize(
@@ -256,8 +255,7 @@ def test_execution_gone_fails_naming_it(aws):
 )
 def test_bad_input_fails_before_any_call(aws, bad, message):
     result = run_module(module.main, dict(ARGS, **bad))
-    assert result["failed"], result
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 # --- pure functions -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_document as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
@@ -141,8 +142,7 @@ def test_create_waits_while_creating_and_fails_on_failed(aws, clock):
     described(stub, document(status="Creating"))
     described(stub, document(status="Failed", StatusInformation="step 'restore' is invalid"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert "step 'restore' is invalid" in result["msg"]
+    assert_fails_mentioning(result, "step 'restore' is invalid")
     assert clock.sleeps == [2]
 
 
@@ -153,8 +153,7 @@ def test_a_document_that_stays_creating_times_out(aws, clock):
     for _poll in range(3):
         described(stub, document(status="Creating"))
     result = run_module(module.main, dict(ARGS, wait_timeout=5))
-    assert result["failed"]
-    assert "to become Active" in result["msg"]
+    assert_fails_mentioning(result, "to become Active")
     assert clock.sleeps == [2, 2]
 
 
@@ -283,8 +282,7 @@ def test_tags_added_and_purged(aws):
 def test_the_type_cannot_change(aws):
     described(aws.stub("ssm"), document(DocumentType="Command"))
     result = run_module(module.main, ARGS)
-    assert result["failed"]
-    assert "document_type" in result["msg"]
+    assert_fails_mentioning(result, "document_type")
 
 
 def test_delete(aws, clock):
@@ -326,8 +324,7 @@ def test_update_refused_fails_naming_the_call(aws):
     content_read(stub, "1", CONTENT)
     stub.add_client_error("update_document", **client_error("InvalidDocumentContent", "bad step"))
     result = run_module(module.main, dict(ARGS, content=NEW_CONTENT))
-    assert result["failed"]
-    assert f"update document {NAME}" in result["msg"]
+    assert_fails_mentioning(result, f"update document {NAME}")
 
 
 @pytest.mark.parametrize(
@@ -343,8 +340,7 @@ def test_update_refused_fails_naming_the_call(aws):
 )
 def test_bad_content_fails_before_any_call(aws, args, message):
     result = run_module(module.main, args)
-    assert result["failed"], result
-    assert message in result["msg"]
+    assert_fails_mentioning(result, message)
 
 
 # --- pure functions -----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_logging_configuration as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -218,6 +219,5 @@ def test_a_failed_deletion_names_the_web_acl(aws):
 
 def test_a_badly_named_destination_fails_before_any_call():
     result = run_module(module.main, {**ARGS, "log_destination_configs": [f"{GROUP}:*", OTHER_GROUP]})
-    assert result["failed"]
-    assert "exactly one destination" in result["msg"]
+    assert_fails_mentioning(result, "exactly one destination")
     assert "trailing ':*'" in result["msg"]

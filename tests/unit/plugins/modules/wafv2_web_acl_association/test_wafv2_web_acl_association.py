@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 from ansible_collections.multiregion.serverless.plugins.modules import wafv2_web_acl_association as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -198,5 +199,4 @@ def test_a_failed_lookup_names_the_resource(aws):
 
 def test_present_needs_the_web_acl():
     result = run_module(module.main, {"resource_arn": STAGE})
-    assert result["failed"]
-    assert "web_acl_arn" in result["msg"]
+    assert_fails_mentioning(result, "web_acl_arn")
