@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
+from operator import itemgetter
 from typing import Any
 from typing import Callable
 from typing import Iterable
@@ -103,6 +104,13 @@ def _ok(resource: str, reason: str = "") -> tuple[str, str, str]:
 
 def _fail(resource: str, reason: str) -> tuple[str, str, str]:
     return (FAILED, resource, reason)
+
+
+def _ok_when_set(
+    resources: Iterable[dict], flag: str, failure: str, label: Callable[[dict], str]
+) -> list[tuple[str, str, str]]:
+    """One result per resource, named by ``label``: passed when its ``flag`` is set, else failed with ``failure``."""
+    return [_ok(label(r)) if r.get(flag) else _fail(label(r), failure) for r in resources]
 
 
 # --- network -------------------------------------------------------------------------------------------------
@@ -376,10 +384,7 @@ def apigateway_client_certificate(state: dict) -> list[tuple[str, str, str]]:
 
 def apigateway_xray(state: dict) -> list[tuple[str, str, str]]:
     """APIGateway.3: every stage has X-Ray tracing on."""
-    return [
-        _ok(_stage_name(s)) if s.get("tracingEnabled") else _fail(_stage_name(s), "X-Ray tracing off")
-        for s in state.get("stages", [])
-    ]
+    return _ok_when_set(state.get("stages", []), "tracingEnabled", "X-Ray tracing off", _stage_name)
 
 
 def apigateway_waf(state: dict) -> list[tuple[str, str, str]]:
@@ -515,10 +520,9 @@ def dynamodb_backup_plan(state: dict) -> list[tuple[str, str, str]]:
 
 def dynamodb_deletion_protection(state: dict) -> list[tuple[str, str, str]]:
     """DynamoDB.6: deletion protection is on."""
-    return [
-        _ok(t["TableName"]) if t.get("DeletionProtectionEnabled") else _fail(t["TableName"], "deletion protection off")
-        for t in state.get("tables", [])
-    ]
+    return _ok_when_set(
+        state.get("tables", []), "DeletionProtectionEnabled", "deletion protection off", itemgetter("TableName")
+    )
 
 
 def dynamodb_kms(state: dict) -> list[tuple[str, str, str]]:
@@ -563,10 +567,7 @@ def sns_kms(state: dict) -> list[tuple[str, str, str]]:
 
 def log_groups_kms(state: dict) -> list[tuple[str, str, str]]:
     """Design: every log group of the deployment is encrypted with a KMS key."""
-    return [
-        _ok(g["logGroupName"]) if g.get("kmsKeyId") else _fail(g["logGroupName"], "not encrypted with KMS")
-        for g in state.get("log_groups", [])
-    ]
+    return _ok_when_set(state.get("log_groups", []), "kmsKeyId", "not encrypted with KMS", itemgetter("logGroupName"))
 
 
 def alarm_actions(state: dict) -> list[tuple[str, str, str]]:
