@@ -331,17 +331,6 @@ def items_under(client, table: str, key_attribute: str, prefix: str) -> list[dic
     ]
 
 
-@Handler.common_error_handler("tag table {arn}")
-def tag_table(client, arn: str, tags: dict) -> None:
-    client.tag_resource(ResourceArn=arn, Tags=tags_to_boto3(tags), aws_retry=True)
-
-
-@Handler.deletion_error_handler("delete table {name}")
-def delete_table(client, name: str) -> bool:
-    client.delete_table(TableName=name, aws_retry=True)
-    return True
-
-
 def wait_active(client, name: str, timeout: float) -> tuple[dict, datetime.datetime]:
     """The table once ACTIVE with no restore in progress, and when that was first seen."""
 
@@ -449,7 +438,7 @@ def present(module, client, params: dict) -> dict:
     result["restored"] = True
     result["requested_at"] = _dr.iso(requested)
     if params.get("tags"):
-        tag_table(client, description["TableArn"], params["tags"])
+        ddb.tag_resource(client, description["TableArn"], {"Tags": tags_to_boto3(params["tags"])})
     if params["wait"]:
         table, active = wait_active(client, name, params["wait_timeout"])
         result["table_status"] = table["TableStatus"]
@@ -479,7 +468,7 @@ def absent(module, client, params: dict) -> dict:
             "restore": base_result(table, name),
             "msg": f"check mode: nothing deleted; table {name} would be deleted",
         }
-    deleted = delete_table(client, name)
+    deleted = ddb.delete_table(client, name)
     if deleted and params["wait"]:
         wait_gone(client, name, params["wait_timeout"])
     return {"changed": deleted, "restore": base_result(table, name), "msg": f"Table {name} deleted"}
