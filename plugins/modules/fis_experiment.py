@@ -126,11 +126,11 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._fis import
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import get_template
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 # The tag that carries the client token, so that a later run can find the experiment a token started
@@ -336,13 +336,9 @@ def main():
         errors.append("wait_timeout must not be negative")
     if module.params["poll_interval"] < 1:
         errors.append("poll_interval must be at least 1")
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(errors)
     client = fis_client(module)
-    run_and_exit(
-        module,
-        {"started": lambda: ensure_started(module, client), "stopped": lambda: ensure_stopped(module, client)},
-    )
+    run_state_action(module, {"started": ensure_started, "stopped": ensure_stopped}, client)
 
 
 if __name__ == "__main__":

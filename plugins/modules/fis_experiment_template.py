@@ -184,9 +184,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._fis import
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import FisErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 TARGET_OPTIONS = dict(
@@ -635,10 +635,7 @@ def main():
     module.params["actions"] = _check_entries(module, "actions", ACTION_OPTIONS)
     module.fail_on_errors(validate(module.params))
     client = fis_client(module)
-    run_and_exit(
-        module,
-        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client)
 
 
 def _check_entries(module, option, spec):
@@ -657,8 +654,7 @@ def _check_entries(module, option, spec):
         result = validator.validate(entry)
         errors += [f"{option}.{name}: {message}" for message in result.error_messages]
         checked[name] = result.validated_parameters
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(errors)
     return checked
 
 

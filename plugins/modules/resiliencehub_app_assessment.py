@@ -178,10 +178,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import recommendations
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 FINISHED = ("Success", "Failed")
 POLL_SECONDS = 30
@@ -304,9 +304,7 @@ def main():
         module.fail_json(msg="assessment_name needs app_name or app_arn to find the assessment")
     client = resiliencehub_client(module)
 
-    run_and_exit(
-        module, {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)}
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client)
 
 
 if __name__ == "__main__":

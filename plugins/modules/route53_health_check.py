@@ -181,10 +181,10 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -565,17 +565,9 @@ def main() -> None:
     )
     params = module.params
     errors = parameter_errors(params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(errors)
     client = module.retrying_client("route53", extra_codes=RETRY_CODES)
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params),
-            "absent": lambda: ensure_absent(module, client, params),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, params, diff_mode_only=True)
 
 
 if __name__ == "__main__":

@@ -178,9 +178,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import result
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import wait_domain_list
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import wait_domain_list_gone
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
@@ -355,10 +355,7 @@ def main() -> None:
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = resolver_client(module)
-    run_and_exit(
-        module,
-        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client)
 
 
 if __name__ == "__main__":

@@ -258,8 +258,7 @@ def main():
         errors.append("wait_timeout must not be negative")
     if params["poll_interval"] < 1:
         errors.append("poll_interval must be at least 1")
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(errors)
 
     if params["client_token"]:
         token = params["client_token"]

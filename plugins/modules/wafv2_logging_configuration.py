@@ -113,10 +113,10 @@ logging_configuration:
 
 from typing import Optional
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import wafv2_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 DESTINATION_PREFIX = "aws-waf-logs-"
 
@@ -236,17 +236,9 @@ def main() -> None:
     params = module.params
     if params["state"] == "present":
         errors = destination_errors(params["log_destination_configs"])
-        if errors:
-            module.fail_json(msg="; ".join(errors))
+        module.fail_on_errors(errors)
     client = wafv2_client(module)
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params),
-            "absent": lambda: ensure_absent(module, client, params),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, params, diff_mode_only=True)
 
 
 if __name__ == "__main__":
