@@ -127,6 +127,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._fis import
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import get_template
 from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
+from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_argument_spec
+from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_errors
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
@@ -313,10 +315,7 @@ def main():
         client_token=dict(type="str", no_log=False),
         state=dict(type="str", default="started", choices=["started", "stopped"]),
         experiment_id=dict(type="str"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
-        poll_interval=dict(type="int", default=5),
-        stop_on_timeout=dict(type="bool", default=True),
+        **wait_or_stop_argument_spec(),
         tags=dict(type="dict", aliases=["resource_tags"]),
     )
     module = MultiregionAWSModule(
@@ -332,11 +331,7 @@ def main():
     token = module.params["client_token"]
     if token is not None and (not 1 <= len(token) <= 1024 or any(c.isspace() for c in token)):
         errors.append("client_token must be 1 to 1024 characters without whitespace (StartExperiment's ClientToken)")
-    if module.params["wait_timeout"] < 0:
-        errors.append("wait_timeout must not be negative")
-    if module.params["poll_interval"] < 1:
-        errors.append("poll_interval must be at least 1")
-    module.fail_on_errors(errors)
+    module.fail_on_errors(errors + wait_or_stop_errors(module.params))
     client = fis_client(module)
     run_state_action(module, {"started": ensure_started, "stopped": ensure_stopped}, client)
 

@@ -104,6 +104,8 @@ import uuid
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import AUTOMATION_TERMINAL_STATUSES
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ExecutionErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._ssm import ssm_client
+from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_argument_spec
+from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_errors
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
@@ -243,10 +245,7 @@ def main():
         parameters=dict(type="dict"),
         client_token=dict(type="str", no_log=False),
         run_id=dict(type="str"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
-        poll_interval=dict(type="int", default=5),
-        stop_on_timeout=dict(type="bool", default=True),
+        **wait_or_stop_argument_spec(),
         tags=dict(type="dict", aliases=["resource_tags"]),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -254,11 +253,7 @@ def main():
     parameters, errors = normalize_parameters(params["parameters"])
     if params["client_token"] and not is_uuid(params["client_token"]):
         errors.append("client_token must be a UUID (StartAutomationExecution enforces the UUID format)")
-    if params["wait_timeout"] < 0:
-        errors.append("wait_timeout must not be negative")
-    if params["poll_interval"] < 1:
-        errors.append("poll_interval must be at least 1")
-    module.fail_on_errors(errors)
+    module.fail_on_errors(errors + wait_or_stop_errors(params))
 
     if params["client_token"]:
         token = params["client_token"]
