@@ -369,12 +369,13 @@ def cancel_deletion(client, key_id: str) -> None:
     client.cancel_key_deletion(KeyId=key_id, aws_retry=True)
 
 
+def _switch(client, key_id: str, enabled: bool, on: str, off: str) -> None:
+    getattr(client, on if enabled else off)(KeyId=key_id, aws_retry=True)
+
+
 @KMSErrorHandler.common_error_handler("enable or disable KMS key {key_id}")
 def set_enabled(client, key_id: str, enabled: bool) -> None:
-    if enabled:
-        client.enable_key(KeyId=key_id, aws_retry=True)
-    else:
-        client.disable_key(KeyId=key_id, aws_retry=True)
+    _switch(client, key_id, enabled, "enable_key", "disable_key")
 
 
 @KMSErrorHandler.common_error_handler("update description of KMS key {key_id}")
@@ -397,10 +398,7 @@ def put_policy(client, key_id: str, policy: dict) -> None:
 @KMSErrorHandler.common_error_handler("change rotation of KMS key {key_id}")
 @_new_key_retry
 def set_rotation(client, key_id: str, enabled: bool) -> None:
-    if enabled:
-        client.enable_key_rotation(KeyId=key_id, aws_retry=True)
-    else:
-        client.disable_key_rotation(KeyId=key_id, aws_retry=True)
+    _switch(client, key_id, enabled, "enable_key_rotation", "disable_key_rotation")
 
 
 @KMSErrorHandler.common_error_handler("tag KMS key {key_id}")

@@ -34,6 +34,16 @@ ARGS = {
     "policy": json.dumps(POLICY),
     "tags": TAGS,
 }
+# The key ARGS create, as the diff shows it (the result adds key_id and key_arn).
+CREATED = {
+    "alias": ALIAS,
+    "key_state": "Enabled",
+    "enabled": True,
+    "description": "global-api logs",
+    "rotation": True,
+    "policy": POLICY,
+    "tags": TAGS,
+}
 DELETION_DATE = datetime.datetime(2027, 1, 5, tzinfo=datetime.timezone.utc)  # noqa: UP017
 
 
@@ -113,17 +123,7 @@ def test_creates_the_key_its_alias_and_rotation(aws):
     expect(aws, "enable_key_rotation", {}, {"KeyId": KEY_ID})
     result = run_module(kms_key.main, ARGS, diff=True)
     assert_changed(result)
-    assert result["key"] == {
-        "key_id": KEY_ID,
-        "key_arn": ARN,
-        "alias": ALIAS,
-        "key_state": "Enabled",
-        "enabled": True,
-        "description": "global-api logs",
-        "rotation": True,
-        "policy": POLICY,
-        "tags": TAGS,
-    }
+    assert result["key"] == dict(CREATED, key_id=KEY_ID, key_arn=ARN)
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["policy"] == POLICY
 
@@ -159,7 +159,7 @@ def test_calls_right_after_create_retry_while_kms_does_not_know_the_key(aws):
 
 def test_create_retries_a_policy_kms_cannot_check_yet_then_fails_naming_the_key(aws):
     expect_absent(aws)
-    for _ in range(4):
+    for _attempt in range(4):
         aws.stub("kms").add_client_error(
             "create_key", **client_error("MalformedPolicyDocumentException", "The new key policy will not allow you")
         )
@@ -185,15 +185,7 @@ def test_create_in_check_mode_calls_nothing_but_the_lookup(aws):
     result = run_module(kms_key.main, ARGS, check_mode=True, diff=True)
     assert_changed(result)
     assert (result["key"]["key_id"], result["key"]["key_arn"]) == (None, None)
-    assert result["diff"]["after"] == {
-        "alias": ALIAS,
-        "key_state": "Enabled",
-        "enabled": True,
-        "description": "global-api logs",
-        "rotation": True,
-        "policy": POLICY,
-        "tags": TAGS,
-    }
+    assert result["diff"]["after"] == CREATED
 
 
 # --- no change, update ------------------------------------------------------------------------------------
