@@ -15,10 +15,10 @@ description:
   - One call does the work of a loop of M(amazon.aws.ec2_security_group) over the groups. A run that changes nothing
     makes one call, DescribeSecurityGroups of the VPC (paginated), whatever the number of groups.
   - "Identity: a group is the VPC's group named O(groups[].name) (a name is unique in a VPC)."
-  - The VPC's C(default) group may be listed like any other, by its name: its rules and tags are reconciled, but it
+  - The VPC's C(default) group may be listed like any other, by its name; its rules and tags are reconciled, but it
     is never created nor deleted (AWS creates and deletes it with the VPC). Listing it with O(groups[].rules=[]) and
     O(groups[].rules_egress=[]) empties it (Security Hub control EC2.2).
-  - A rule names exactly one peer: O(groups[].rules[].cidr_ip), O(groups[].rules[].cidr_ipv6),
+  - A rule names exactly one peer, O(groups[].rules[].cidr_ip), O(groups[].rules[].cidr_ipv6),
     O(groups[].rules[].ip_prefix) (a prefix list), O(groups[].rules[].group_id) or O(groups[].rules[].group_name) (a
     group of the VPC, this list's groups included, also one created by the same call).
   - IPv6 rules are managed as given; a new group's default IPv6 egress rule (VPCs with an IPv6 block) is left to
@@ -144,7 +144,7 @@ notes:
     taken as matching: the local endpoint drops those descriptions, and rewriting them would change every run."
   - AWS gives every new group an allow-all egress rule that CreateSecurityGroup does not return; when
     O(groups[].rules_egress) is given without it, the module revokes it, as terraform-provider-aws'
-    C(aws_security_group) does. EC2 is eventually consistent: the calls on a group just created retry
+    C(aws_security_group) does. EC2 is eventually consistent, so the calls on a group just created retry
     C(InvalidGroup.NotFound). A rule already authorized (C(InvalidPermission.Duplicate)) or already revoked
     (C(InvalidPermission.NotFound)) counts as done.
 extends_documentation_fragment:
