@@ -269,13 +269,13 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -871,7 +871,8 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
     )
 
 
-def ensure_present(module, client, params: dict) -> dict:
+def ensure_present(module, client) -> dict:
+    params = module.params
     if params["architecture"] is not None and params["zip_file"] is None:
         # Lambda sets the architecture with the code.
         module.fail_json(msg="architecture needs zip_file: Lambda changes the architecture together with the code")
@@ -883,7 +884,8 @@ def ensure_present(module, client, params: dict) -> dict:
     return update(module, client, params, wanted, package, current)
 
 
-def ensure_absent(module, client, name: str) -> dict:
+def ensure_absent(module, client) -> dict:
+    name = module.params["name"]
     current = get_function(client, name)
     if current is None:
         return dict(changed=False, function={}, diff={"before": {}, "after": {}})
@@ -933,14 +935,7 @@ def main() -> None:
     if subnets is not None and (subnets == []) != (groups == []):
         module.fail_json(msg="vpc_subnet_ids and vpc_security_group_ids must both be empty to detach from the VPC")
     client = module.retrying_client("lambda")
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params),
-            "absent": lambda: ensure_absent(module, client, params["name"]),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, diff_mode_only=True)
 
 
 if __name__ == "__main__":

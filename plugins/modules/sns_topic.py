@@ -176,9 +176,9 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
@@ -456,7 +456,8 @@ def update(module, client, params: dict, name: str, arn: str, attributes: dict) 
     return dict(changed=True, sns_topic=after, diff=diff)
 
 
-def ensure_present(module, client, params: dict, name: str) -> dict:
+def ensure_present(module, client, name: str) -> dict:
+    params = module.params
     arn = find_topic_arn(client, name)
     attributes = get_attributes(client, arn) if arn else None
     if attributes is None:
@@ -507,14 +508,7 @@ def main() -> None:
     name = topic_name(params["name"], params["topic_type"])
     client = module.retrying_client("sns", extra_codes=RETRY_CODES)
 
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params, name),
-            "absent": lambda: ensure_absent(module, client, name),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, name, diff_mode_only=True)
 
 
 if __name__ == "__main__":
