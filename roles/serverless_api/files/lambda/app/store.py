@@ -227,35 +227,31 @@ class Store:
             }
         else:
             condition = _version_condition(expected_version)
-        try:
-            self.client.put_item(
-                TableName=self.settings.table_name,
-                Item=attributes,
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                **condition,
-            )
-        except ClientError as error:
-            self._raise_condition_failure(item_id, error, expected_version)
-            raise classify(error) from error
-        except BotoCoreError as error:
-            raise classify(error) from error
+        self._conditional_write("put_item", item_id, expected_version, Item=attributes, **condition)
         return self._item(item_id, attributes)
 
     def delete(self, item_id: str, expected_version: int) -> Item:
+        response = self._conditional_write(
+            "delete_item",
+            item_id,
+            expected_version,
+            Key=self._key(item_id),
+            ReturnValues="ALL_OLD",
+            **_version_condition(expected_version),
+        )
+        return self._item(item_id, response.get("Attributes") or self._key(item_id))
+
+    def _conditional_write(self, operation: str, item_id: str, expected_version: int | None, **request) -> dict:
+        """The client's ``operation`` (put_item or delete_item) on the table, asking for the item as it stands when
+        the condition fails: that failure raises as _raise_condition_failure says, any other error as classify says."""
         try:
-            response = self.client.delete_item(
-                TableName=self.settings.table_name,
-                Key=self._key(item_id),
-                ReturnValues="ALL_OLD",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                **_version_condition(expected_version),
-            )
+            write = getattr(self.client, operation)
+            return write(TableName=self.settings.table_name, ReturnValuesOnConditionCheckFailure="ALL_OLD", **request)
         except ClientError as error:
             self._raise_condition_failure(item_id, error, expected_version)
             raise classify(error) from error
         except BotoCoreError as error:
             raise classify(error) from error
-        return self._item(item_id, response.get("Attributes") or self._key(item_id))
 
     def _raise_condition_failure(self, item_id: str, error: ClientError, expected: int | None) -> None:
         if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
