@@ -459,28 +459,34 @@ def diff_view(settings: dict, tags: dict, concurrency: Optional[int]) -> dict:
     return dict(settings, tags=tags, reserved_concurrency=concurrency)
 
 
+def planned_raw(wanted: dict) -> dict:
+    """A configuration as Lambda would report it for a function with the settings ``wanted``.
+
+    A setting left out of ``wanted`` is Lambda's default, as for a function created without it.
+    """
+    return {
+        "CodeSha256": wanted.get("code_sha256"),
+        "Runtime": wanted.get("runtime"),
+        "Handler": wanted.get("handler"),
+        "Role": wanted.get("role"),
+        "Description": wanted.get("description", ""),
+        "Timeout": wanted.get("timeout", 3),
+        "MemorySize": wanted.get("memory_size", 128),
+        "Environment": {"Variables": wanted.get("environment_variables", {})},
+        "KMSKeyArn": wanted.get("kms_key_arn") or None,
+        "TracingConfig": {"Mode": wanted.get("tracing_mode", "PassThrough")},
+        "VpcConfig": {
+            "SubnetIds": wanted.get("vpc_subnet_ids", []),
+            "SecurityGroupIds": wanted.get("vpc_security_group_ids", []),
+        },
+        "Architectures": [wanted.get("architecture", "x86_64")],
+    }
+
+
 def planned_function(name: str, settings: dict, tags: dict, concurrency: Optional[int], config: dict) -> dict:
     """What the function would look like after the change, for check mode (API-shaped, then snake_cased)."""
     planned = copy.deepcopy(config) if config else {"FunctionName": name, "FunctionArn": None, "Version": "$LATEST"}
-    planned.update(
-        {
-            "CodeSha256": settings.get("code_sha256"),
-            "Runtime": settings.get("runtime"),
-            "Handler": settings.get("handler"),
-            "Role": settings.get("role"),
-            "Description": settings.get("description", ""),
-            "Timeout": settings.get("timeout"),
-            "MemorySize": settings.get("memory_size"),
-            "Environment": {"Variables": settings.get("environment_variables", {})},
-            "KMSKeyArn": settings.get("kms_key_arn") or None,
-            "TracingConfig": {"Mode": settings.get("tracing_mode", "PassThrough")},
-            "VpcConfig": {
-                "SubnetIds": settings.get("vpc_subnet_ids", []),
-                "SecurityGroupIds": settings.get("vpc_security_group_ids", []),
-            },
-            "Architectures": [settings.get("architecture", "x86_64")],
-        }
-    )
+    planned.update(planned_raw(settings))
     return function_result(planned, tags, concurrency)
 
 
@@ -762,27 +768,6 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
         reserved_concurrency_refused=refused,
         **version_result(config.get("FunctionArn"), version),
     )
-
-
-def planned_raw(wanted: dict) -> dict:
-    """A configuration as Lambda would report it for a function created with ``wanted``."""
-    return {
-        "CodeSha256": wanted.get("code_sha256"),
-        "Runtime": wanted.get("runtime"),
-        "Handler": wanted.get("handler"),
-        "Role": wanted.get("role"),
-        "Description": wanted.get("description", ""),
-        "Timeout": wanted.get("timeout", 3),
-        "MemorySize": wanted.get("memory_size", 128),
-        "Environment": {"Variables": wanted.get("environment_variables", {})},
-        "KMSKeyArn": wanted.get("kms_key_arn") or None,
-        "TracingConfig": {"Mode": wanted.get("tracing_mode", "PassThrough")},
-        "VpcConfig": {
-            "SubnetIds": wanted.get("vpc_subnet_ids", []),
-            "SecurityGroupIds": wanted.get("vpc_security_group_ids", []),
-        },
-        "Architectures": [wanted.get("architecture", "x86_64")],
-    }
 
 
 def update(module, client, params: dict, wanted: dict, package: Package, current: dict) -> dict:
