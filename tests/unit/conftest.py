@@ -247,6 +247,11 @@ def moto_table(name: str, region: str = REGION):
     return client
 
 
+def ec2_unsuccessful(resource_id: str, code: str, message: str) -> dict:
+    """The answer of an EC2 batch delete (DeleteFlowLogs, DeleteVpcEndpoints) that could not delete ``resource_id``."""
+    return {"Unsuccessful": [{"ResourceId": resource_id, "Error": {"Code": code, "Message": message}}]}
+
+
 def client_error(code: str, message: str = "", status: int = 400) -> dict:
     """Keyword arguments for Stubber.add_client_error."""
     return {"service_error_code": code, "service_message": message or code, "http_status_code": status}

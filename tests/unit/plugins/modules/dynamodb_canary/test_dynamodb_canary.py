@@ -10,6 +10,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.dynamodb_responses import prefix_scanned
 
 TABLE = "prod-items"
 WEST = "eu-west-1"
@@ -306,21 +307,11 @@ def test_measured_in_check_mode_writes_and_measures_nothing(aws, clock):
 # ---- absent ----------------------------------------------------------------------------------------------------
 
 
+ABSENT_R1 = {"table_name": TABLE, "run_id": "r1", "state": "absent"}
+
+
 def scanned(stub, prefix, keys, next_key=None, start=None):
-    response = {"Items": [{"primary_key": {"S": k}, "written_at": {"S": "t"}} for k in keys], "Count": len(keys)}
-    if next_key:
-        response["LastEvaluatedKey"] = {"primary_key": {"S": next_key}}
-    params = {
-        "TableName": TABLE,
-        "ConsistentRead": True,
-        "FilterExpression": "begins_with(#k, :prefix)",
-        "ProjectionExpression": "#k, written_at",
-        "ExpressionAttributeNames": {"#k": "primary_key"},
-        "ExpressionAttributeValues": {":prefix": {"S": prefix}},
-    }
-    if start:
-        params["ExclusiveStartKey"] = {"primary_key": {"S": start}}
-    stub.add_response("scan", response, params)
+    prefix_scanned(stub, TABLE, prefix, [(k, "t") for k in keys], next_key=next_key, start=start)
 
 
 def deleted(stub, k, prefix):
@@ -346,7 +337,7 @@ def test_absent_deletes_the_runs_canaries_across_pages(aws, clock):
     deleted(stub, key(0), prefix)
     deleted(stub, key(1), prefix)
 
-    result = run_module(module.main, {"table_name": TABLE, "run_id": "r1", "state": "absent"})
+    result = run_module(module.main, ABSENT_R1)
 
     assert result["changed"] is True
     assert [c["key"] for c in result["canaries"]] == [key(0), key(1)]
@@ -363,20 +354,18 @@ def test_absent_without_run_id_deletes_every_canary_under_the_prefix(aws, clock)
     assert result["changed"] is True
 
 
-def test_absent_with_nothing_left_is_no_change(aws, clock):
+@pytest.mark.parametrize(
+    "keys, delete_error",
+    [([], None), ([key(0)], "ConditionalCheckFailedException")],
+    ids=["nothing_left", "already_deleted_between_scan_and_delete"],
+)
+def test_absent_with_nothing_to_delete_is_no_change(aws, clock, keys, delete_error):
     stub = aws.stub("dynamodb")
     described(stub)
-    scanned(stub, "__dr_canary__#r1#", [])
-    result = run_module(module.main, {"table_name": TABLE, "run_id": "r1", "state": "absent"})
-    assert result["changed"] is False
-
-
-def test_absent_already_deleted_between_scan_and_delete(aws, clock):
-    stub = aws.stub("dynamodb")
-    described(stub)
-    scanned(stub, "__dr_canary__#r1#", [key(0)])
-    stub.add_client_error("delete_item", **client_error("ConditionalCheckFailedException"))
-    result = run_module(module.main, {"table_name": TABLE, "run_id": "r1", "state": "absent"})
+    scanned(stub, "__dr_canary__#r1#", keys)
+    if delete_error:
+        stub.add_client_error("delete_item", **client_error(delete_error))
+    result = run_module(module.main, ABSENT_R1)
     assert result["changed"] is False
 
 
@@ -384,13 +373,13 @@ def test_absent_in_check_mode_deletes_nothing(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
     scanned(stub, "__dr_canary__#r1#", [key(0)])
-    result = run_module(module.main, {"table_name": TABLE, "run_id": "r1", "state": "absent"}, check_mode=True)
+    result = run_module(module.main, ABSENT_R1, check_mode=True)
     assert result["changed"] is True
     assert result["msg"].startswith("check mode: nothing deleted; 1 canary")
 
 
 def test_absent_where_the_table_is_missing_is_no_change(aws, clock):
     not_found(aws.stub("dynamodb"))
-    result = run_module(module.main, {"table_name": TABLE, "run_id": "r1", "state": "absent"})
+    result = run_module(module.main, ABSENT_R1)
     assert result["changed"] is False
     assert result["missing_regions"] == [WEST]

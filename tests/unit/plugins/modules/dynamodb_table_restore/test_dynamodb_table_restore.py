@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import clien
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import T0
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clock_fixture
+from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.dynamodb_responses import prefix_scanned
 
 SOURCE = "prod-items"
 TARGET = "prod-items-drill"
@@ -74,18 +75,7 @@ def has(stub, key, present):
 
 
 def scanned(stub, items, prefix="__dr_canary__#r1"):
-    stub.add_response(
-        "scan",
-        {"Items": [{"primary_key": {"S": k}, "written_at": {"S": w}} for k, w in items], "Count": len(items)},
-        {
-            "TableName": TARGET,
-            "ConsistentRead": True,
-            "FilterExpression": "begins_with(#k, :prefix)",
-            "ProjectionExpression": "#k, written_at",
-            "ExpressionAttributeNames": {"#k": "primary_key"},
-            "ExpressionAttributeValues": {":prefix": {"S": prefix}},
-        },
-    )
+    prefix_scanned(stub, TARGET, prefix, items)
 
 
 def args(**extra):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_vpc_endpoint as vpce
+from ansible_collections.multiregion.serverless.tests.unit.conftest import ec2_unsuccessful
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_wait_for
 
 VPC = "vpc-0123456789abcdef0"
@@ -39,12 +40,5 @@ def slept(monkeypatch):
 
 def gone_on_delete(stub, endpoint_id: str) -> None:
     """DeleteVpcEndpoints answering that ``endpoint_id`` is not found (deleted meanwhile)."""
-    stub.add_response(
-        "delete_vpc_endpoints",
-        {
-            "Unsuccessful": [
-                {"ResourceId": endpoint_id, "Error": {"Code": "InvalidVpcEndpoint.NotFound", "Message": "gone"}}
-            ]
-        },
-        {"VpcEndpointIds": [endpoint_id]},
-    )
+    unsuccessful = ec2_unsuccessful(endpoint_id, "InvalidVpcEndpoint.NotFound", "gone")
+    stub.add_response("delete_vpc_endpoints", unsuccessful, {"VpcEndpointIds": [endpoint_id]})

@@ -15,6 +15,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import ec2_unsuccessful
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 from .conftest import described_endpoint
@@ -604,11 +605,8 @@ def test_delete_of_an_endpoint_gone_meanwhile(aws):
 def test_unsuccessful_delete_fails_with_its_message(aws):
     ec2 = aws.stub("ec2")
     search(ec2, [gateway()])
-    ec2.add_response(
-        "delete_vpc_endpoints",
-        {"Unsuccessful": [{"ResourceId": VPCE, "Error": {"Code": "OperationNotPermitted", "Message": "managed"}}]},
-        {"VpcEndpointIds": [VPCE]},
-    )
+    unsuccessful = ec2_unsuccessful(VPCE, "OperationNotPermitted", "managed")
+    ec2.add_response("delete_vpc_endpoints", unsuccessful, {"VpcEndpointIds": [VPCE]})
     result = run({**ARGS, "state": "absent"})
     assert_fails_as(result, f"Failed to delete VPC endpoint {VPCE}: OperationNotPermitted: managed")
 

@@ -12,6 +12,19 @@ OTHER_ROLE = "arn:aws:iam::123456789012:role/other"
 GROUP = "/vpc/flow-logs"
 GROUP_ARN = "arn:aws:logs:eu-west-1:123456789012:log-group:/vpc/flow-logs"
 BUCKET = "arn:aws:s3:::example-flow-logs/rejected/"
+# A flow log to BUCKET, as the module's options and as AWS describes it: no log group and no role.
+S3_PARAMS = {
+    "log_destination_type": "s3",
+    "log_group_name": None,
+    "log_destination": BUCKET,
+    "deliver_logs_permission_arn": None,
+}
+S3_FLOW_LOG = {
+    "LogDestinationType": "s3",
+    "LogGroupName": None,
+    "LogDestination": BUCKET,
+    "DeliverLogsPermissionArn": None,
+}
 
 
 def params(**overrides):
@@ -98,9 +111,7 @@ def test_same_identity_by_arn():
     ],
 )
 def test_same_identity_s3(stored, given, same):
-    wanted = fl.wanted_flow_log(
-        params(log_destination_type="s3", log_group_name=None, log_destination=given, deliver_logs_permission_arn=None)
-    )
+    wanted = fl.wanted_flow_log(params(**{**S3_PARAMS, "log_destination": given}))
     candidate = existing(LogDestinationType="s3", LogGroupName=None, LogDestination=stored)
     assert fl.same_identity(candidate, wanted) is same
 
@@ -134,24 +145,8 @@ def test_immutable_differences(overrides, differences):
     ],
 )
 def test_destination_option_differences(current, options, differences):
-    wanted = fl.wanted_flow_log(
-        params(
-            log_destination_type="s3",
-            log_group_name=None,
-            log_destination=BUCKET,
-            deliver_logs_permission_arn=None,
-            max_aggregation_interval=600,
-            destination_options=options,
-        )
-    )
-    candidate = existing(
-        LogDestinationType="s3",
-        LogGroupName=None,
-        LogDestination=BUCKET,
-        DeliverLogsPermissionArn=None,
-        MaxAggregationInterval=600,
-        DestinationOptions=current,
-    )
+    wanted = fl.wanted_flow_log(params(**S3_PARAMS, max_aggregation_interval=600, destination_options=options))
+    candidate = existing(**S3_FLOW_LOG, MaxAggregationInterval=600, DestinationOptions=current)
     assert fl.immutable_differences(candidate, wanted) == differences
 
 

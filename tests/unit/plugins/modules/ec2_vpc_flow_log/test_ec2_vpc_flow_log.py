@@ -17,6 +17,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import ec2_unsuccessful
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 VPC = "vpc-0123456789abcdef0"
@@ -471,26 +472,20 @@ def test_delete_of_a_flow_log_gone_meanwhile(aws):
     assert_changed(result)
 
 
-def test_delete_unsuccessful_not_found_is_fine(aws):
-    ec2 = aws.stub("ec2")
+def found_but_unsuccessfully_deleted(ec2, code, message):
+    """The flow log is found, and DeleteFlowLogs answers that it could not delete it."""
     describe(ec2, [flow_log()])
-    ec2.add_response(
-        "delete_flow_logs",
-        {"Unsuccessful": [{"ResourceId": OLD_ID, "Error": {"Code": "InvalidFlowLogId.NotFound", "Message": "gone"}}]},
-        {"FlowLogIds": [OLD_ID]},
-    )
+    ec2.add_response("delete_flow_logs", ec2_unsuccessful(OLD_ID, code, message), {"FlowLogIds": [OLD_ID]})
+
+
+def test_delete_unsuccessful_not_found_is_fine(aws):
+    found_but_unsuccessfully_deleted(aws.stub("ec2"), "InvalidFlowLogId.NotFound", "gone")
     result = run_module(ec2_vpc_flow_log.main, ABSENT)
     assert not result.get("failed"), result
 
 
 def test_delete_unsuccessful_fails_with_its_message(aws):
-    ec2 = aws.stub("ec2")
-    describe(ec2, [flow_log()])
-    ec2.add_response(
-        "delete_flow_logs",
-        {"Unsuccessful": [{"ResourceId": OLD_ID, "Error": {"Code": "UnauthorizedOperation", "Message": "denied"}}]},
-        {"FlowLogIds": [OLD_ID]},
-    )
+    found_but_unsuccessfully_deleted(aws.stub("ec2"), "UnauthorizedOperation", "denied")
     result = run_module(ec2_vpc_flow_log.main, ABSENT)
     assert_fails_as(result, f"Failed to delete flow logs: {OLD_ID}: UnauthorizedOperation: denied")
 
