@@ -216,6 +216,7 @@ from typing import Callable
 from typing import Optional
 from urllib.parse import unquote
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._requests import set_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -533,6 +534,14 @@ def _dump(document: Any) -> str:
     return json.dumps(parse_document(document))
 
 
+# The options of a role that CreateRole takes as they are, and their fields in its request.
+CREATE_ROLE_FIELDS = {
+    "description": "Description",
+    "max_session_duration": "MaxSessionDuration",
+    "boundary": "PermissionsBoundary",
+}
+
+
 @IAMErrorHandler.common_error_handler("create role {name}")
 def create_role(client, name: str, wanted: dict) -> dict:
     params: dict = {
@@ -540,12 +549,7 @@ def create_role(client, name: str, wanted: dict) -> dict:
         "Path": wanted.get("path") or "/",
         "AssumeRolePolicyDocument": _dump(wanted["assume_role_policy_document"]),
     }
-    if wanted.get("description"):
-        params["Description"] = wanted["description"]
-    if wanted.get("max_session_duration") is not None:
-        params["MaxSessionDuration"] = wanted["max_session_duration"]
-    if wanted.get("boundary"):
-        params["PermissionsBoundary"] = wanted["boundary"]
+    params.update(set_options(wanted, CREATE_ROLE_FIELDS))
     if wanted.get("tags"):
         params["Tags"] = tags_to_boto3(wanted["tags"])
     return client.create_role(aws_retry=True, **params)["Role"]

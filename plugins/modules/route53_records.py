@@ -195,6 +195,7 @@ import re
 from typing import Any
 from typing import Optional
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._requests import set_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
@@ -246,21 +247,21 @@ def key_label(key: tuple[str, str, str]) -> str:
     return " ".join(part for part in key if part)
 
 
+# The options of a record that say how Route 53 answers with it, and their fields in a ResourceRecordSet.
+ROUTING_FIELDS = {
+    "set_identifier": "SetIdentifier",
+    "weight": "Weight",
+    "failover": "Failover",
+    "region": "Region",
+    "multi_value_answer": "MultiValueAnswer",
+    "health_check_id": "HealthCheckId",
+}
+
+
 def wanted_record(item: dict) -> dict:
     """The ResourceRecordSet of a record of the task."""
     record: dict[str, Any] = {"Name": norm_name(item["name"]), "Type": item["type"]}
-    if item.get("set_identifier"):
-        record["SetIdentifier"] = item["set_identifier"]
-    if item.get("weight") is not None:
-        record["Weight"] = item["weight"]
-    if item.get("failover"):
-        record["Failover"] = item["failover"]
-    if item.get("region"):
-        record["Region"] = item["region"]
-    if item.get("multi_value_answer") is not None:
-        record["MultiValueAnswer"] = item["multi_value_answer"]
-    if item.get("health_check_id"):
-        record["HealthCheckId"] = item["health_check_id"]
+    record.update(set_options(item, ROUTING_FIELDS))
     alias = item.get("alias")
     if alias:
         record["AliasTarget"] = {
