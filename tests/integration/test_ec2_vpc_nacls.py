@@ -30,19 +30,23 @@ def acls(ec2, vpc: str) -> tuple[dict, list[dict]]:
 
 
 def entries(acl: dict) -> set[tuple]:
-    return {
-        (
-            e["Egress"],
-            e["RuleNumber"],
-            e["Protocol"],
-            e["RuleAction"],
-            e.get("CidrBlock"),
-            e.get("PortRange", {}).get("From"),
-            e.get("PortRange", {}).get("To"),
-        )
-        for e in acl["Entries"]
-        if e["RuleNumber"] < 32767
-    }
+    """(egress, rule number, protocol, action, CIDR, from port, to port) of each entry but the built-in ones."""
+    found = set()
+    for e in acl["Entries"]:
+        ports = e.get("PortRange", {})
+        if e["RuleNumber"] < 32767:
+            found.add(
+                (
+                    e["Egress"],
+                    e["RuleNumber"],
+                    e["Protocol"],
+                    e["RuleAction"],
+                    e.get("CidrBlock"),
+                    ports.get("From"),
+                    ports.get("To"),
+                )
+            )
+    return found
 
 
 def subnet_ids(ec2, vpc: str) -> list[str]:
