@@ -36,45 +36,35 @@ def test_tag_changes(current, wanted, purge, expected):
     assert tag_changes(current, wanted, purge) == expected
 
 
+def wait_until_active(poll, clock: FakeClock, what: str = "x", **options):
+    """wait_for ``poll`` to return ACTIVE, on ``clock``'s time."""
+    return wait_for(poll, lambda s: s == "ACTIVE", what, clock=clock.now, sleep=clock.sleep, **options)
+
+
 def test_wait_for_returns_first_settled_result_without_sleeping():
     clock = FakeClock()
-    assert wait_for(lambda: "ACTIVE", lambda s: s == "ACTIVE", "x", clock=clock.now, sleep=clock.sleep) == "ACTIVE"
+    assert wait_until_active(lambda: "ACTIVE", clock) == "ACTIVE"
     assert clock.now() == 0
 
 
 def test_wait_for_polls_until_done():
     clock = FakeClock()
     states = iter(["CREATING", "CREATING", "ACTIVE"])
-    assert wait_for(lambda: next(states), lambda s: s == "ACTIVE", "x", delay=5, clock=clock.now, sleep=clock.sleep)
+    assert wait_until_active(lambda: next(states), clock, delay=5)
     assert clock.now() == 10
 
 
 def test_wait_for_times_out_with_the_last_state():
     clock = FakeClock()
     with pytest.raises(WaitTimeout, match="CREATING"):
-        wait_for(
-            lambda: "CREATING",
-            lambda s: s == "ACTIVE",
-            "table",
-            timeout=12,
-            delay=5,
-            clock=clock.now,
-            sleep=clock.sleep,
-        )
+        wait_until_active(lambda: "CREATING", clock, "table", timeout=12, delay=5)
     assert clock.now() == 10
 
 
 def test_wait_for_stops_on_a_failed_state():
     clock = FakeClock()
     with pytest.raises(MultiregionAWSError, match="FAILED"):
-        wait_for(
-            lambda: "FAILED",
-            lambda s: s == "ACTIVE",
-            "x",
-            failed=lambda s: s == "FAILED",
-            clock=clock.now,
-            sleep=clock.sleep,
-        )
+        wait_until_active(lambda: "FAILED", clock, failed=lambda s: s == "FAILED")
 
 
 def test_enum_check_catches_a_value_outside_the_model():

@@ -123,6 +123,19 @@ def expect_versions(aws, *versions):
     )
 
 
+def expect_deployed(aws, *versions):
+    """The function found as ``function()`` describes it, with ``versions`` published (as for expect_versions)."""
+    expect_get(aws, function())
+    expect_versions(aws, *versions)
+
+
+def expect_configuration_update(aws, request, answer=None):
+    """UpdateFunctionConfiguration with ``request`` (besides the function's name), answered with ``answer``."""
+    aws.stub("lambda").add_response(
+        "update_function_configuration", answer or configuration(), {"FunctionName": NAME, **request}
+    )
+
+
 def expect_ready(aws, config=None):
     aws.stub("lambda").add_response("get_function_configuration", config or configuration(), {"FunctionName": NAME})
 
@@ -252,8 +265,7 @@ def test_check_mode_on_a_missing_function_reports_the_creation_and_calls_nothing
 
 
 def test_nothing_changes_when_the_function_and_its_newest_version_match(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {"CodeSha256": "old="}), (2, {}))
+    expect_deployed(aws, (1, {"CodeSha256": "old="}), (2, {}))
     result = run_module(lambda_function.main, args(zips["current"]), diff=True)
     assert_unchanged(result)
     assert result["published"] is False
@@ -270,8 +282,7 @@ def test_settings_left_out_are_left_alone(aws):
 
 
 def test_check_mode_without_changes(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (3, {}))
+    expect_deployed(aws, (3, {}))
     result = run_module(lambda_function.main, args(zips["current"]), check_mode=True)
     assert result["changed"] is False and result["version"] == "3"
 
@@ -280,13 +291,12 @@ def test_check_mode_without_changes(aws, zips):
 
 
 def test_configuration_change_updates_and_publishes_a_version(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
-    aws.stub("lambda").add_response(
-        "update_function_configuration",
+    expect_configuration_update(
+        aws,
+        {"Environment": {"Variables": {"TABLE_NAME": "other"}}, "Timeout": 30},
         configuration(Environment={"Variables": {"TABLE_NAME": "other"}}, LastUpdateStatus="InProgress"),
-        {"FunctionName": NAME, "Environment": {"Variables": {"TABLE_NAME": "other"}}, "Timeout": 30},
     )
     expect_ready(aws, configuration(LastUpdateStatus="InProgress"))
     expect_ready(aws)
@@ -308,8 +318,7 @@ def test_configuration_change_updates_and_publishes_a_version(aws, zips, clock):
 
 
 def test_code_change_uploads_and_publishes_that_code(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (4, {}))
+    expect_deployed(aws, (4, {}))
     expect_ready(aws)
     aws.stub("lambda").add_response(
         "update_function_code",
@@ -328,8 +337,7 @@ def test_code_change_uploads_and_publishes_that_code(aws, zips, clock):
 
 
 def test_architecture_change_uploads_the_code_again(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
     aws.stub("lambda").add_response(
         "update_function_code",
@@ -369,12 +377,9 @@ def test_architecture_needs_the_code(aws):
     ],
 )
 def test_each_setting_is_updated_alone(aws, zips, overrides, request_part):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
-    aws.stub("lambda").add_response(
-        "update_function_configuration", configuration(), {"FunctionName": NAME, **request_part}
-    )
+    expect_configuration_update(aws, request_part)
     expect_ready(aws)
     expect_publish(aws, "2")
     expect_get(aws, function())
@@ -384,14 +389,9 @@ def test_each_setting_is_updated_alone(aws, zips, overrides, request_part):
 
 
 def test_description_change_is_not_published(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
-    aws.stub("lambda").add_response(
-        "update_function_configuration",
-        configuration(Description="Items"),
-        {"FunctionName": NAME, "Description": "Items"},
-    )
+    expect_configuration_update(aws, {"Description": "Items"}, configuration(Description="Items"))
     expect_ready(aws, configuration(Description="Items"))
     expect_get(aws, function(config=configuration(Description="Items")))
     result = run_module(lambda_function.main, args(zips["current"], description="Items"))
@@ -399,13 +399,10 @@ def test_description_change_is_not_published(aws, zips):
 
 
 def test_update_waits_for_an_update_in_progress_first(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws, configuration(LastUpdateStatus="InProgress"))
     expect_ready(aws, configuration(LastUpdateStatus="Failed", LastUpdateStatusReason="earlier failure"))
-    aws.stub("lambda").add_response(
-        "update_function_configuration", configuration(), {"FunctionName": NAME, "Timeout": 20}
-    )
+    expect_configuration_update(aws, {"Timeout": 20})
     expect_ready(aws)
     expect_publish(aws, "2")
     expect_get(aws, function())
@@ -416,20 +413,16 @@ def test_update_waits_for_an_update_in_progress_first(aws, zips, clock):
 
 
 def test_failed_update_is_reported_with_lambdas_reason(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
-    aws.stub("lambda").add_response(
-        "update_function_configuration", configuration(), {"FunctionName": NAME, "Timeout": 20}
-    )
+    expect_configuration_update(aws, {"Timeout": 20})
     expect_ready(aws, configuration(LastUpdateStatus="Failed", LastUpdateStatusReason="ENI limit reached"))
     result = run_module(lambda_function.main, args(zips["current"], timeout=20))
     assert_fails_as(result, f"Failed to deploy function {NAME}: ENI limit reached")
 
 
 def test_wait_gives_up_after_wait_timeout(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     for _attempt in range(3):
         expect_ready(aws, configuration(LastUpdateStatus="InProgress"))
     result = run_module(lambda_function.main, args(zips["current"], timeout=20, wait_timeout=10))
@@ -439,8 +432,7 @@ def test_wait_gives_up_after_wait_timeout(aws, zips, clock):
 
 def test_latest_that_differs_from_the_newest_version_is_published(aws, zips):
     # A run that updated the function and failed before publishing leaves $LATEST ahead of the newest version.
-    expect_get(aws, function())
-    expect_versions(aws, (1, {"CodeSha256": "old="}))
+    expect_deployed(aws, (1, {"CodeSha256": "old="}))
     expect_publish(aws, "2")
     expect_get(aws, function())
     result = run_module(lambda_function.main, args(zips["current"]))
@@ -587,8 +579,7 @@ def test_access_denied_is_reported(aws, zips):
 
 
 def test_publish_failure_is_reported(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {"CodeSha256": "old="}))
+    expect_deployed(aws, (1, {"CodeSha256": "old="}))
     aws.stub("lambda").add_client_error(
         "publish_version",
         expected_params={"FunctionName": NAME, "CodeSha256": ANY},
@@ -620,15 +611,13 @@ def test_check_mode_creation_with_the_packages_sha_needs_no_file(aws, tmp_path):
 
 
 def test_unchanged_code_with_the_packages_sha_is_not_read(aws, tmp_path):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     result = run_module(lambda_function.main, args(str(tmp_path / "absent.zip"), code_sha256=ZIP_SHA))
     assert_unchanged(result)
 
 
 def test_changed_code_is_read_and_checked_against_the_packages_sha(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     result = run_module(lambda_function.main, args(zips["current"], code_sha256=NEW_SHA, timeout=30))
     assert_fails_as(result, f"zip_file {zips['current']} does not match code_sha256 {NEW_SHA}")
 
@@ -669,8 +658,7 @@ def test_the_propagation_cap_is_configurable(aws, zips, clock):
 
 
 def test_a_configuration_update_refused_for_the_vpc_permission_stops_at_the_cap(aws, zips, clock):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     expect_ready(aws)
     expect_rejected(aws, "update_function_configuration", NO_ENI_PERMISSION, times=25)
     result = run_module(lambda_function.main, args(zips["current"], timeout=30))
@@ -703,8 +691,7 @@ def test_best_effort_reservation_refused_by_a_small_account_warns_and_deploys(aw
 
 
 def test_best_effort_refusal_on_an_unchanged_function_is_no_change(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     aws.stub("lambda").add_client_error(
         "put_function_concurrency", **client_error("InvalidParameterValueException", POOL_REFUSAL)
     )
@@ -716,8 +703,7 @@ def test_best_effort_refusal_on_an_unchanged_function_is_no_change(aws, zips):
 
 
 def test_without_best_effort_the_refusal_fails_the_task(aws, zips):
-    expect_get(aws, function())
-    expect_versions(aws, (1, {}))
+    expect_deployed(aws, (1, {}))
     aws.stub("lambda").add_client_error(
         "put_function_concurrency", **client_error("InvalidParameterValueException", POOL_REFUSAL)
     )
