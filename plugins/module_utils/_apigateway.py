@@ -25,6 +25,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import MultiregionAWSError
 from .common import error_handler
+from .common import given_options
 
 ApiGatewayErrorHandler = error_handler(["NotFoundException"])
 
@@ -388,14 +389,13 @@ def create_deployment(client, api_id: str, description: str) -> dict:
 @ApiGatewayErrorHandler.common_error_handler("create stage {stage_name} of REST API {api_id}")
 def create_stage(client, api_id: str, stage_name: str, deployment_id: str, wanted: dict) -> dict:
     params: dict[str, Any] = {"restApiId": api_id, "stageName": stage_name, "deploymentId": deployment_id}
-    if wanted.get("description") is not None:
-        params["description"] = wanted["description"]
-    if wanted.get("variables"):
-        params["variables"] = wanted["variables"]
-    if wanted.get("tracing_enabled") is not None:
-        params["tracingEnabled"] = wanted["tracing_enabled"]
-    if wanted.get("tags"):
-        params["tags"] = wanted["tags"]
+    optional = {
+        "description": "description",
+        "variables": "variables",
+        "tracing_enabled": "tracingEnabled",
+        "tags": "tags",
+    }
+    params.update(given_options(wanted, optional, keep_falsy=["description", "tracing_enabled"]))
     return _strip(client.create_stage(aws_retry=True, **params))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
@@ -418,10 +419,7 @@ def build_actions(current: dict, wanted: dict, replica_specs: dict) -> list:
 
 def replica_create_action(spec: dict) -> dict:
     action = {"RegionName": spec["region_name"]}
-    if spec.get("kms_key_id"):
-        action["KMSMasterKeyId"] = spec["kms_key_id"]
-    if spec.get("table_class"):
-        action["TableClassOverride"] = spec["table_class"]
+    action.update(given_options(spec, {"kms_key_id": "KMSMasterKeyId", "table_class": "TableClassOverride"}))
     return action
 
 

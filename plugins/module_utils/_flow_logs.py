@@ -16,6 +16,7 @@ from typing import Any
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -104,16 +105,14 @@ def wanted_flow_log(params: dict) -> dict:
         "TrafficType": params["traffic_type"],
         "LogDestinationType": params["log_destination_type"],
     }
-    if params.get("log_group_name"):
-        wanted["LogGroupName"] = params["log_group_name"]
-    if params.get("log_destination"):
-        wanted["LogDestination"] = params["log_destination"]
-    if params.get("deliver_logs_permission_arn"):
-        wanted["DeliverLogsPermissionArn"] = params["deliver_logs_permission_arn"]
-    if params.get("max_aggregation_interval") is not None:
-        wanted["MaxAggregationInterval"] = params["max_aggregation_interval"]
-    if params.get("log_format"):
-        wanted["LogFormat"] = params["log_format"]
+    optional = {
+        "log_group_name": "LogGroupName",
+        "log_destination": "LogDestination",
+        "deliver_logs_permission_arn": "DeliverLogsPermissionArn",
+        "max_aggregation_interval": "MaxAggregationInterval",
+        "log_format": "LogFormat",
+    }
+    wanted.update(given_options(params, optional, keep_falsy=["max_aggregation_interval"]))
     options = params.get("destination_options") or {}
     chosen = {key: options[name] for key, name in DESTINATION_OPTIONS if options.get(name) is not None}
     if chosen:

@@ -244,6 +244,23 @@ def updated_tags(current: Optional[dict[str, str]], to_set: dict[str, str], to_r
     return tags
 
 
+def given_options(
+    params: Mapping[str, Any], api_names: Mapping[str, str], keep_falsy: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The options of ``params`` that were given, under their names in an API request (``api_names`` maps an option
+    to its request key), for the optional part of a request.
+
+    An option is given when its value is truthy: None, an empty string, list or dict, 0 and False are left out. An
+    option in ``keep_falsy`` is given whenever it is not None, so that its 0 or False is sent.
+    """
+    keep = set(keep_falsy)
+    return {
+        key: params[option]
+        for option, key in api_names.items()
+        if (params.get(option) is not None if option in keep else params.get(option))
+    }
+
+
 # Clock hooks: modules wait and timestamp with these, looked up at call time, so unit tests replace them (or
 # ``time.monotonic``/``time.sleep``) instead of sleeping. A module imports them under its own names
 # (``from ...common import monotonic as _now``) and tests patch those names on the module.

@@ -168,6 +168,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._backup imp
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
@@ -212,10 +213,8 @@ def backup_request(params: dict) -> dict:
         "ResourceArn": params["resource_arn"],
         "IamRoleArn": params["iam_role_arn"],
     }
-    if params.get("idempotency_token"):
-        request["IdempotencyToken"] = params["idempotency_token"]
-    if params.get("start_window_minutes"):
-        request["StartWindowMinutes"] = params["start_window_minutes"]
+    optional = {"idempotency_token": "IdempotencyToken", "start_window_minutes": "StartWindowMinutes"}
+    request.update(given_options(params, optional))
     return request
 
 
@@ -224,11 +223,8 @@ def restore_request(params: dict) -> dict:
         "RecoveryPointArn": params["recovery_point_arn"],
         "Metadata": {k: str(v) for k, v in params["restore_metadata"].items()},
     }
-    for option, key in (("iam_role_arn", "IamRoleArn"), ("idempotency_token", "IdempotencyToken")):
-        if params.get(option):
-            request[key] = params[option]
-    if params.get("resource_type"):
-        request["ResourceType"] = params["resource_type"]
+    optional = {"iam_role_arn": "IamRoleArn", "idempotency_token": "IdempotencyToken", "resource_type": "ResourceType"}
+    request.update(given_options(params, optional))
     return request
 
 
