@@ -374,17 +374,23 @@ def find_certificates(client, params: dict, names: frozenset, statuses: list[str
     return found
 
 
+def wait_for_certificate(client, arn: str, done, description: str, timeout: float, delay: float) -> dict | None:
+    """Describe certificate ``arn`` until ``done(detail)``; ``detail`` is None once the certificate is gone."""
+    return wait_for(
+        lambda: describe_certificate(client, arn), done, description, timeout, delay, clock=_now, sleep=_sleep
+    )
+
+
 def describe_until_records(client, arn: str) -> dict:
     """ACM adds the validation records to a new request a few seconds after answering it."""
     try:
-        return wait_for(
-            lambda: describe_certificate(client, arn),
+        return wait_for_certificate(
+            client,
+            arn,
             lambda d: d is not None and (d.get("Status") != "PENDING_VALIDATION" or records_ready(d)),
             f"the validation records of certificate {arn}",
-            timeout=RECORDS_TIMEOUT,
-            delay=RECORDS_DELAY,
-            clock=_now,
-            sleep=_sleep,
+            RECORDS_TIMEOUT,
+            RECORDS_DELAY,
         )
     except WaitTimeout as e:
         if e.last is None:
@@ -396,14 +402,13 @@ def describe_until_records(client, arn: str) -> dict:
 
 def wait_until_issued(client, arn: str, timeout: int, records: list[dict]) -> dict:
     try:
-        detail = wait_for(
-            lambda: describe_certificate(client, arn),
+        detail = wait_for_certificate(
+            client,
+            arn,
             lambda d: d is None or d.get("Status") != "PENDING_VALIDATION",
             f"certificate {arn} to be issued",
-            timeout=timeout,
-            delay=ISSUED_DELAY,
-            clock=_now,
-            sleep=_sleep,
+            timeout,
+            ISSUED_DELAY,
         )
     except WaitTimeout as e:
         names = ", ".join(r["name"] for r in records) or "none"
