@@ -121,20 +121,13 @@ findings:
       description: Why it failed, why it could not be evaluated, or a detail of the pass.
       type: str
 lines:
-  description: One line per control and region, with the worst status of its findings.
+  description:
+    - One line per control and region, with the worst status of its findings.
+    - Each has the keys V(control), V(title) and V(source) of RV(findings), and those below.
   returned: always
   type: list
   elements: dict
   contains:
-    control:
-      description: The control's id.
-      type: str
-    title:
-      description: The control's title.
-      type: str
-    source:
-      description: Where the control comes from.
-      type: str
     region:
       description: The region of the line, or V(global).
       type: str
@@ -219,20 +212,24 @@ class Reader:
     # --- regional ---------------------------------------------------------------------------------------------
 
     def read_region(self) -> dict:
-        self.read("vpc", self.vpc)
-        if "dns_firewall" not in self.gaps:
-            self.read("dns_firewall", self.dns_firewall)
-        self.read("lambda", self.functions)
-        self.read("apigateway", self.stages)
-        self.read("wafv2", self.web_acls)
-        self.read("dynamodb", self.tables)
-        if "backup_selection" not in self.gaps:
-            self.read("backup", self.backup_selections)
-        self.read("kms", self.keys)
-        self.read("cloudwatch", self.alarms)
-        self.read("sns", self.topics)
-        self.read("logs", self.log_groups)
-        self.read("acm", self.certificates)
+        # Each piece of the region's state with its reader, and the endpoint gap that leaves it unread.
+        pieces = [
+            ("vpc", self.vpc, None),
+            ("dns_firewall", self.dns_firewall, "dns_firewall"),
+            ("lambda", self.functions, None),
+            ("apigateway", self.stages, None),
+            ("wafv2", self.web_acls, None),
+            ("dynamodb", self.tables, None),
+            ("backup", self.backup_selections, "backup_selection"),
+            ("kms", self.keys, None),
+            ("cloudwatch", self.alarms, None),
+            ("sns", self.topics, None),
+            ("logs", self.log_groups, None),
+            ("acm", self.certificates, None),
+        ]
+        for piece, reader, gap in pieces:
+            if gap is None or gap not in self.gaps:
+                self.read(piece, reader)
         return self.state
 
     def vpc(self) -> None:
