@@ -626,13 +626,6 @@ def retag(client, acl_id: str, changes: tuple[dict, list[str]]) -> None:
         client.create_tags(aws_retry=True, Resources=[acl_id], Tags=tags_to_boto3(set_tags))
 
 
-def entry_params(acl_id: str, entry: dict) -> dict:
-    params = {"NetworkAclId": acl_id, **entry}
-    if "IcmpTypeCode" in params:
-        params["IcmpTypeCode"] = dict(params["IcmpTypeCode"])
-    return params
-
-
 @EC2Errors.common_error_handler("delete entry {rule} of network ACL {acl_id}")
 def delete_entry(client, acl_id: str, rule: str, entry: dict) -> None:
     client.delete_network_acl_entry(
@@ -642,12 +635,12 @@ def delete_entry(client, acl_id: str, rule: str, entry: dict) -> None:
 
 @EC2Errors.common_error_handler("replace entry {rule} of network ACL {acl_id}")
 def replace_entry(client, acl_id: str, rule: str, entry: dict) -> None:
-    client.replace_network_acl_entry(aws_retry=True, **entry_params(acl_id, entry))
+    client.replace_network_acl_entry(aws_retry=True, NetworkAclId=acl_id, **entry)
 
 
 @EC2Errors.common_error_handler("create entry {rule} of network ACL {acl_id}")
 def create_entry(client, acl_id: str, rule: str, entry: dict) -> None:
-    client.create_network_acl_entry(aws_retry=True, **entry_params(acl_id, entry))
+    client.create_network_acl_entry(aws_retry=True, NetworkAclId=acl_id, **entry)
 
 
 @EC2Errors.common_error_handler("move subnet {subnet_id} to network ACL {acl_id}")
