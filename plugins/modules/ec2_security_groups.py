@@ -8,6 +8,11 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: ec2_security_groups
 short_description: Reconcile a VPC's security groups and their rules, the default group included, in one call
+extends_documentation_fragment:
+  - multiregion.serverless.state
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
 version_added: 0.1.0
 description:
   - Brings the security groups of one VPC listed in O(groups) in line with their rules (ingress and egress) and tags,
@@ -34,8 +39,8 @@ options:
     description:
       - The security groups.
     type: list
-    elements: dict
     default: []
+    elements: dict
     suboptions:
       name:
         description:
@@ -147,11 +152,6 @@ notes:
     C(aws_security_group) does. EC2 is eventually consistent, so the calls on a group just created retry
     C(InvalidGroup.NotFound). A rule already authorized (C(InvalidPermission.Duplicate)) or already revoked
     (C(InvalidPermission.NotFound)) counts as done.
-extends_documentation_fragment:
-  - multiregion.serverless.state
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
 """
 
 EXAMPLES = r"""
@@ -199,18 +199,19 @@ groups:
       type: str
       sample: sg-0123456789abcdef0
     group_name:
-      description: The name of the group.
+      description:
+        - The name of the group.
       type: str
       sample: app-endpoints
-    vpc_id:
-      description: The VPC of the group.
-      type: str
     description:
       description: The description of the group.
       type: str
-    tags:
-      description: The tags of the group.
-      type: dict
+      sample: "app interface endpoints: HTTPS from the VPC"
+    vpc_id:
+      description:
+        - The VPC of the group.
+      type: str
+      sample: vpc-0123456789abcdef0
     rules:
       description:
         - The inbound rules, one per protocol, port range and peer (C(proto), C(from_port), C(to_port), one of
@@ -222,6 +223,9 @@ groups:
       description: The outbound rules, as O(groups[].rules).
       type: list
       elements: dict
+    tags:
+      description: The tags of the group.
+      type: dict
     changed:
       description: Whether this group was (or, in check mode, would be) created, changed or deleted.
       type: bool
@@ -231,14 +235,14 @@ import ipaddress
 from typing import Any
 from typing import Optional
 
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import run_list_module
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import with_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
 try:
@@ -617,19 +621,8 @@ def describe_groups(client, vpc_id: str) -> list[dict]:
 
 @EC2Errors.common_error_handler("create security group {name} in {vpc_id}")
 def create_group(client, vpc_id: str, name: str, description: str, tags: dict) -> str:
-    params: dict[str, Any] = {"VpcId": vpc_id, "GroupName": name, "Description": description}
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "security-group", "Tags": tags_to_boto3(tags)}]
+    params = with_tags({"VpcId": vpc_id, "GroupName": name, "Description": description}, "security-group", tags)
     return client.create_security_group(aws_retry=True, **params)["GroupId"]
-
-
-@EC2Errors.common_error_handler("tag security group {group_id}")
-def retag(client, group_id: str, changes: tuple[dict, list[str]]) -> None:
-    set_tags, unset_tags = changes
-    if unset_tags:
-        client.delete_tags(aws_retry=True, Resources=[group_id], Tags=[{"Key": k} for k in sorted(unset_tags)])
-    if set_tags:
-        client.create_tags(aws_retry=True, Resources=[group_id], Tags=tags_to_boto3(set_tags))
 
 
 RULE_CALLS = {
@@ -708,9 +701,9 @@ def apply_item(target, peers, item: dict, group_id: str) -> None:
 
 
 def reconcile(module, client, fresh) -> dict:
-    params = module.params
-    vpc_id = params["vpc_id"]
+    vpc_id = module.params["vpc_id"]
     groups = describe_groups(client, vpc_id)
+    params = module.params
     ids = group_ids(params, groups)
     planned = plan(params, groups, ids)
     names = names_by_id(groups, ids)
@@ -779,43 +772,30 @@ def delete_groups(client, vpc_id: str, planned: list[dict], groups: list[dict], 
     return results
 
 
+RULE_SPEC = dict(
+    proto=dict(type="str", required=True),
+    ports=dict(type="list", elements="str"),
+    from_port=dict(type="int"),
+    to_port=dict(type="int"),
+    rule_desc=dict(type="str"),
+    **{peer: dict(type="list", elements="str") for peer in PEER_OPTIONS},
+)
+GROUP_SPEC = dict(
+    name=dict(type="str", required=True),
+    description=dict(type="str"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    **{option: dict(type="list", elements="dict", options=RULE_SPEC) for option, _key in DIRECTIONS},
+)
+
+
 def main() -> None:
-    rule_spec = dict(
-        proto=dict(type="str", required=True),
-        ports=dict(type="list", elements="str"),
-        from_port=dict(type="int"),
-        to_port=dict(type="int"),
-        cidr_ip=dict(type="list", elements="str"),
-        cidr_ipv6=dict(type="list", elements="str"),
-        ip_prefix=dict(type="list", elements="str"),
-        group_id=dict(type="list", elements="str"),
-        group_name=dict(type="list", elements="str"),
-        rule_desc=dict(type="str"),
-    )
     argument_spec = dict(
         vpc_id=dict(type="str", required=True),
-        groups=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(
-                name=dict(type="str", required=True),
-                description=dict(type="str"),
-                rules=dict(type="list", elements="dict", options=rule_spec),
-                rules_egress=dict(type="list", elements="dict", options=rule_spec),
-                tags=dict(type="dict", aliases=["resource_tags"]),
-            ),
-        ),
-        purge_rules=dict(type="bool", default=True),
-        purge_rules_egress=dict(type="bool", default=True),
-        purge_tags=dict(type="bool", default=True),
+        groups=dict(type="list", elements="dict", default=[], options=GROUP_SPEC),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        **{purge: dict(type="bool", default=True) for purge in ("purge_rules", "purge_rules_egress", "purge_tags")},
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.fail_on_errors(validate(module.params))
-    client = module.retrying_client("ec2")
-    fresh = module.retrying_client("ec2", extra_codes=PROPAGATION_CODES)
-    run_and_exit(module, lambda: reconcile(module, client, fresh), diff_mode_only=True, failures=(SecurityGroupsError,))
+    run_list_module(argument_spec, validate, reconcile, SecurityGroupsError, PROPAGATION_CODES)
 
 
 if __name__ == "__main__":

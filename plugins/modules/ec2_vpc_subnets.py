@@ -192,12 +192,12 @@ import ipaddress
 from typing import Any
 from typing import Optional
 
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import run_list_module
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -580,15 +580,6 @@ def create_route_table(client, vpc_id: str, tags: dict) -> dict:
     return client.create_route_table(aws_retry=True, **params)["RouteTable"]
 
 
-@EC2Errors.common_error_handler("tag {resource_id}")
-def retag(client, resource_id: str, changes: tuple[dict, list[str]]) -> None:
-    set_tags, unset_tags = changes
-    if unset_tags:
-        client.delete_tags(aws_retry=True, Resources=[resource_id], Tags=[{"Key": k} for k in sorted(unset_tags)])
-    if set_tags:
-        client.create_tags(aws_retry=True, Resources=[resource_id], Tags=tags_to_boto3(set_tags))
-
-
 @EC2Errors.common_error_handler("delete route to {destination} from {table_id}")
 def delete_route(client, table_id: str, destination: str, route: dict) -> None:
     client.delete_route(aws_retry=True, RouteTableId=table_id, **route_destination(route))
@@ -749,11 +740,7 @@ def main() -> None:
         state=dict(type="str", choices=["present", "absent"], default="present"),
         wait_timeout=dict(type="int", default=300),
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.fail_on_errors(validate(module.params))
-    client = module.retrying_client("ec2")
-    fresh = module.retrying_client("ec2", extra_codes=PROPAGATION_CODES)
-    run_and_exit(module, lambda: reconcile(module, client, fresh), diff_mode_only=True, failures=(SubnetsError,))
+    run_list_module(argument_spec, validate, reconcile, SubnetsError, PROPAGATION_CODES)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_security_groups
 from ansible_collections.multiregion.serverless.plugins.modules import ec2_security_groups as mod
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
@@ -358,7 +359,7 @@ def test_no_change_makes_one_call(aws):
 
 def test_update_retags_revokes_authorizes_and_rewrites_a_description(aws, monkeypatch):
     warnings = []
-    monkeypatch.setattr(mod.MultiregionAWSModule, "warn", lambda self, msg: warnings.append(msg))
+    monkeypatch.setattr(MultiregionAWSModule, "warn", lambda self, msg: warnings.append(msg))
     stub = aws.stub("ec2")
     groups = deployed()
     groups[1]["Tags"] = tag_list({"Name": "mr-endpoints", "Stale": "yes"})
