@@ -835,19 +835,27 @@ def validate_items(params: dict) -> list[str]:
     return errors
 
 
-def item_wanted(item: dict, common_tags: dict | None, purge_tags: bool) -> dict:
-    """What one item of O(endpoints) wants, shaped as the single-endpoint ``wanted``; O(tags) under its tags."""
-    tags = None if common_tags is None and item["tags"] is None else {**(common_tags or {}), **(item["tags"] or {})}
-    tags, purge = wanted_tags(tags, item["name"], purge_tags)
+def endpoint_wanted(options: dict, tags: dict | None, purge_tags: bool) -> dict:
+    """What the options of one endpoint (the module's, or an item of O(endpoints)) want, with ``tags`` as its tags.
+
+    Raises ValueError when its policy is not a JSON object.
+    """
+    tags, purge = wanted_tags(tags, options["name"], purge_tags)
     return dict(
-        policy=parse_policy(item["policy"]),
-        route_table_ids=item["route_table_ids"],
-        subnet_ids=item["vpc_endpoint_subnets"],
-        security_group_ids=item["vpc_endpoint_security_groups"],
-        private_dns_enabled=item["private_dns_enabled"],
+        policy=parse_policy(options["policy"]),
+        route_table_ids=options["route_table_ids"],
+        subnet_ids=options["vpc_endpoint_subnets"],
+        security_group_ids=options["vpc_endpoint_security_groups"],
+        private_dns_enabled=options["private_dns_enabled"],
         tags=tags,
         purge_tags=purge,
     )
+
+
+def item_wanted(item: dict, common_tags: dict | None, purge_tags: bool) -> dict:
+    """What one item of O(endpoints) wants, shaped as the single-endpoint ``wanted``; O(tags) under its tags."""
+    tags = None if common_tags is None and item["tags"] is None else {**(common_tags or {}), **(item["tags"] or {})}
+    return endpoint_wanted(item, tags, purge_tags)
 
 
 def item_key(item: dict, service: str, endpoint_type: str) -> str:
@@ -1057,19 +1065,9 @@ def main() -> None:
     if conflicts:
         module.fail_json(msg=f"{', '.join(conflicts)} cannot be used with {declared_type} endpoints")
     try:
-        policy = parse_policy(params["policy"])
+        wanted = endpoint_wanted(params, params["tags"], params["purge_tags"])
     except ValueError as e:
         module.fail_json(msg=f"policy is not a JSON object: {e}")
-    tags, purge_tags = wanted_tags(params["tags"], params["name"], params["purge_tags"])
-    wanted = dict(
-        policy=policy,
-        route_table_ids=params["route_table_ids"],
-        subnet_ids=params["vpc_endpoint_subnets"],
-        security_group_ids=params["vpc_endpoint_security_groups"],
-        private_dns_enabled=params["private_dns_enabled"],
-        tags=tags,
-        purge_tags=purge_tags,
-    )
     service = full_service_name(params["service"], module.region) if params["service"] else None
     client = module.retrying_client("ec2")
 
