@@ -412,6 +412,17 @@ def update_tags(client, arn: str, set_tags: dict, unset_keys: list[str]) -> None
         client.tag_resource(resourceArn=arn, tags=set_tags, aws_retry=True)
 
 
+@ApiGatewayErrorHandler.common_error_handler("tag {what} {arn}")
+def tag_resource(client, what: str, arn: str, tags: dict) -> None:
+    """Tag the resource ``arn``; ``what`` names its kind in the error message."""
+    client.tag_resource(resourceArn=arn, tags=tags, aws_retry=True)
+
+
+@ApiGatewayErrorHandler.common_error_handler("untag {what} {arn}")
+def untag_resource(client, what: str, arn: str, keys: list[str]) -> None:
+    client.untag_resource(resourceArn=arn, tagKeys=sorted(keys), aws_retry=True)
+
+
 @ApiGatewayErrorHandler.common_error_handler("get the caller identity")
 def caller_identity(sts_client) -> tuple[str, str]:
     """(account id, partition) of the credentials in use."""

@@ -95,15 +95,16 @@ duplicates:
 from typing import Any
 from typing import Optional
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import ApiGatewayErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 
-ApiGatewayErrorHandler = error_handler(["NotFoundException"])
 RETRY_CODES = ["ThrottlingException"]
 
 
@@ -148,16 +149,6 @@ def generate(client, description: str, tags: Optional[dict]) -> dict:
     return certificate
 
 
-@ApiGatewayErrorHandler.common_error_handler("tag client certificate {arn}")
-def tag(client, arn: str, tags: dict) -> None:
-    client.tag_resource(resourceArn=arn, tags=tags, aws_retry=True)
-
-
-@ApiGatewayErrorHandler.common_error_handler("untag client certificate {arn}")
-def untag(client, arn: str, keys: list[str]) -> None:
-    client.untag_resource(resourceArn=arn, tagKeys=sorted(keys), aws_retry=True)
-
-
 @ApiGatewayErrorHandler.deletion_error_handler("delete client certificate {certificate_id}")
 def delete(client, certificate_id: str) -> bool:
     client.delete_client_certificate(clientCertificateId=certificate_id, aws_retry=True)
@@ -189,9 +180,9 @@ def ensure_present(module, client, params: dict) -> dict:
     if changed and not module.check_mode:
         arn = certificate_arn(client.meta.partition, module.region, current["clientCertificateId"])
         if to_remove:
-            untag(client, arn, to_remove)
+            untag_resource(client, "client certificate", arn, to_remove)
         if to_set:
-            tag(client, arn, to_set)
+            tag_resource(client, "client certificate", arn, to_set)
     return dict(
         changed=changed,
         client_certificate=snake_result(after),

@@ -209,13 +209,14 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import ApiGatewayErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
-ApiGatewayErrorHandler = error_handler(["NotFoundException"])
 # API Gateway throttles with TooManyRequestsException, which AWSRetry retries; ThrottlingException comes from
 # the layers in front of it and is not retried unless named. ConflictException is not retried: it also
 # answers a base path that exists already, which waiting does not fix.
@@ -401,16 +402,6 @@ def update_domain(client, name: str, operations: list[dict]) -> dict:
     return domain
 
 
-@ApiGatewayErrorHandler.common_error_handler("tag domain name {arn}")
-def tag_domain(client, arn: str, tags: dict) -> None:
-    client.tag_resource(resourceArn=arn, tags=tags, aws_retry=True)
-
-
-@ApiGatewayErrorHandler.common_error_handler("untag domain name {arn}")
-def untag_domain(client, arn: str, keys: list[str]) -> None:
-    client.untag_resource(resourceArn=arn, tagKeys=sorted(keys), aws_retry=True)
-
-
 @ApiGatewayErrorHandler.deletion_error_handler("delete domain name {name}")
 def delete_domain(client, name: str) -> bool:
     client.delete_domain_name(domainName=name, aws_retry=True)
@@ -506,9 +497,9 @@ def update(module, client, params: dict, wanted: dict[str, dict] | None, domain:
         after["tags"] = tags_after(domain.get("tags"), to_tag, to_untag)
     arn = domain_arn(client, domain, module.region)
     if to_untag:
-        untag_domain(client, arn, to_untag)
+        untag_resource(client, "domain name", arn, to_untag)
     if to_tag:
-        tag_domain(client, arn, to_tag)
+        tag_resource(client, "domain name", arn, to_tag)
     apply_mapping_changes(client, name, changes)
     return outcome(True, after, mappings, diff)
 
