@@ -192,6 +192,14 @@ def assert_absent_changes_nothing(main: Callable[[], None], name: str, **kwargs)
     return result
 
 
+def assert_check_mode_delete_changes(main: Callable[[], None], name: str) -> dict:
+    """``state: absent`` in check mode for ``name``, which exists: reported as a change without failing (and, as
+    the test queues no delete response, without a delete request); its result, for further checks."""
+    result = run_absent(main, name, check_mode=True)
+    assert_changed(result)
+    return result
+
+
 def assert_gone_meanwhile_changes_nothing(stub: Stubber, delete_operation: str, main: Callable[[], None], name: str):
     """The resource the lookup found is gone by the time ``delete_operation`` runs (ResourceNotFoundException,
     404): ``state: absent`` for ``name`` neither fails nor reports a change."""
@@ -203,6 +211,12 @@ def assert_fails_with(result: dict, start: str) -> None:
     """The module failed, with a message that starts with ``start``."""
     assert result["failed"] is True, result
     assert result["msg"].startswith(start), result["msg"]
+
+
+def assert_unchanged_with_equal_diff(result: dict) -> None:
+    """The module ran without failing, reported no change, and its diff has the same before and after."""
+    assert_unchanged(result)
+    assert result["diff"]["before"] == result["diff"]["after"], result["diff"]
 
 
 def assert_fails_mentioning(result: dict, text: str) -> None:

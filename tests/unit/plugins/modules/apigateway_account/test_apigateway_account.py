@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_account
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_account import main
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.fake_clock import patch_clock
@@ -61,8 +62,7 @@ def test_replaces_another_role(aws):
 def test_no_change(aws):
     aws.stub("apigateway").add_response("get_account", account(ROLE), {})
     result = run_module(main, {"cloudwatch_role_arn": ROLE}, diff=True)
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
 
 
 @pytest.mark.parametrize("current, changed", [(None, True), (OLD_ROLE, True), (ROLE, False)])

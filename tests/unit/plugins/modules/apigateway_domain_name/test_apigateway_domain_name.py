@@ -5,6 +5,7 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -154,8 +155,7 @@ def test_a_regional_domain_with_the_same_certificate_is_no_change(aws):
     # community.aws.api_gateway_domain compares certificateArn, which a REGIONAL domain does not have.
     expect_existing(aws, regional(), [mapping()])
     result = run_module(dn.main, ARGS, diff=True)
-    assert_unchanged(result)
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["domain"]["regional_certificate_arn"] == CERT
 
 

@@ -7,8 +7,10 @@ import datetime
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import backup_vault as module
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -133,8 +135,7 @@ def test_no_change(aws):
 
     result = run_module(module.main, {"name": NAME, "encryption_key_arn": KEY, "tags": TAGS}, diff=True)
 
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["backup_vault"]["tags"] == TAGS
 
 
@@ -341,9 +342,7 @@ def test_delete_check_mode_makes_no_call(aws):
     listed(stub, vault())
     tags(stub, {})
 
-    result = run_absent(module.main, NAME, check_mode=True)
-
-    assert result["changed"] is True
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_delete_error_says_what_failed(aws):

@@ -9,7 +9,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import dynamodb_
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
-from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -180,8 +180,7 @@ def test_pitr_right_after_creation_is_retried_while_backups_are_being_set_up(aws
 def test_no_change(aws):
     queue_describe_full(aws.stub("dynamodb"), table())
     result = run(args(), diff=True)
-    assert_unchanged(result)
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["table"]["table_name"] == NAME
 
 

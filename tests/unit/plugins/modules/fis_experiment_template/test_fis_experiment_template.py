@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from ansible_collections.multiregion.serverless.plugins.modules import fis_experiment_template as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
@@ -313,8 +314,7 @@ def test_delete(aws):
 
 def test_delete_in_check_mode(aws):
     found(aws.stub("fis"))
-    result = run_absent(module.main, NAME, check_mode=True)
-    assert result["changed"] is True, result
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_delete_of_a_template_gone_meanwhile_is_no_change(aws):

@@ -17,6 +17,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import lambda_package
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
 APP = {
@@ -279,8 +280,7 @@ def test_check_mode_on_an_unchanged_package(src, tmp_path):
     dest = tmp_path / "out.zip"
     run({"src": str(src), "dest": str(dest)})
     result = run({"src": str(src), "dest": str(dest)}, check_mode=True, diff=True)
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
 
 
 # --- requirements -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_app as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
@@ -631,8 +632,7 @@ def test_check_mode_changed_definition_makes_no_call(aws):
 
 def test_check_mode_delete_makes_no_call(aws):
     found(aws.stub("resiliencehub"))
-    result = run_absent(module.main, NAME, check_mode=True)
-    assert result["changed"] is True, result
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_unknown_policy_name_fails(aws):

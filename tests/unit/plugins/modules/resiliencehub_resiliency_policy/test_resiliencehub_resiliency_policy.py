@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.multiregion.serverless.plugins.modules import resiliencehub_resiliency_policy as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_absent_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
@@ -271,8 +272,7 @@ def test_check_mode_update_makes_no_call(aws):
 
 def test_check_mode_delete_makes_no_call(aws):
     found(aws.stub("resiliencehub"))
-    result = run_absent(module.main, NAME, check_mode=True)
-    assert result["changed"] is True, result
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_diff_without_change_is_equal(aws):

@@ -5,9 +5,10 @@ from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import route53_health_check as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
-from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -216,8 +217,7 @@ def test_a_failed_creation_names_the_check(aws):
 def test_an_unchanged_check_is_no_change(aws):
     expect_existing(aws)
     result = run_module(module.main, ARGS, diff=True)
-    assert_unchanged(result)
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["health_check"]["id"] == CHECK_ID
 
 
@@ -467,7 +467,7 @@ def test_deletes_the_check_by_name(aws):
 
 def test_check_mode_deletes_nothing(aws):
     expect_existing(aws)
-    assert run_absent(module.main, NAME, check_mode=True)["changed"] is True
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_absent_check_is_no_change(aws):

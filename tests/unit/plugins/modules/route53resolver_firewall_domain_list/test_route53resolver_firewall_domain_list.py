@@ -45,6 +45,12 @@ def tags(stub, found, arn=LIST_ARN):
     stub.add_response("list_tags_for_resource", {"Tags": r.tag_list(found)}, {"ResourceArn": arn})
 
 
+def created(stub, answer, tags=False):
+    """CreateFirewallDomainList of NAME (any request token; with TAGS when ``tags``), answered with ``answer``."""
+    request = {"Name": NAME, "CreatorRequestId": ANY, **({"Tags": r.tag_list(TAGS)} if tags else {})}
+    stub.add_response("create_firewall_domain_list", {"FirewallDomainList": answer}, request)
+
+
 def updated(stub, operation, names, status="UPDATING"):
     stub.add_response(
         "update_firewall_domains",
@@ -69,11 +75,7 @@ def test_create_adds_domains_and_waits_for_complete(aws, monkeypatch):
     time = r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     listed(stub, r.managed_list_metadata(name=NAME))  # a managed list of that name is never ours
-    stub.add_response(
-        "create_firewall_domain_list",
-        {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": ANY, "Tags": r.tag_list(TAGS)},
-    )
+    created(stub, r.domain_list(count=0), tags=True)
     updated(stub, "ADD", ["*.amazonaws.com", "example.org"])
     got(stub, r.domain_list(status="UPDATING", count=0))
     got(stub, r.domain_list(count=2))
@@ -93,11 +95,7 @@ def test_create_without_domains_makes_no_update(aws, monkeypatch):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     listed(stub)
-    stub.add_response(
-        "create_firewall_domain_list",
-        {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": ANY},
-    )
+    created(stub, r.domain_list(count=0))
     got(stub, r.domain_list(count=0))
 
     result = run_module(module.main, {"name": NAME})
@@ -111,16 +109,8 @@ def test_create_answered_with_a_deleted_list_creates_again_with_a_new_token(aws,
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     listed(stub)
-    stub.add_response(
-        "create_firewall_domain_list",
-        {"FirewallDomainList": r.domain_list(list_id="rslvr-fdl-0000000000000old", status="DELETING")},
-        {"Name": NAME, "CreatorRequestId": ANY},
-    )
-    stub.add_response(
-        "create_firewall_domain_list",
-        {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": ANY},
-    )
+    created(stub, r.domain_list(list_id="rslvr-fdl-0000000000000old", status="DELETING"))
+    created(stub, r.domain_list(count=0))
     got(stub, r.domain_list(count=0))
 
     sent = aws.sent("route53resolver", "CreateFirewallDomainList")
@@ -140,11 +130,7 @@ def test_a_redeploy_of_the_same_name_creates_with_a_new_token(aws, monkeypatch):
     stub = aws.stub("route53resolver")
     for list_id in ("rslvr-fdl-0000000000000old", LIST_ID):
         listed(stub)
-        stub.add_response(
-            "create_firewall_domain_list",
-            {"FirewallDomainList": r.domain_list(list_id=list_id, count=0)},
-            {"Name": NAME, "CreatorRequestId": ANY},
-        )
+        created(stub, r.domain_list(list_id=list_id, count=0))
         got(stub, r.domain_list(list_id=list_id, count=0), list_id=list_id)
         result = run_module(module.main, {"name": NAME})
         assert result["firewall_domain_list"]["id"] == list_id
@@ -402,11 +388,7 @@ def test_a_list_being_deleted_is_not_matched(aws, monkeypatch):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
     listed(stub, r.domain_list_metadata(list_id="rslvr-fdl-dying00000000000", status="DELETING"))
-    stub.add_response(
-        "create_firewall_domain_list",
-        {"FirewallDomainList": r.domain_list(count=0)},
-        {"Name": NAME, "CreatorRequestId": ANY, "Tags": r.tag_list(TAGS)},
-    )
+    created(stub, r.domain_list(count=0), tags=True)
     updated(stub, "ADD", ["*.amazonaws.com"])
     got(stub, r.domain_list(count=1))
 
@@ -500,14 +482,16 @@ def test_already_absent(aws):
     assert result["firewall_domain_list"] == {}
 
 
-def test_a_list_gone_between_lookup_and_delete_counts_as_deleted(aws):
-    stub = aws.stub("route53resolver")
+def found_but_not_deleted(stub, error):
+    """The list is found, and DeleteFirewallDomainList fails with ``error`` (keyword arguments of client_error)."""
     listed(stub, r.domain_list_metadata())
     stub.add_client_error(
-        "delete_firewall_domain_list",
-        expected_params={"FirewallDomainListId": LIST_ID},
-        **client_error("ResourceNotFoundException", status=404),
+        "delete_firewall_domain_list", expected_params={"FirewallDomainListId": LIST_ID}, **client_error(**error)
     )
+
+
+def test_a_list_gone_between_lookup_and_delete_counts_as_deleted(aws):
+    found_but_not_deleted(aws.stub("route53resolver"), {"code": "ResourceNotFoundException", "status": 404})
 
     result = run_module(module.main, {"name": NAME, "state": "absent", "wait": False})
 
@@ -515,20 +499,15 @@ def test_a_list_gone_between_lookup_and_delete_counts_as_deleted(aws):
 
 
 def test_a_list_used_by_a_rule_is_not_deleted(aws):
-    stub = aws.stub("route53resolver")
-    listed(stub, r.domain_list_metadata())
-    stub.add_client_error(
-        "delete_firewall_domain_list",
-        expected_params={"FirewallDomainListId": LIST_ID},
-        **client_error("ConflictException", "The domain list is in use", 409),
-    )
+    error = {"code": "ConflictException", "message": "The domain list is in use", "status": 409}
+    found_but_not_deleted(aws.stub("route53resolver"), error)
 
     result = run_absent(module.main, NAME)
 
-    assert result["failed"] is True
-    assert result["msg"].startswith(
+    assert_fails_with(
+        result,
         f"Failed to delete firewall domain list {NAME}: it is still used by a rule or being updated; remove the rules "
-        "that use it first: An error occurred (ConflictException)"
+        "that use it first: An error occurred (ConflictException)",
     )
 
 

@@ -10,6 +10,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import route53re
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
@@ -59,6 +60,12 @@ def rules(stub, *items):
     stub.add_response("list_firewall_rules", {"FirewallRules": list(items)}, {"FirewallRuleGroupId": GROUP_ID})
 
 
+def read_back(stub, *found_rules):
+    """The group read again: GetFirewallRuleGroup counting ``found_rules``, then ListFirewallRules with them."""
+    got(stub, r.rule_group(rule_count=len(found_rules)))
+    rules(stub, *found_rules)
+
+
 def tags(stub, found):
     stub.add_response("list_tags_for_resource", {"Tags": r.tag_list(found)}, {"ResourceArn": GROUP_ARN})
 
@@ -80,8 +87,7 @@ def existing(stub, *found_rules, found_tags=None, lists=True):
     """The reads of a run against a group that exists."""
     found_tags = TAGS if found_tags is None else found_tags
     groups(stub, r.rule_group_metadata())
-    got(stub, r.rule_group(rule_count=len(found_rules)))
-    rules(stub, *found_rules)
+    read_back(stub, *found_rules)
     tags(stub, found_tags)
     if lists:
         domain_lists(stub)
@@ -117,8 +123,7 @@ def test_create_the_group_and_its_rules(aws):
     )
     created(stub, ALLOW_SPEC, ALLOW_RULE)
     created(stub, BLOCK_SPEC, BLOCK_RULE)
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, BLOCK_RULE, ALLOW_RULE)
+    read_back(stub, BLOCK_RULE, ALLOW_RULE)
 
     result = run_module(module.main, ARGS)
 
@@ -141,8 +146,7 @@ def test_no_change(aws):
 
     result = run_module(module.main, ARGS)
 
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert [rule["name"] for rule in result["firewall_rule_group"]["rules"]] == ["allow-aws", "block-everything-else"]
 
 
@@ -186,8 +190,7 @@ def test_a_managed_domain_list_can_be_named(aws):
     }
     answer = r.rule(list_id=managed["Id"], name="block-malware", priority=50, action="BLOCK", BlockResponse="NXDOMAIN")
     created(stub, spec, answer)
-    got(stub, r.rule_group(rule_count=1))
-    rules(stub, answer)
+    read_back(stub, answer)
 
     result = run_module(module.main, {"name": NAME, "rules": [rule]})
 
@@ -223,8 +226,7 @@ def test_a_changed_property_is_updated_in_place(aws, wanted, request_):
     domain_lists(stub)
     answer = dict(ALLOW_RULE, **{k: v for k, v in request_.items() if k != "FirewallDomainListId"})
     updated(stub, request_, answer)
-    got(stub, r.rule_group(rule_count=1))
-    rules(stub, answer)
+    read_back(stub, answer)
 
     result = run_module(module.main, {"name": NAME, "rules": [wanted]})
 
@@ -258,8 +260,7 @@ def test_block_settings_are_updated(aws, options, keys):
     existing(stub, BLOCK_RULE)
     answer = dict(BLOCK_RULE, **keys)
     updated(stub, dict(BLOCK_SPEC, **keys), answer)
-    got(stub, r.rule_group(rule_count=1))
-    rules(stub, answer)
+    read_back(stub, answer)
 
     result = run_module(module.main, {"name": NAME, "rules": [dict(BLOCK_ALL, **options)]})
 
@@ -287,8 +288,7 @@ def test_override_settings_are_compared(aws, override, changed):
     existing(stub, found)
     if changed:
         updated(stub, dict(BLOCK_SPEC, **keys), dict(BLOCK_RULE, **keys))
-        got(stub, r.rule_group(rule_count=1))
-        rules(stub, dict(BLOCK_RULE, **keys))
+        read_back(stub, dict(BLOCK_RULE, **keys))
     options = {
         "block_response": "OVERRIDE",
         "block_override_domain": "sinkhole.example.com",
@@ -306,8 +306,7 @@ def test_unlisted_rules_are_deleted(aws):
     stale = r.rule(list_id="rslvr-fdl-stale00000000000", name="stale", priority=300, action="ALERT")
     existing(stub, ALLOW_RULE, BLOCK_RULE, stale)
     deleted(stub, stale)
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    read_back(stub, ALLOW_RULE, BLOCK_RULE)
 
     result = run_module(module.main, ARGS)
 
@@ -338,8 +337,7 @@ def test_advanced_rules_are_deleted_by_their_threat_protection_id(aws):
         {"FirewallRule": advanced},
         {"FirewallRuleGroupId": GROUP_ID, "FirewallThreatProtectionId": "rslvr-ftp-0000000000000000"},
     )
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    read_back(stub, ALLOW_RULE, BLOCK_RULE)
 
     result = run_module(module.main, ARGS)
 
@@ -386,8 +384,7 @@ def test_swapped_priorities_park_one_rule(aws):
     )
     updated(stub, dict(ALLOW_SPEC, Priority=200), dict(ALLOW_RULE, Priority=200))
     updated(stub, dict(BLOCK_SPEC, Priority=100), dict(BLOCK_RULE, Priority=100))
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, dict(ALLOW_RULE, Priority=200), dict(BLOCK_RULE, Priority=100))
+    read_back(stub, dict(ALLOW_RULE, Priority=200), dict(BLOCK_RULE, Priority=100))
 
     result = run_module(module.main, dict(ARGS, rules=swapped))
 
@@ -401,8 +398,7 @@ def test_a_changed_query_type_replaces_the_rule(aws):
     existing(stub, aaaa)
     deleted(stub, aaaa)
     created(stub, dict(ALLOW_SPEC, Qtype="A"), dict(ALLOW_RULE, Qtype="A"))
-    got(stub, r.rule_group(rule_count=1))
-    rules(stub, dict(ALLOW_RULE, Qtype="A"))
+    read_back(stub, dict(ALLOW_RULE, Qtype="A"))
 
     result = run_module(module.main, {"name": NAME, "rules": [dict(ALLOW_AWS, q_type="a")]})
 
@@ -481,8 +477,7 @@ def test_throttling_is_retried(aws):
         "create_firewall_rule", expected_params=request, **client_error("ThrottlingException", status=400)
     )
     created(stub, BLOCK_SPEC, BLOCK_RULE)
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    read_back(stub, ALLOW_RULE, BLOCK_RULE)
 
     result = run_module(module.main, ARGS)
 
@@ -499,14 +494,12 @@ def test_a_rule_created_again_after_a_purge_has_a_new_token_and_a_retry_the_same
     existing(stub, ALLOW_RULE)
     stub.add_client_error("create_firewall_rule", **client_error("ThrottlingException", status=400))
     created(stub, BLOCK_SPEC, BLOCK_RULE)
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    read_back(stub, ALLOW_RULE, BLOCK_RULE)
     assert run_module(module.main, ARGS)["changed"] is True
     # Second run: the rule was purged meanwhile, so it is created again.
     existing(stub, ALLOW_RULE)
     created(stub, BLOCK_SPEC, BLOCK_RULE)
-    got(stub, r.rule_group(rule_count=2))
-    rules(stub, ALLOW_RULE, BLOCK_RULE)
+    read_back(stub, ALLOW_RULE, BLOCK_RULE)
     assert run_module(module.main, ARGS)["changed"] is True
 
     tokens = [params["CreatorRequestId"] for params in sent]

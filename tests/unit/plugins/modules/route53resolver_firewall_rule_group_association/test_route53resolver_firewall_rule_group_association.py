@@ -171,6 +171,15 @@ def test_create_by_group_id_without_waiting(aws):
     assert result["firewall_rule_group_association"]["status"] == "UPDATING"
 
 
+def assert_wait_timed_out(result, seconds, goal, last_status):
+    """The module failed waiting ``seconds`` for the association to be ``goal``, last seen in ``last_status``."""
+    assert_fails_as(
+        result,
+        f"Timeout waiting {seconds} s for firewall rule group association {ASSOCIATION_ID} to be {goal}; "
+        f"last status: {last_status}",
+    )
+
+
 def test_create_timeout_is_reported(aws, monkeypatch):
     r.fake_time(monkeypatch)
     stub = aws.stub("route53resolver")
@@ -180,11 +189,7 @@ def test_create_timeout_is_reported(aws, monkeypatch):
 
     result = run_module(module.main, dict(ARGS, wait_timeout=10))
 
-    assert_fails_as(
-        result,
-        f"Timeout waiting 10 s for firewall rule group association {ASSOCIATION_ID} to be COMPLETE; last status: "
-        "UPDATING (Creating Firewall Rule Group Association)",
-    )
+    assert_wait_timed_out(result, 10, "COMPLETE", "UPDATING (Creating Firewall Rule Group Association)")
 
 
 def test_an_association_deleted_while_waiting_fails(aws, monkeypatch):
@@ -396,11 +401,7 @@ def test_delete_timeout_is_reported(aws, monkeypatch):
 
     result = run_module(module.main, dict(ABSENT, wait_timeout=5))
 
-    assert_fails_as(
-        result,
-        f"Timeout waiting 5 s for firewall rule group association {ASSOCIATION_ID} to be deleted; last status: "
-        "DELETING (Deleting)",
-    )
+    assert_wait_timed_out(result, 5, "deleted", "DELETING (Deleting)")
 
 
 def test_a_protected_association_is_not_removed_without_lifting_the_protection(aws):

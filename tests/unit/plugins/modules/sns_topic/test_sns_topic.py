@@ -6,6 +6,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import sns_topic
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -153,8 +154,7 @@ def test_a_failed_creation_names_the_topic(aws):
 def test_an_unchanged_topic_is_no_change(aws):
     expect_existing(aws)
     result = run_module(sns_topic.main, ARGS, diff=True)
-    assert_unchanged(result)
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["sns_topic"]["topic_arn"] == ARN
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import ssm_document as module
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
@@ -300,8 +301,7 @@ def test_delete(aws, clock):
 
 def test_delete_in_check_mode(aws):
     described(aws.stub("ssm"), document())
-    result = run_absent(module.main, NAME, check_mode=True)
-    assert result["changed"] is True, result
+    assert_check_mode_delete_changes(module.main, NAME)
 
 
 def test_already_absent(aws):

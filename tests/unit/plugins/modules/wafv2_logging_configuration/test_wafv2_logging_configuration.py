@@ -6,6 +6,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import wafv2_log
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -119,8 +120,7 @@ def test_the_same_configuration_is_no_change(aws):
     # AWS adds fields of its own to the configuration it returns.
     expect_current(aws, configuration(redacted=REDACT, ManagedByFirewallManager=False, LogType="WAF_LOGS"))
     result = run_module(module.main, {**ARGS, "redacted_fields": REDACT}, diff=True)
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["logging_configuration"]["redacted_fields"] == REDACT
 
 

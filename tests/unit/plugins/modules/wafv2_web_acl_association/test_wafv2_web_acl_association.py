@@ -10,6 +10,7 @@ from ansible_collections.multiregion.serverless.plugins.modules import wafv2_web
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged_with_equal_diff
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -94,8 +95,7 @@ def test_associates_a_resource_without_web_acl(aws):
 def test_an_existing_association_is_no_change(aws):
     expect_current(aws, web_acl())
     result = run_module(module.main, {"resource_arn": STAGE, "web_acl_arn": ACL_ARN}, diff=True)
-    assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert_unchanged_with_equal_diff(result)
     assert result["association"]["web_acl_name"] == "mrdemo-api"
     assert "diff" in result
 
