@@ -10,12 +10,14 @@ scenarios; a boto3 stand-in costs a second where running them costs minutes. Run
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import arguments
 
 
 def key(kms, name: str, tags: list[dict]) -> dict:
@@ -78,27 +80,22 @@ def table(ddb, name: str, key_arn: str, tags: list[dict]) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--deployment", required=True)
+    parser = arguments()
     parser.add_argument("--cidr", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
+    aws = Endpoint.of(args)
     name = args.deployment
     tags = [{"Key": "Deployment", "Value": name}, {"Key": "Name", "Value": name}]
 
-    account = session.client("sts", endpoint_url=args.endpoint).get_caller_identity()["Account"]
+    account = aws.client("sts").get_caller_identity()["Account"]
     metadata = key(
-        session.client("kms", endpoint_url=args.endpoint),
+        aws.client("kms"),
         name,
         [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags],
     )
-    vpc = network(session.client("ec2", endpoint_url=args.endpoint), name, args.cidr, tags)
-    described = table(session.client("dynamodb", endpoint_url=args.endpoint), name, metadata["Arn"], tags)
+    vpc = network(aws.client("ec2"), name, args.cidr, tags)
+    described = table(aws.client("dynamodb"), name, metadata["Arn"], tags)
     inputs = {
         "vpc_private_outputs": {
             **vpc,

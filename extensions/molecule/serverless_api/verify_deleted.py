@@ -5,26 +5,20 @@ python verify_deleted.py --endpoint URL --region eu-west-1 --deployment NAME --d
 
 from __future__ import annotations
 
-import argparse
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import arguments
+from endpoint_checks import check
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--deployment", required=True)
+    parser = arguments()
     parser.add_argument("--domain", required=True)
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
-
-    def client(service):
-        return session.client(service, endpoint_url=args.endpoint)
-
+    client = Endpoint.of(args).client
     name = args.deployment
     left = {
         "function": [
@@ -63,9 +57,10 @@ def main() -> int:
             z["Name"] for z in client("route53").list_hosted_zones()["HostedZones"] if z["Name"] == f"{args.domain}."
         ],
     }
+    failures: list[str] = []
     for what, names in left.items():
-        print(("FAIL  " if names else "ok    ") + f"no {what} left" + (f": {names}" if names else ""))
-    return 1 if any(left.values()) else 0
+        check(not names, f"no {what} left" + (f": {names}" if names else ""), failures)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -6,11 +6,18 @@ python verify_serverless_api.py --endpoint URL --region eu-west-1 --deployment N
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import actions_of
+from endpoint_checks import arguments
+from endpoint_checks import as_list
+from endpoint_checks import check
+from endpoint_checks import result
+from endpoint_checks import statements
 
 ALARMS = {
     "api-5xx-rate": ("AWS/ApiGateway", "5XXError", 0.01),
@@ -25,24 +32,9 @@ ALARMS = {
 }
 
 
-def check(ok: bool, what: str, failures: list[str]) -> None:
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def statements(document) -> list[dict]:
-    doc = json.loads(document) if isinstance(document, str) else document
-    return doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def verify_function(session, endpoint, args, inputs, failures) -> str:
-    lam = session.client("lambda", endpoint_url=endpoint)
-    logs = session.client("logs", endpoint_url=endpoint)
+def verify_function(aws: Endpoint, args, inputs, failures) -> str:
+    lam = aws.client("lambda")
+    logs = aws.client("logs")
     vpc = inputs["vpc_private_outputs"]
     key = vpc["kms_key_arn"]
     name = f"{args.deployment}-api"
@@ -106,9 +98,9 @@ def verify_function(session, endpoint, args, inputs, failures) -> str:
     return alias["AliasArn"]
 
 
-def verify_iam(session, endpoint, args, failures) -> None:
-    iam = session.client("iam", endpoint_url=endpoint)
-    apigw = session.client("apigateway", endpoint_url=endpoint)
+def verify_iam(aws: Endpoint, args, failures) -> None:
+    iam = aws.client("iam")
+    apigw = aws.client("apigateway")
     role = f"{args.deployment}-api-{args.region}"
     trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
     check(
@@ -119,7 +111,7 @@ def verify_iam(session, endpoint, args, failures) -> None:
     check(not iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"], "no managed policy on it", failures)
     check(iam.list_role_policies(RoleName=role)["PolicyNames"] == ["items-api"], "one inline policy", failures)
     document = iam.get_role_policy(RoleName=role, PolicyName="items-api")["PolicyDocument"]
-    actions = [a for s in statements(document) for a in as_list(s["Action"])]
+    actions = actions_of(document)
     check(not any("*" in a for a in actions), "no wildcard action in the function's policy", failures)
     check(
         {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"} <= set(actions)
@@ -157,9 +149,9 @@ def verify_iam(session, endpoint, args, failures) -> None:
     check(account.get("cloudwatchRoleArn", "").endswith(f":role/{logs_role}"), "account CloudWatch role set", failures)
 
 
-def verify_api(session, endpoint, args, inputs, alias_arn, failures) -> str | None:
-    apigw = session.client("apigateway", endpoint_url=endpoint)
-    logs = session.client("logs", endpoint_url=endpoint)
+def verify_api(aws: Endpoint, args, inputs, alias_arn, failures) -> str | None:
+    apigw = aws.client("apigateway")
+    logs = aws.client("logs")
     key = inputs["vpc_private_outputs"]["kms_key_arn"]
     apis = [a for a in apigw.get_rest_apis()["items"] if a["name"] == f"{args.deployment}-api"]
     check(len(apis) == 1, "one REST API", failures)
@@ -207,10 +199,10 @@ def verify_api(session, endpoint, args, inputs, alias_arn, failures) -> str | No
     return api_id
 
 
-def verify_domain(session, endpoint, args, api_id, failures) -> None:
-    apigw = session.client("apigateway", endpoint_url=endpoint)
-    acm = session.client("acm", endpoint_url=endpoint)
-    route53 = session.client("route53", endpoint_url=endpoint)
+def verify_domain(aws: Endpoint, args, api_id, failures) -> None:
+    apigw = aws.client("apigateway")
+    acm = aws.client("acm")
+    route53 = aws.client("route53")
     name = f"api.{args.domain}"
     certificates = [c for c in acm.list_certificates()["CertificateSummaryList"] if c["DomainName"] == name]
     check(len(certificates) == 1, f"one certificate for {name}", failures)
@@ -248,14 +240,14 @@ def verify_domain(session, endpoint, args, api_id, failures) -> None:
         check(bool(expected) and expected <= present, "validation records in the zone", failures)
 
 
-def verify_alarms(session, endpoint, args, inputs, failures) -> None:
-    sns = session.client("sns", endpoint_url=endpoint)
-    cloudwatch = session.client("cloudwatch", endpoint_url=endpoint)
+def verify_alarms(aws: Endpoint, args, inputs, failures) -> None:
+    sns = aws.client("sns")
+    cloudwatch = aws.client("cloudwatch")
     key = inputs["vpc_private_outputs"]["kms_key_arn"]
     topic = f"arn:aws:sns:{args.region}:123456789012:{args.deployment}-alarms"
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     check(attributes.get("KmsMasterKeyId") == key, "alarm topic encrypted with the region's key", failures)
-    actions = [a for s in statements(attributes["Policy"]) for a in as_list(s["Action"])]
+    actions = actions_of(attributes["Policy"])
     check(not any(a.endswith("*") for a in actions), "topic policy names its actions", failures)
     alarms = {
         a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNamePrefix=f"{args.deployment}-api-")["MetricAlarms"]
@@ -298,10 +290,7 @@ def verify_alarms(session, endpoint, args, inputs, failures) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--deployment", required=True)
+    parser = arguments()
     parser.add_argument("--domain", required=True)
     parser.add_argument("--inputs", required=True)
     parser.add_argument("--replicas", nargs="*", default=[])
@@ -309,17 +298,14 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.inputs) as f:
         inputs = json.load(f)
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
+    aws = Endpoint.of(args)
     failures: list[str] = []
-    alias_arn = verify_function(session, args.endpoint, args, inputs, failures)
-    verify_iam(session, args.endpoint, args, failures)
-    api_id = verify_api(session, args.endpoint, args, inputs, alias_arn, failures)
-    verify_domain(session, args.endpoint, args, api_id, failures)
-    verify_alarms(session, args.endpoint, args, inputs, failures)
-    print(f"{args.region}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    alias_arn = verify_function(aws, args, inputs, failures)
+    verify_iam(aws, args, failures)
+    api_id = verify_api(aws, args, inputs, alias_arn, failures)
+    verify_domain(aws, args, api_id, failures)
+    verify_alarms(aws, args, inputs, failures)
+    return result(args.region, failures)
 
 
 if __name__ == "__main__":
