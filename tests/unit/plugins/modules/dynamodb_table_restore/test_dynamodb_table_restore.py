@@ -53,6 +53,11 @@ def restores_latest(stub, description):
     stub.add_response("restore_table_to_point_in_time", {"TableDescription": description}, params)
 
 
+def restore_started(stub, operation, **request):
+    """``operation``, a restore into TARGET with ``request`` besides, answered with TARGET being created."""
+    stub.add_response(operation, {"TableDescription": table(status="CREATING")}, {"TargetTableName": TARGET, **request})
+
+
 def described(stub, description=None, name=TARGET):
     if description is None:
         stub.add_client_error("describe_table", **client_error("ResourceNotFoundException"))
@@ -158,15 +163,13 @@ def test_restore_to_latest_waits_verifies_and_measures(aws, clock):
 def test_restore_to_a_time_with_a_kms_key(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
-    stub.add_response(
+    sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/prod"}
+    restore_started(
+        stub,
         "restore_table_to_point_in_time",
-        {"TableDescription": table(status="CREATING")},
-        {
-            "SourceTableName": SOURCE,
-            "TargetTableName": TARGET,
-            "RestoreDateTime": POINT,
-            "SSESpecificationOverride": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/prod"},
-        },
+        SourceTableName=SOURCE,
+        RestoreDateTime=POINT,
+        SSESpecificationOverride=sse,
     )
 
     result = run_module(module.main, args(restore_time="2026-12-06T09:55:00Z", sse_kms_key_id="alias/prod", wait=False))
@@ -194,11 +197,7 @@ def test_keys_written_after_the_restore_point_are_reported_and_warned(aws, clock
 def test_restore_from_backup(aws, clock):
     stub = aws.stub("dynamodb")
     described(stub)
-    stub.add_response(
-        "restore_table_from_backup",
-        {"TableDescription": table(status="CREATING")},
-        {"TargetTableName": TARGET, "BackupArn": BACKUP_ARN},
-    )
+    restore_started(stub, "restore_table_from_backup", BackupArn=BACKUP_ARN)
     described(stub, table())
     has(stub, KEYS[0], False)
 
