@@ -325,7 +325,7 @@ def list_rest_apis(client) -> list[dict]:
 
 @ApiGatewayErrorHandler.list_error_handler("get REST API {api_id}")
 def get_rest_api(client, api_id: str) -> dict | None:
-    return _strip(client.get_rest_api(restApiId=api_id, aws_retry=True))
+    return without_metadata(client.get_rest_api(restApiId=api_id, aws_retry=True))
 
 
 def find_rest_api(client, name: str, api_id: str | None = None) -> dict | None:
@@ -348,12 +348,12 @@ def create_rest_api(client, name: str, description: str | None, endpoint_type: s
         params["description"] = description
     if tags:
         params["tags"] = tags
-    return _strip(client.create_rest_api(aws_retry=True, **params))
+    return without_metadata(client.create_rest_api(aws_retry=True, **params))
 
 
 @ApiGatewayErrorHandler.common_error_handler("put the definition of REST API {api_id}")
 def put_rest_api(client, api_id: str, body: bytes, fail_on_warnings: bool) -> dict:
-    return _strip(
+    return without_metadata(
         client.put_rest_api(
             restApiId=api_id, mode="overwrite", failOnWarnings=fail_on_warnings, body=body, aws_retry=True
         )
@@ -362,7 +362,7 @@ def put_rest_api(client, api_id: str, body: bytes, fail_on_warnings: bool) -> di
 
 @ApiGatewayErrorHandler.common_error_handler("update REST API {api_id}")
 def update_rest_api(client, api_id: str, ops: list[dict]) -> dict:
-    return _strip(client.update_rest_api(restApiId=api_id, patchOperations=ops, aws_retry=True))
+    return without_metadata(client.update_rest_api(restApiId=api_id, patchOperations=ops, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.deletion_error_handler("delete REST API {api_id}")
@@ -373,17 +373,17 @@ def delete_rest_api(client, api_id: str) -> bool:
 
 @ApiGatewayErrorHandler.list_error_handler("get stage {stage_name} of REST API {api_id}")
 def get_stage(client, api_id: str, stage_name: str) -> dict | None:
-    return _strip(client.get_stage(restApiId=api_id, stageName=stage_name, aws_retry=True))
+    return without_metadata(client.get_stage(restApiId=api_id, stageName=stage_name, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.list_error_handler("get deployment {deployment_id} of REST API {api_id}")
 def get_deployment(client, api_id: str, deployment_id: str) -> dict | None:
-    return _strip(client.get_deployment(restApiId=api_id, deploymentId=deployment_id, aws_retry=True))
+    return without_metadata(client.get_deployment(restApiId=api_id, deploymentId=deployment_id, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.common_error_handler("create a deployment of REST API {api_id}")
 def create_deployment(client, api_id: str, description: str) -> dict:
-    return _strip(client.create_deployment(restApiId=api_id, description=description, aws_retry=True))
+    return without_metadata(client.create_deployment(restApiId=api_id, description=description, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.common_error_handler("create stage {stage_name} of REST API {api_id}")
@@ -396,12 +396,14 @@ def create_stage(client, api_id: str, stage_name: str, deployment_id: str, wante
         "tags": "tags",
     }
     params.update(given_options(wanted, optional, keep_falsy=["description", "tracing_enabled"]))
-    return _strip(client.create_stage(aws_retry=True, **params))
+    return without_metadata(client.create_stage(aws_retry=True, **params))
 
 
 @ApiGatewayErrorHandler.common_error_handler("update stage {stage_name} of REST API {api_id}")
 def update_stage(client, api_id: str, stage_name: str, ops: list[dict]) -> dict:
-    return _strip(client.update_stage(restApiId=api_id, stageName=stage_name, patchOperations=ops, aws_retry=True))
+    return without_metadata(
+        client.update_stage(restApiId=api_id, stageName=stage_name, patchOperations=ops, aws_retry=True)
+    )
 
 
 @ApiGatewayErrorHandler.common_error_handler("update the tags of {arn}")
@@ -442,13 +444,14 @@ def is_role_not_yet_accepted(error: BaseException) -> bool:
 
 @ApiGatewayErrorHandler.common_error_handler("get the API Gateway account settings")
 def get_account(client) -> dict:
-    return _strip(client.get_account(aws_retry=True))
+    return without_metadata(client.get_account(aws_retry=True))
 
 
 @ApiGatewayErrorHandler.common_error_handler("update the API Gateway account settings")
 def update_account(client, ops: list[dict]) -> dict:
-    return _strip(client.update_account(patchOperations=ops, aws_retry=True))
+    return without_metadata(client.update_account(patchOperations=ops, aws_retry=True))
 
 
-def _strip(response: dict) -> dict:
+def without_metadata(response: dict) -> dict:
+    """An API Gateway answer without its ResponseMetadata: the resource."""
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}

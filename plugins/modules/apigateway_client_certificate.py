@@ -98,6 +98,7 @@ from typing import Optional
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import ApiGatewayErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import without_metadata
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
@@ -144,9 +145,7 @@ def generate(client, description: str, tags: Optional[dict]) -> dict:
     params: dict[str, Any] = {"description": description}
     if tags:
         params["tags"] = tags
-    certificate = client.generate_client_certificate(aws_retry=True, **params)
-    certificate.pop("ResponseMetadata", None)
-    return certificate
+    return without_metadata(client.generate_client_certificate(aws_retry=True, **params))
 
 
 @ApiGatewayErrorHandler.deletion_error_handler("delete client certificate {certificate_id}")

@@ -212,6 +212,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import ApiGatewayErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import without_metadata
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
@@ -373,9 +374,7 @@ def domain_arn(client, domain: dict, region: str) -> str:
 
 @ApiGatewayErrorHandler.list_error_handler("get domain name {name}")
 def get_domain(client, name: str) -> dict | None:
-    domain = client.get_domain_name(domainName=name, aws_retry=True)
-    domain.pop("ResponseMetadata", None)
-    return domain
+    return without_metadata(client.get_domain_name(domainName=name, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.list_error_handler("get base path mappings of {name}", [])
@@ -390,16 +389,12 @@ def create_domain(client, name: str, request: dict, tags: dict | None) -> dict:
     params = dict(request)
     if tags:
         params["tags"] = tags
-    domain = client.create_domain_name(aws_retry=True, **params)
-    domain.pop("ResponseMetadata", None)
-    return domain
+    return without_metadata(client.create_domain_name(aws_retry=True, **params))
 
 
 @ApiGatewayErrorHandler.common_error_handler("update domain name {name}")
 def update_domain(client, name: str, operations: list[dict]) -> dict:
-    domain = client.update_domain_name(domainName=name, patchOperations=operations, aws_retry=True)
-    domain.pop("ResponseMetadata", None)
-    return domain
+    return without_metadata(client.update_domain_name(domainName=name, patchOperations=operations, aws_retry=True))
 
 
 @ApiGatewayErrorHandler.deletion_error_handler("delete domain name {name}")
