@@ -68,23 +68,11 @@ tables:
       replicas: [{"region_name": "eu-central-1", "replica_status": "ACTIVE"}]
       tags: {"application": "multiregion"}
 table:
-  description: With I(name), the table (empty when it does not exist); the same dict as the only element of RV(tables).
+  description:
+    - With I(name), the table (empty when it does not exist); the same dict as the only element of RV(tables), with
+      the keys of RV(multiregion.serverless.dynamodb_table#module:table).
   returned: when I(name) is given
   type: dict
-  contains:
-    table_name:
-      description: Name of the table.
-      type: str
-    table_arn:
-      description: ARN of the table.
-      type: str
-    table_status:
-      description: Status of the table.
-      type: str
-    replicas:
-      description: Replicas in other regions with C(region_name) and C(replica_status).
-      type: list
-      elements: dict
 """
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
