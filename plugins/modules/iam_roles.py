@@ -216,10 +216,10 @@ from typing import Callable
 from typing import Optional
 from urllib.parse import unquote
 
-from ansible_collections.multiregion.serverless.plugins.module_utils._requests import set_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -549,7 +549,7 @@ def create_role(client, name: str, wanted: dict) -> dict:
         "Path": wanted.get("path") or "/",
         "AssumeRolePolicyDocument": _dump(wanted["assume_role_policy_document"]),
     }
-    params.update(set_options(wanted, CREATE_ROLE_FIELDS))
+    params.update(given_options(wanted, CREATE_ROLE_FIELDS, keep_falsy=("max_session_duration",)))
     if wanted.get("tags"):
         params["Tags"] = tags_to_boto3(wanted["tags"])
     return client.create_role(aws_retry=True, **params)["Role"]

@@ -195,9 +195,9 @@ import re
 from typing import Any
 from typing import Optional
 
-from ansible_collections.multiregion.serverless.plugins.module_utils._requests import set_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
@@ -261,7 +261,7 @@ ROUTING_FIELDS = {
 def wanted_record(item: dict) -> dict:
     """The ResourceRecordSet of a record of the task."""
     record: dict[str, Any] = {"Name": norm_name(item["name"]), "Type": item["type"]}
-    record.update(set_options(item, ROUTING_FIELDS))
+    record.update(given_options(item, ROUTING_FIELDS, keep_falsy=("weight", "multi_value_answer")))
     alias = item.get("alias")
     if alias:
         record["AliasTarget"] = {
