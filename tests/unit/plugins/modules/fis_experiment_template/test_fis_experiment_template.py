@@ -12,10 +12,10 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
-from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import deleted_meanwhile
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -317,23 +317,24 @@ def test_delete_in_check_mode(aws):
     assert_check_mode_delete_changes(module.main, NAME)
 
 
-def test_delete_of_a_template_gone_meanwhile_is_no_change(aws):
-    stub = aws.stub("fis")
+def found_then_deleted_meanwhile(stub):
     found(stub)
-    assert_gone_meanwhile_changes_nothing(stub, "delete_experiment_template", module.main, NAME)
+    deleted_meanwhile(stub, "delete_experiment_template")
 
 
-def test_already_absent(aws):
-    not_found(aws.stub("fis"))
-    assert assert_absent_changes_nothing(module.main, NAME)["template"] == {}
-
-
-def test_a_template_gone_between_list_and_get_is_absent(aws):
-    stub = aws.stub("fis")
+def listed_then_gone(stub):
     stub.add_response("list_experiment_templates", {"experimentTemplates": [summary()]}, {})
     stub.add_client_error("get_experiment_template", **client_error("ResourceNotFoundException", status=404))
-    result = run_absent(module.main, NAME)
-    assert result["changed"] is False, result
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [found_then_deleted_meanwhile, not_found, listed_then_gone],
+    ids=["delete_of_a_template_gone_meanwhile", "already_absent", "gone_between_list_and_get"],
+)
+def test_absent_with_no_template_to_delete_changes_nothing(aws, lookup):
+    lookup(aws.stub("fis"))
+    assert assert_absent_changes_nothing(module.main, NAME)["template"] == {}
 
 
 def test_two_templates_with_the_same_name_fail(aws):

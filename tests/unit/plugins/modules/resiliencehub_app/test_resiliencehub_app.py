@@ -16,10 +16,10 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_as
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
-from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import deleted_meanwhile
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -567,21 +567,23 @@ def test_delete_wait_timeout(aws):
     assert result["msg"].startswith(f"Timeout waiting for application {NAME} to be deleted")
 
 
-def test_already_absent(aws):
-    not_found(aws.stub("resiliencehub"))
-    assert_absent_changes_nothing(module.main, NAME)
-
-
-def test_app_being_deleted_counts_as_absent(aws):
-    stub = aws.stub("resiliencehub")
+def listed_as_deleting(stub):
     stub.add_response("list_apps", {"appSummaries": [dict(SUMMARY, status="Deleting")]}, {"name": NAME})
-    assert_absent_changes_nothing(module.main, NAME)
 
 
-def test_gone_between_lookup_and_delete(aws):
-    stub = aws.stub("resiliencehub")
+def found_then_deleted_meanwhile(stub):
     found(stub)
-    assert_gone_meanwhile_changes_nothing(stub, "delete_app", module.main, NAME)
+    deleted_meanwhile(stub, "delete_app")
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [not_found, listed_as_deleting, found_then_deleted_meanwhile],
+    ids=["already_absent", "app_being_deleted_counts_as_absent", "gone_between_lookup_and_delete"],
+)
+def test_absent_with_no_app_to_delete_changes_nothing(aws, lookup):
+    lookup(aws.stub("resiliencehub"))
+    assert_absent_changes_nothing(module.main, NAME)
 
 
 def test_throttled_then_retried(aws):

@@ -11,10 +11,10 @@ from ansible_collections.multiregion.serverless.tests.unit.conftest import asser
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_check_mode_delete_changes
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
-from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_gone_meanwhile_changes_nothing
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import changed_copy
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import deleted_meanwhile
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_absent
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 from ansible_collections.multiregion.serverless.tests.unit.plugins.module_utils.resiliencehub_responses import (
@@ -197,27 +197,32 @@ def test_delete(aws):
     assert result["diff"]["before"]["name"] == NAME and result["diff"]["after"] == {}
 
 
-def test_already_absent(aws):
-    not_found(aws.stub("resiliencehub"))
-    assert_absent_changes_nothing(module.main, NAME)
-
-
-def test_gone_between_lookup_and_delete(aws):
-    stub = aws.stub("resiliencehub")
+def found_then_deleted_meanwhile(stub):
     found(stub)
-    assert_gone_meanwhile_changes_nothing(stub, "delete_resiliency_policy", module.main, NAME)
+    deleted_meanwhile(stub, "delete_resiliency_policy")
 
 
-def test_list_not_found_means_absent(aws):
-    stub = aws.stub("resiliencehub")
+def list_not_found(stub):
     stub.add_client_error("list_resiliency_policies", **client_error("ResourceNotFoundException", status=404))
-    assert_absent_changes_nothing(module.main, NAME)
 
 
-def test_only_the_exact_name_matches(aws):
-    stub = aws.stub("resiliencehub")
+def only_a_similar_name_listed(stub):
     similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar]}, LIST)
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [not_found, found_then_deleted_meanwhile, list_not_found, only_a_similar_name_listed],
+    ids=[
+        "already_absent",
+        "gone_between_lookup_and_delete",
+        "list_not_found_means_absent",
+        "only_the_exact_name_matches",
+    ],
+)
+def test_absent_with_no_policy_to_delete_changes_nothing(aws, lookup):
+    lookup(aws.stub("resiliencehub"))
     assert_absent_changes_nothing(module.main, NAME)
 
 
