@@ -290,7 +290,7 @@ def parse_ports(ports: list[str]) -> list[tuple[int, int]]:
     ranges = []
     for port in ports:
         text = str(port).strip()
-        first, _, last = text.partition("-")
+        first, _dash, last = text.partition("-")
         try:
             low, high = int(first), int(last or first)
         except ValueError:
