@@ -56,9 +56,9 @@ EXAMPLES = r"""
 RETURN = r"""
 flow_logs:
   description:
-    - The flow logs found. Each has the keys of RV(multiregion.serverless.ec2_vpc_flow_log#module:flow_log): the flow
-      log's id, resource, traffic type, destination, role, aggregation interval, record format, destination options,
-      status, delivery status and error, creation time and tags.
+    - The flow logs found. Each has the keys of RV(multiregion.serverless.ec2_vpc_flow_log#module:flow_log) - the
+      flow log's id, resource, traffic type, destination, role, aggregation interval, record format, destination
+      options, status, delivery status and error, creation time and tags.
   returned: always
   type: list
   elements: dict
