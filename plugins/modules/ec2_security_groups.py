@@ -26,8 +26,8 @@ description:
   - A rule names exactly one peer, O(groups[].rules[].cidr_ip), O(groups[].rules[].cidr_ipv6),
     O(groups[].rules[].ip_prefix) (a prefix list), O(groups[].rules[].group_id) or O(groups[].rules[].group_name) (a
     group of the VPC, this list's groups included, also one created by the same call).
-  - IPv6 rules are managed as given; a new group's default IPv6 egress rule (VPCs with an IPv6 block) is left to
-    O(purge_rules_egress) like any other rule.
+  - IPv6 rules are managed as given. In a VPC with an IPv6 block a new group also gets an allow-all IPv6 egress rule,
+    revoked like the IPv4 one (see the notes).
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   vpc_id:
@@ -149,7 +149,9 @@ notes:
     taken as matching: the local endpoint drops those descriptions, and rewriting them would change every run."
   - AWS gives every new group an allow-all egress rule that CreateSecurityGroup does not return; when
     O(groups[].rules_egress) is given without it, the module revokes it, as terraform-provider-aws'
-    C(aws_security_group) does. EC2 is eventually consistent, so the calls on a group just created retry
+    C(aws_security_group) does; so is the allow-all IPv6 egress rule a new group gets in a VPC with an IPv6 block
+    (one more RevokeSecurityGroupEgress per new group, answered "unknown" in a VPC without one). EC2 is eventually
+    consistent, so the calls on a group just created retry
     C(InvalidGroup.NotFound). A rule already authorized (C(InvalidPermission.Duplicate)) or already revoked
     (C(InvalidPermission.NotFound)) counts as done.
 """
@@ -268,6 +270,8 @@ PEERS = (
 PEER_OPTIONS = ("cidr_ip", "cidr_ipv6", "ip_prefix", "group_id", "group_name")
 # The egress rule AWS gives every new group (CreateSecurityGroup does not return it).
 DEFAULT_EGRESS = ("-1", None, None, "cidr_ip", "0.0.0.0/0")
+# And in a VPC with an IPv6 block, this one: not in the plan (the VPC is not described), revoked after the create.
+DEFAULT_EGRESS_V6 = ("-1", None, None, "cidr_ipv6", "::/0")
 DIRECTIONS = (("rules", "IpPermissions"), ("rules_egress", "IpPermissionsEgress"))
 
 
@@ -490,6 +494,10 @@ def plan(params: dict, groups: list[dict], ids: dict[str, str]) -> list[dict]:
             wanted_keys = None if rules is None else wanted_rules(rules, ids)
             purge = params["purge_rules" if option == "rules" else "purge_rules_egress"]
             item[option] = {"current": current, "changes": rule_changes(wanted_keys, current, purge)}
+            if option == "rules_egress":
+                item["revoke_default_ipv6"] = (
+                    item["create"] and purge and wanted_keys is not None and DEFAULT_EGRESS_V6 not in wanted_keys
+                )
         items.append(item)
     return items
 
@@ -660,6 +668,19 @@ def change_rules(client, group_id: str, action: str, option: str, rules: dict) -
                 raise
 
 
+@EC2Errors.common_error_handler("revoke the IPv6 allow-all egress rule of new security group {group_id}")
+def revoke_default_ipv6_egress(client, group_id: str) -> None:
+    """Revoke the IPv6 allow-all egress AWS gives a new group in a VPC with an IPv6 block; in another VPC EC2
+    answers that the rule is unknown or that the VPC has no IPv6 range, and there is nothing to revoke."""
+    try:
+        client.revoke_security_group_egress(
+            aws_retry=True, GroupId=group_id, IpPermissions=[permission(DEFAULT_EGRESS_V6, None)]
+        )
+    except botocore.exceptions.ClientError as e:
+        if not is_not_found(e, ["InvalidPermission.NotFound", "InvalidParameterValue"]):
+            raise
+
+
 @EC2Errors.list_error_handler("describe the network interfaces of security group {group_id}", default_value=[])
 def interfaces_using(client, group_id: str) -> list[dict]:
     return paginate(client, "describe_network_interfaces", Filters=[{"Name": "group-id", "Values": [group_id]}])[
@@ -693,6 +714,8 @@ def apply_item(target, peers, item: dict, group_id: str) -> None:
     ``target``, authorizations through ``peers`` (which retries a new peer group EC2 does not know yet)."""
     if item["tag_changes"][0] or item["tag_changes"][1]:
         retag(target, group_id, item["tag_changes"])
+    if item["revoke_default_ipv6"]:
+        revoke_default_ipv6_egress(target, group_id)
     for action in ("revoke", "authorize", "describe"):
         for option, _key in DIRECTIONS:
             rules = item[option]["changes"][action]

@@ -25,6 +25,7 @@ PL_S3 = "pl-6da54004"
 CIDR = "10.1.0.0/16"
 IN_VPC = {"Filters": [{"Name": "vpc-id", "Values": [VPC]}]}
 ALL_OUT = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+ALL_OUT_V6 = {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
 HTTPS_IN = {"proto": "tcp", "ports": ["443"], "cidr_ip": [CIDR], "rule_desc": "HTTPS from the VPC"}
 ENDPOINTS = {
     "name": "mr-endpoints",
@@ -246,6 +247,22 @@ def test_a_new_group_is_planned_with_the_allow_all_egress_aws_gives_it():
     assert item["create"] is True
     assert item["rules_egress"]["changes"]["revoke"] == {mod.DEFAULT_EGRESS: None}
     assert item["rules"]["changes"]["authorize"] == {("tcp", 443, 443, "cidr_ip", CIDR): "HTTPS from the VPC"}
+    assert item["revoke_default_ipv6"] is True
+
+
+@pytest.mark.parametrize(
+    "egress, purge, revoked",
+    [
+        (None, True, False),  # egress left alone: the new group keeps what AWS gives it
+        ([], False, False),
+        ([{"proto": "all", "cidr_ipv6": ["::/0"]}], True, False),
+        ([{"proto": "all", "cidr_ip": ["0.0.0.0/0"]}], True, True),
+    ],
+)
+def test_the_ipv6_allow_all_egress_of_a_new_group_is_revoked_only_when_egress_is_exact(egress, purge, revoked):
+    args = params(groups=[{**ENDPOINTS, "rules_egress": egress}], purge_rules_egress=purge)
+    [item] = mod.plan(args, [], mod.group_ids(args, []))
+    assert item["revoke_default_ipv6"] is revoked
 
 
 def test_a_rule_naming_an_unknown_group_fails():
@@ -293,8 +310,13 @@ def test_create_tags_in_the_create_call_revokes_the_default_egress_and_authorize
     stub.add_response(
         "revoke_security_group_egress", {"Return": True}, {"GroupId": SG_DEFAULT, "IpPermissions": [ALL_OUT]}
     )
-    # EC2 does not know the new group yet: retried.
+    # EC2 does not know the new group yet: retried. The VPC has no IPv6 block: no IPv6 allow-all rule to revoke.
     stub.add_client_error("revoke_security_group_egress", **client_error("InvalidGroup.NotFound"))
+    stub.add_client_error(
+        "revoke_security_group_egress",
+        **client_error("InvalidPermission.NotFound"),
+        expected_params={"GroupId": SG_ENDPOINTS, "IpPermissions": [ALL_OUT_V6]},
+    )
     stub.add_response(
         "revoke_security_group_egress", {"Return": True}, {"GroupId": SG_ENDPOINTS, "IpPermissions": [ALL_OUT]}
     )
@@ -303,6 +325,7 @@ def test_create_tags_in_the_create_call_revokes_the_default_egress_and_authorize
         {"Return": True},
         {"GroupId": SG_ENDPOINTS, "IpPermissions": [https("CidrIp", CIDR, "HTTPS from the VPC")]},
     )
+    stub.add_client_error("revoke_security_group_egress", **client_error("InvalidParameterValue"))
     stub.add_response(
         "revoke_security_group_egress", {"Return": True}, {"GroupId": SG_LAMBDA, "IpPermissions": [ALL_OUT]}
     )
