@@ -6,12 +6,15 @@ python verify_resilience_hub.py --endpoint URL --region eu-west-1 --home-region 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import arguments
+from endpoint_checks import check
+from endpoint_checks import result
 
 SEED_TARGETS = {
     "Software": {"rtoInSecs": 5400, "rpoInSecs": 300},
@@ -19,12 +22,6 @@ SEED_TARGETS = {
     "AZ": {"rtoInSecs": 1, "rpoInSecs": 1},
     "Region": {"rtoInSecs": 3600, "rpoInSecs": 5},
 }
-
-
-def check(ok: bool, what: str, failures: list[str]) -> None:
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
 
 
 def verify_invoker_role(iam, app: dict, name: str, failures: list[str]) -> None:
@@ -129,21 +126,16 @@ def verify_home(client, iam, name: str, report: Path | None, failures: list[str]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
+    parser = arguments()
     parser.add_argument("--home-region", required=True)
-    parser.add_argument("--deployment", required=True)
     parser.add_argument("--report", type=Path)
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
-    client = session.client("resiliencehub", endpoint_url=args.endpoint)
+    aws = Endpoint.of(args)
+    client = aws.client("resiliencehub")
     failures: list[str] = []
 
     if args.region == args.home_region:
-        verify_home(client, session.client("iam", endpoint_url=args.endpoint), args.deployment, args.report, failures)
+        verify_home(client, aws.client("iam"), args.deployment, args.report, failures)
     else:
         policies = [p["policyName"] for p in client.list_resiliency_policies()["resiliencyPolicies"]]
         apps = [a["name"] for a in client.list_apps()["appSummaries"]]
@@ -153,8 +145,7 @@ def main() -> int:
             failures,
         )
 
-    print(f"{args.region}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    return result(args.region, failures)
 
 
 if __name__ == "__main__":
