@@ -120,20 +120,73 @@ def succeeded(run: PlaybookRun) -> PlaybookRun:
     return run
 
 
+def playbook_runner(playbook: str):
+    """``run(ansible_playbook, *args)``: ``playbook`` run with ``args``, asserted to succeed."""
+
+    def run(ansible_playbook, *args: str) -> PlaybookRun:
+        return succeeded(ansible_playbook(playbook, *args))
+
+    return run
+
+
 def phase_runner(playbook: str, variable: str):
     """``run(ansible_playbook, phase, *args)``: ``playbook`` run with ``variable`` set to ``phase``, asserted to
     succeed."""
+    run_playbook = playbook_runner(playbook)
 
     def run(ansible_playbook, phase: str, *args: str) -> PlaybookRun:
-        return succeeded(ansible_playbook(playbook, "-e", f"{variable}={phase}", *args))
+        return run_playbook(ansible_playbook, "-e", f"{variable}={phase}", *args)
 
     return run
+
+
+class PhasedPlaybook:
+    """A test playbook on localhost run phase by phase (``-e <variable>=<phase>``) around the one task it tests.
+
+    ``playbook(ansible_playbook, phase, *args)`` runs a phase, asserted to succeed; ``changing`` and ``unchanged``
+    run one and assert also that it changed the task, or that it changed nothing (a rerun, check mode on what is
+    there); ``result(run)`` is the task's result in a run.
+    """
+
+    def __init__(self, playbook: str, variable: str, task: str) -> None:
+        self.run = phase_runner(playbook, variable)
+        self.task = task
+        # The task as PlaybookRun.changed_tasks() names it.
+        self.changed_task = f"localhost: {task}"
+
+    def __call__(self, ansible_playbook, phase: str, *args: str) -> PlaybookRun:
+        return self.run(ansible_playbook, phase, *args)
+
+    def changing(self, ansible_playbook, phase: str, *args: str) -> PlaybookRun:
+        run = self.run(ansible_playbook, phase, *args)
+        assert self.changed_task in run.changed_tasks(), run.changed_tasks()
+        return run
+
+    def unchanged(self, ansible_playbook, phase: str, *args: str) -> PlaybookRun:
+        run = self.run(ansible_playbook, phase, *args)
+        assert run.changed() == {"localhost": 0}, run.changed_tasks()
+        return run
+
+    def result(self, run: PlaybookRun) -> dict:
+        return task_result(run, self.task)
 
 
 def tagged_vpc_id(ec2, name: str) -> str | None:
     """The id of the VPC tagged Name=``name``, or None when there is none."""
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
     return vpcs[0]["VpcId"] if vpcs else None
+
+
+def live_vpc_endpoints(ec2, *filters: dict) -> list[dict]:
+    """The VPC endpoints that ``filters`` match, but the deleted ones (the local endpoint keeps them, as AWS does a
+    while)."""
+    found = ec2.describe_vpc_endpoints(Filters=list(filters))["VpcEndpoints"]
+    return [e for e in found if e["State"].lower() not in ("deleted", "deleting")]
+
+
+def vpc_endpoint_actions(endpoint: dict) -> list[str]:
+    """The actions of the first statement of a VPC endpoint's policy, sorted."""
+    return sorted(json.loads(endpoint["PolicyDocument"])["Statement"][0]["Action"])
 
 
 def mock_rest_api_stage(apigateway, name: str) -> str:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from .conftest import succeeded
+import functools
+
+from .conftest import playbook_runner
+from .conftest import task_result
 
 PLAYBOOK = "tests/integration/playbooks/cloudwatch_metric_alarms.yml"
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:cw-test-alarms"
 
 
-def run(ansible_playbook, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, *args))
-
-
-def task(run_result) -> dict:
-    [play] = run_result.data["plays"]
-    [alarms] = [t for t in play["tasks"] if t["task"]["name"] == "Alarms"]
-    return alarms["hosts"]["localhost"]
+run = playbook_runner(PLAYBOOK)
+task = functools.partial(task_result, name="Alarms")
 
 
 def alarms(cloudwatch) -> dict[str, dict]:

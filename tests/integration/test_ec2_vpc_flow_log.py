@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 
-from .conftest import phase_runner
+from .conftest import PhasedPlaybook
 from .conftest import tagged_vpc_id
 from .conftest import task_result
 
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_flow_log.yml"
-FLOW_LOG_TASK = "localhost: Flow log"
+TASK = "Flow log"
 GROUP = "/vpc/flow-logs-test"
 
 
@@ -24,14 +24,13 @@ def tags(flow_log: dict) -> dict:
     return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
 
 
-run_phase = phase_runner(PLAYBOOK, "flow_log_phase")
+playbook = PhasedPlaybook(PLAYBOOK, "flow_log_phase", TASK)
 
 
 def test_flow_log_lifecycle(ansible_playbook, boto):
     ec2 = boto("ec2")
 
-    created = run_phase(ansible_playbook, "present")
-    assert FLOW_LOG_TASK in created.changed_tasks()
+    created = playbook.changing(ansible_playbook, "present")
     vpc = vpc_id(ec2)
     [flow_log] = flow_logs(ec2, vpc)
     assert flow_log["TrafficType"] == "ALL"
@@ -40,38 +39,35 @@ def test_flow_log_lifecycle(ansible_playbook, boto):
     assert flow_log["MaxAggregationInterval"] == 60
     assert flow_log["DeliverLogsPermissionArn"] == boto("iam").get_role(RoleName="flow-log-test")["Role"]["Arn"]
     assert tags(flow_log) == {"Name": "vpc-flow-log"}
-    assert task_result(created, "Flow log")["flow_log"]["flow_log_id"] == flow_log["FlowLogId"]
+    assert playbook.result(created)["flow_log"]["flow_log_id"] == flow_log["FlowLogId"]
     listed = task_result(created, "Flow logs of the VPC")["flow_logs"]
     assert [f["flow_log_id"] for f in listed] == [flow_log["FlowLogId"]]
 
-    again = run_phase(ansible_playbook, "present")
-    assert FLOW_LOG_TASK not in again.changed_tasks()
-    assert again.changed() == {"localhost": 0}, again.changed_tasks()
+    again = playbook.unchanged(ansible_playbook, "present")
+    assert playbook.changed_task not in again.changed_tasks()
     assert [f["FlowLogId"] for f in flow_logs(ec2, vpc)] == [flow_log["FlowLogId"]]
 
-    retagged = run_phase(ansible_playbook, "tags")
-    assert retagged.changed_tasks() == [FLOW_LOG_TASK]
-    assert task_result(retagged, "Flow log")["replaced"] is False
+    retagged = playbook(ansible_playbook, "tags")
+    assert retagged.changed_tasks() == [playbook.changed_task]
+    assert playbook.result(retagged)["replaced"] is False
     [updated] = flow_logs(ec2, vpc)
     assert updated["FlowLogId"] == flow_log["FlowLogId"]
     assert tags(updated) == {"Name": "vpc-flow-log", "Team": "network"}
 
-    replaced = run_phase(ansible_playbook, "replace")
-    result = task_result(replaced, "Flow log")
+    replaced = playbook(ansible_playbook, "replace")
+    result = playbook.result(replaced)
     assert result["replaced"] is True and result["replaced_attributes"] == ["max_aggregation_interval"]
     [replacement] = flow_logs(ec2, vpc)
     assert replacement["FlowLogId"] != flow_log["FlowLogId"]
     assert replacement["MaxAggregationInterval"] == 600
     assert result["flow_log"]["flow_log_id"] == replacement["FlowLogId"]
 
-    removed = run_phase(ansible_playbook, "absent")
-    assert FLOW_LOG_TASK in removed.changed_tasks()
+    playbook.changing(ansible_playbook, "absent")
     assert flow_logs(ec2, vpc) == []
 
 
 def test_check_mode_creates_nothing(ansible_playbook, boto):
-    run = run_phase(ansible_playbook, "present", "--check")
-    assert FLOW_LOG_TASK in run.changed_tasks()
+    playbook.changing(ansible_playbook, "present", "--check")
     ec2 = boto("ec2")
     assert vpc_id(ec2) is None
     assert ec2.describe_flow_logs()["FlowLogs"] == []

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from .conftest import phase_runner
+from .conftest import PhasedPlaybook
 from .conftest import tagged_vpc_id
-from .conftest import task_result as named_task_result
 
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_subnets.yml"
 TASK = "Private subnets and their route tables"
@@ -37,17 +36,13 @@ def table_of(tables: list[dict], subnet_id: str) -> list[dict]:
     return [t for t in tables if any(a.get("SubnetId") == subnet_id for a in t.get("Associations", []))]
 
 
-task_result = functools.partial(named_task_result, name=TASK)
-
-
-run_phase = phase_runner(PLAYBOOK, "vpc_subnets_phase")
+playbook = PhasedPlaybook(PLAYBOOK, "vpc_subnets_phase", TASK)
 
 
 def test_subnets_lifecycle(ansible_playbook, boto):
     ec2 = boto("ec2")
 
-    created = run_phase(ansible_playbook, "present")
-    assert f"localhost: {TASK}" in created.changed_tasks()
+    created = playbook.changing(ansible_playbook, "present")
     vpc = vpc_id(ec2)
     found = subnets(ec2, vpc)
     assert sorted(found) == CIDRS
@@ -55,7 +50,7 @@ def test_subnets_lifecycle(ansible_playbook, boto):
     assert not any(s["MapPublicIpOnLaunch"] for s in found.values())
     tables = own_tables(ec2, vpc)
     assert len(tables) == 3
-    result = task_result(created)["subnets"]
+    result = playbook.result(created)["subnets"]
     for cidr, zone, item in zip(CIDRS, "abc", result, strict=True):
         subnet = found[cidr]
         assert tag_dict(subnet) == {"Deployment": "subnets-test", "Name": f"subnets-test-private-{zone}"}
@@ -65,17 +60,16 @@ def test_subnets_lifecycle(ansible_playbook, boto):
         assert [r["GatewayId"] for r in table["Routes"]] == ["local"]
         assert item["subnet_id"] == subnet["SubnetId"] and item["route_table_id"] == table["RouteTableId"]
 
-    again = run_phase(ansible_playbook, "present")
-    assert again.changed() == {"localhost": 0}, again.changed_tasks()
+    playbook.unchanged(ansible_playbook, "present")
 
-    retagged = run_phase(ansible_playbook, "retag", "--diff")
-    assert retagged.changed_tasks() == [f"localhost: {TASK}"]
+    retagged = playbook(ansible_playbook, "retag", "--diff")
+    assert retagged.changed_tasks() == [playbook.changed_task]
     assert all(tag_dict(s)["Owner"] == "network" for s in subnets(ec2, vpc).values())
     assert all(tag_dict(t)["Owner"] == "network" for t in own_tables(ec2, vpc))
-    diff = task_result(retagged)["diff"]
+    diff = playbook.result(retagged)["diff"]
     assert "Owner" not in diff["before"]["subnets"]["10.7.0.0/24"]["tags"]
     assert diff["after"]["subnets"]["10.7.0.0/24"]["route_table"]["tags"]["Owner"] == "network"
-    assert run_phase(ansible_playbook, "retag").changed() == {"localhost": 0}
+    playbook.unchanged(ansible_playbook, "retag")
 
     # A route out of the VPC added behind the module's back is removed.
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
@@ -83,34 +77,33 @@ def test_subnets_lifecycle(ansible_playbook, boto):
     first = subnets(ec2, vpc)["10.7.0.0/24"]["SubnetId"]
     [table] = table_of(own_tables(ec2, vpc), first)
     ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-    rerouted = run_phase(ansible_playbook, "retag", "--diff")
-    assert rerouted.changed_tasks() == [f"localhost: {TASK}"]
-    assert task_result(rerouted)["diff"]["before"]["subnets"]["10.7.0.0/24"]["route_table"]["routes_out"] == [
+    rerouted = playbook(ansible_playbook, "retag", "--diff")
+    assert rerouted.changed_tasks() == [playbook.changed_task]
+    assert playbook.result(rerouted)["diff"]["before"]["subnets"]["10.7.0.0/24"]["route_table"]["routes_out"] == [
         "0.0.0.0/0"
     ]
     [table] = table_of(own_tables(ec2, vpc), first)
     assert [r["GatewayId"] for r in table["Routes"]] == ["local"]
 
-    shrunk = run_phase(ansible_playbook, "shrink")
-    assert shrunk.changed_tasks() == [f"localhost: {TASK}"]
+    shrunk = playbook(ansible_playbook, "shrink")
+    assert shrunk.changed_tasks() == [playbook.changed_task]
     assert sorted(subnets(ec2, vpc)) == CIDRS[:2]
     assert len(own_tables(ec2, vpc)) == 2
-    purged = task_result(shrunk)["purged"]
+    purged = playbook.result(shrunk)["purged"]
     assert len(purged["subnet_ids"]) == 1 and len(purged["route_table_ids"]) == 1
-    assert run_phase(ansible_playbook, "shrink").changed() == {"localhost": 0}
+    playbook.unchanged(ansible_playbook, "shrink")
 
-    removed = run_phase(ansible_playbook, "absent")
-    assert removed.changed_tasks() == [f"localhost: {TASK}"]
+    removed = playbook(ansible_playbook, "absent")
+    assert removed.changed_tasks() == [playbook.changed_task]
     assert subnets(ec2, vpc) == {}
     assert own_tables(ec2, vpc) == []
-    assert run_phase(ansible_playbook, "absent").changed() == {"localhost": 0}
+    playbook.unchanged(ansible_playbook, "absent")
 
 
 def test_check_mode_creates_nothing(ansible_playbook, boto):
     ec2 = boto("ec2")
-    run = run_phase(ansible_playbook, "present", "--check", "--diff")
-    assert f"localhost: {TASK}" in run.changed_tasks()
-    result = task_result(run)
+    run = playbook.changing(ansible_playbook, "present", "--check", "--diff")
+    result = playbook.result(run)
     assert sorted(result["diff"]["after"]["subnets"]) == CIDRS
     assert all("subnet_id" not in s and "route_table_id" not in s for s in result["subnets"])
     assert vpc_id(ec2) is None
@@ -119,18 +112,17 @@ def test_check_mode_creates_nothing(ansible_playbook, boto):
 
 def test_check_mode_on_deployed_subnets_changes_nothing(ansible_playbook, boto):
     ec2 = boto("ec2")
-    run_phase(ansible_playbook, "present")
+    playbook(ansible_playbook, "present")
     vpc = vpc_id(ec2)
     before = {c: tag_dict(s) for c, s in subnets(ec2, vpc).items()}
 
-    unchanged = run_phase(ansible_playbook, "present", "--check")
-    assert unchanged.changed() == {"localhost": 0}, unchanged.changed_tasks()
+    playbook.unchanged(ansible_playbook, "present", "--check")
 
-    checked = run_phase(ansible_playbook, "shrink", "--check", "--diff")
-    assert checked.changed_tasks() == [f"localhost: {TASK}"]
+    checked = playbook(ansible_playbook, "shrink", "--check", "--diff")
+    assert checked.changed_tasks() == [playbook.changed_task]
     assert {c: tag_dict(s) for c, s in subnets(ec2, vpc).items()} == before
     assert len(own_tables(ec2, vpc)) == 3
-    result = task_result(checked)
+    result = playbook.result(checked)
     assert "10.7.2.0/24" in result["diff"]["before"]["subnets"]
     assert "10.7.2.0/24" not in result["diff"]["after"]["subnets"]
     assert result["purged"]["subnet_ids"] == [subnets(ec2, vpc)["10.7.2.0/24"]["SubnetId"]]

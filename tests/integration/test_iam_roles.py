@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
-from .conftest import succeeded
+from .conftest import playbook_runner
+from .conftest import task_result
 
 PLAYBOOK = "tests/integration/playbooks/iam_roles.yml"
 PUSH_LOGS = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 
-def run(ansible_playbook, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, *args))
-
-
-def task(run_result) -> dict:
-    [play] = run_result.data["plays"]
-    [roles] = [t for t in play["tasks"] if t["task"]["name"] == "Roles"]
-    return roles["hosts"]["localhost"]
+run = playbook_runner(PLAYBOOK)
+task = functools.partial(task_result, name="Roles")
 
 
 def names(iam) -> set[str]:
