@@ -444,19 +444,16 @@ def test_an_association_already_being_deleted_is_not_a_change(aws, monkeypatch):
     assert result["changed"] is False
 
 
-def test_already_absent(aws):
-    stub = aws.stub("route53resolver")
+def no_association_of_the_group(stub):
     groups(stub, r.rule_group_metadata())
     found(stub)
 
-    result = run_module(module.main, ABSENT)
 
-    assert result["changed"] is False
-
-
-def test_absent_when_the_rule_group_does_not_exist(aws):
-    stub = aws.stub("route53resolver")
-    groups(stub)
+@pytest.mark.parametrize(
+    "lookup", [no_association_of_the_group, groups], ids=["already_absent", "the_rule_group_does_not_exist"]
+)
+def test_absent_with_no_association_is_no_change(aws, lookup):
+    lookup(aws.stub("route53resolver"))
 
     result = run_module(module.main, ABSENT)
 
