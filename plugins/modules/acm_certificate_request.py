@@ -183,12 +183,12 @@ import uuid
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
@@ -515,13 +515,8 @@ def main() -> None:
     # ACM throttles with ThrottlingException, one of the THROTTLING_CODES every retrying client retries.
     client = module.retrying_client("acm")
 
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params, names),
-            "absent": lambda: ensure_absent(module, client, params, names),
-        },
-        diff_mode_only=True,
+    run_state_action(
+        module, {"present": ensure_present, "absent": ensure_absent}, client, params, names, diff_mode_only=True
     )
 
 

@@ -99,9 +99,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import without_metadata
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
@@ -214,14 +214,7 @@ def main() -> None:
     if not params["description"].strip():
         module.fail_json(msg="description must not be empty: it is how the certificate is found again")
     client = module.retrying_client("apigateway", extra_codes=RETRY_CODES)
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, params),
-            "absent": lambda: ensure_absent(module, client, params),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, params, diff_mode_only=True)
 
 
 if __name__ == "__main__":

@@ -385,10 +385,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_rest_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_stage
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
@@ -684,9 +684,7 @@ def main() -> None:
         supports_check_mode=True,
     )
     client = module.retrying_client("apigateway")
-    run_and_exit(
-        module, {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)}
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client)
 
 
 if __name__ == "__main__":

@@ -115,11 +115,11 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
@@ -301,10 +301,7 @@ def main() -> None:
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.retrying_client("backup")
-    run_and_exit(
-        module,
-        {"present": lambda: ensure_present(module, client), "absent": lambda: ensure_absent(module, client)},
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client)
 
 
 if __name__ == "__main__":

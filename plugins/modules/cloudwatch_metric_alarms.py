@@ -261,11 +261,11 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -669,13 +669,8 @@ def main() -> None:
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.fail_on_errors(validate(module.params))
     client = module.retrying_client("cloudwatch")
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, module.params),
-            "absent": lambda: ensure_absent(module, client, module.params),
-        },
-        diff_mode_only=True,
+    run_state_action(
+        module, {"present": ensure_present, "absent": ensure_absent}, client, module.params, diff_mode_only=True
     )
 
 

@@ -68,10 +68,10 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 
 LogsErrorHandler = error_handler(["ResourceNotFoundException"])
 
@@ -138,14 +138,7 @@ def main() -> None:
     )
     name = module.params["name"]
     client = module.retrying_client("logs")
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, name),
-            "absent": lambda: ensure_absent(module, client, name),
-        },
-        diff_mode_only=True,
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, name, diff_mode_only=True)
 
 
 if __name__ == "__main__":

@@ -224,10 +224,10 @@ from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall
@@ -497,13 +497,7 @@ def main() -> None:
     )
     module.fail_on_errors(validate(module.params))
     client = module.retrying_client("dynamodb", extra_codes=ddb.CREATE_RETRY_CODES)
-    run_and_exit(
-        module,
-        {
-            "present": lambda: present(module, client, module.params),
-            "absent": lambda: absent(module, client, module.params),
-        },
-    )
+    run_state_action(module, {"present": present, "absent": absent}, client, module.params)
 
 
 if __name__ == "__main__":

@@ -274,8 +274,8 @@ deleted_flow_log_ids:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
+from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 ARGUMENT_SPEC = dict(
@@ -411,19 +411,11 @@ def main():
         required_if=[("log_destination_type", "cloud-watch-logs", ("log_group_name", "log_destination"), True)],
         supports_check_mode=True,
     )
-    errors = fl.validate_params(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
+    module.fail_on_errors(fl.validate_params(module.params))
 
     client = module.retrying_client("ec2")
     wanted = fl.wanted_flow_log(module.params)
-    run_and_exit(
-        module,
-        {
-            "present": lambda: ensure_present(module, client, wanted),
-            "absent": lambda: ensure_absent(module, client, wanted),
-        },
-    )
+    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, wanted)
 
 
 if __name__ == "__main__":
