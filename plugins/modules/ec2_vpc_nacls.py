@@ -197,12 +197,13 @@ import ipaddress
 from typing import Any
 from typing import Optional
 
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import run_list_module
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import with_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
@@ -611,19 +612,8 @@ def wait_for_subnets(client, params: dict, acls: list[dict]) -> list[dict]:
 
 @EC2Errors.common_error_handler("create network ACL {name} in {vpc_id}")
 def create_acl(client, vpc_id: str, name: str, tags: dict) -> dict:
-    params: dict[str, Any] = {"VpcId": vpc_id}
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "network-acl", "Tags": tags_to_boto3(tags)}]
+    params = with_tags({"VpcId": vpc_id}, "network-acl", tags)
     return client.create_network_acl(aws_retry=True, **params)["NetworkAcl"]
-
-
-@EC2Errors.common_error_handler("tag network ACL {acl_id}")
-def retag(client, acl_id: str, changes: tuple[dict, list[str]]) -> None:
-    set_tags, unset_tags = changes
-    if unset_tags:
-        client.delete_tags(aws_retry=True, Resources=[acl_id], Tags=[{"Key": k} for k in sorted(unset_tags)])
-    if set_tags:
-        client.create_tags(aws_retry=True, Resources=[acl_id], Tags=tags_to_boto3(set_tags))
 
 
 @EC2Errors.common_error_handler("delete entry {rule} of network ACL {acl_id}")
@@ -659,59 +649,33 @@ def rule_label(entry: dict) -> str:
     return f"{'egress' if entry['Egress'] else 'ingress'} {entry['RuleNumber']}"
 
 
-class Clients:
-    """The EC2 clients, each made when first needed: a no-op run makes only the first."""
-
-    def __init__(self, module) -> None:
-        self._module = module
-        self._made: dict[str, Any] = {}
-
-    def _get(self, kind: str, codes: list[str]):
-        if kind not in self._made:
-            self._made[kind] = self._module.retrying_client("ec2", extra_codes=codes or None)
-        return self._made[kind]
-
-    @property
-    def plain(self):
-        return self._get("plain", [])
-
-    @property
-    def fresh(self):
-        """Retries the ids EC2 does not know yet, right after a create or a move."""
-        return self._get("fresh", PROPAGATION_CODES)
-
-    @property
-    def dependent(self):
-        """Retries DependencyViolation, while the moves of an ACL's subnets propagate."""
-        return self._get("dependent", ["DependencyViolation"])
-
-
-def apply_item(clients: Clients, vpc_id: str, item: dict, created: dict[str, str]) -> None:
-    """Create or reconcile one ACL: tags, entries, then subnets. ``created`` maps new items' keys to their ids."""
+def apply_item(client, fresh, vpc_id: str, item: dict, created: dict[str, str]) -> None:
+    """Create or reconcile one ACL: tags, entries, then subnets. ``created`` maps new items' keys to their ids;
+    ``fresh`` retries the ids EC2 does not know yet, right after a create or a move."""
     if item["acl"] is None:
-        new = create_acl(clients.plain, vpc_id, item["key"], item["wanted_tags"])
+        new = create_acl(client, vpc_id, item["key"], item["wanted_tags"])
         created[item["key"]] = new["NetworkAclId"]
         # A new ACL carries its tags, and only the built-in entries.
         item["acl"] = {**new, "Tags": tags_to_boto3(item["wanted_tags"])}
         item["tags"] = ({}, [])
     acl_id = item["acl"]["NetworkAclId"]
     if any(item["tags"]):
-        retag(clients.fresh, acl_id, item["tags"])
+        retag(fresh, acl_id, item["tags"])
     for entry in item["entries"]["delete"]:
-        delete_entry(clients.fresh, acl_id, rule_label(entry), entry)
+        delete_entry(fresh, acl_id, rule_label(entry), entry)
     for entry in item["entries"]["replace"]:
-        replace_entry(clients.fresh, acl_id, rule_label(entry), entry)
+        replace_entry(fresh, acl_id, rule_label(entry), entry)
     for entry in item["entries"]["create"]:
-        create_entry(clients.fresh, acl_id, rule_label(entry), entry)
+        create_entry(fresh, acl_id, rule_label(entry), entry)
     for subnet, association_id, target in item["moves"]:
-        move_subnet(clients.fresh, subnet, association_id, created.get(target, target))
+        move_subnet(fresh, subnet, association_id, created.get(target, target))
 
 
-def reconcile(module, clients: Clients) -> dict:
+def reconcile(module, client, fresh) -> dict:
     params = module.params
-    acls = describe_acls(clients.plain, params["vpc_id"])
+    acls = describe_acls(client, params["vpc_id"])
     if params["state"] == "present":
-        acls = wait_for_subnets(clients.plain, params, acls)
+        acls = wait_for_subnets(client, params, acls)
     planned = plan(params, acls)
     diff = diff_views(planned, acls)
     changed = plan_has_changes(planned)
@@ -721,14 +685,14 @@ def reconcile(module, clients: Clients) -> dict:
     created: dict[str, str] = {}
     for item in planned["items"]:
         if item_has_changes(item):
-            apply_item(clients, params["vpc_id"], item, created)
+            apply_item(client, fresh, params["vpc_id"], item, created)
     deleted = []
+    # DeleteNetworkAcl answers DependencyViolation while the moves of the ACL's subnets propagate.
+    dependent = module.retrying_client("ec2", extra_codes=["DependencyViolation"]) if planned["delete"] else None
     for acl in planned["delete"]:
         for association in acl.get("Associations") or []:
-            move_subnet(
-                clients.fresh, association["SubnetId"], association["NetworkAclAssociationId"], planned["default_id"]
-            )
-        if delete_acl(clients.dependent, acl["NetworkAclId"]):
+            move_subnet(fresh, association["SubnetId"], association["NetworkAclAssociationId"], planned["default_id"])
+        if delete_acl(dependent, acl["NetworkAclId"]):
             deleted.append(acl["NetworkAclId"])
     return dict(changed=True, nacls=nacl_results(planned, created), deleted=deleted, diff=diff)
 
@@ -754,10 +718,7 @@ def main() -> None:
         state=dict(type="str", choices=["present", "absent"], default="present"),
         wait_timeout=dict(type="int", default=60),
     )
-    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.fail_on_errors(validate(module.params))
-    clients = Clients(module)
-    run_and_exit(module, lambda: reconcile(module, clients), diff_mode_only=True, failures=(NaclsError,))
+    run_list_module(argument_spec, validate, reconcile, NaclsError, PROPAGATION_CODES)
 
 
 if __name__ == "__main__":
