@@ -7,11 +7,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import arguments
+from endpoint_checks import check
+from endpoint_checks import result
 
 CHECKER_REGIONS = ["ap-southeast-1", "eu-west-1", "us-east-1"]
 MANAGED_GROUPS = [
@@ -22,12 +26,6 @@ MANAGED_GROUPS = [
     "AWSManagedRulesLinuxRuleSet",
     "AWSManagedRulesUnixRuleSet",
 ]
-
-
-def check(ok: bool, what: str, failures: list[str]) -> None:
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
 
 
 def zone_id(route53, zone: str) -> str | None:
@@ -48,11 +46,11 @@ def web_acls(wafv2) -> dict[str, dict]:
     return {a["Name"]: a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]}
 
 
-def verify_absent(args, session, failures: list[str]) -> None:
-    route53 = session.client("route53", endpoint_url=args.endpoint)
-    cloudwatch = session.client("cloudwatch", endpoint_url=args.endpoint, region_name="us-east-1")
-    wafv2 = session.client("wafv2", endpoint_url=args.endpoint)
-    logs = session.client("logs", endpoint_url=args.endpoint)
+def verify_absent(args, aws: Endpoint, failures: list[str]) -> None:
+    route53 = aws.client("route53")
+    cloudwatch = aws.client("cloudwatch", "us-east-1")
+    wafv2 = aws.client("wafv2")
+    logs = aws.client("logs")
     check(zone_id(route53, args.zone) is None, f"hosted zone {args.zone} deleted", failures)
     check(f"{args.deployment}-api-{args.region}" not in named_health_checks(route53), "health check deleted", failures)
     alarms = cloudwatch.describe_alarms(AlarmNames=[f"{args.deployment}-api-health-{args.region}"])["MetricAlarms"]
@@ -61,20 +59,20 @@ def verify_absent(args, session, failures: list[str]) -> None:
     groups = logs.describe_log_groups(logGroupNamePrefix=f"aws-waf-logs-{args.deployment}")["logGroups"]
     check(not groups, "request-log group deleted (waf_delete_data)", failures)
     check(not route53.list_query_logging_configs()["QueryLoggingConfigs"], "zone query logging stopped", failures)
-    logs_us = session.client("logs", endpoint_url=args.endpoint, region_name="us-east-1")
+    logs_us = aws.client("logs", "us-east-1")
     query_logs = logs_us.describe_log_groups(logGroupNamePrefix=f"/aws/route53/{args.zone.rstrip('.')}")["logGroups"]
     check(not query_logs, "query log group deleted (dns_failover_delete_data)", failures)
     policies = [p["policyName"] for p in logs_us.describe_resource_policies()["resourcePolicies"]]
     check(f"{args.deployment}-route53-query-logs" not in policies, "query-log resource policy deleted", failures)
 
 
-def verify_present(args, session, failures: list[str]) -> None:
+def verify_present(args, aws: Endpoint, failures: list[str]) -> None:
     outputs = json.loads(args.outputs)
     region, name = args.region, args.deployment
-    route53 = session.client("route53", endpoint_url=args.endpoint)
-    cloudwatch = session.client("cloudwatch", endpoint_url=args.endpoint, region_name="us-east-1")
-    wafv2 = session.client("wafv2", endpoint_url=args.endpoint)
-    logs = session.client("logs", endpoint_url=args.endpoint)
+    route53 = aws.client("route53")
+    cloudwatch = aws.client("cloudwatch", "us-east-1")
+    wafv2 = aws.client("wafv2")
+    logs = aws.client("logs")
 
     # Health check: HTTPS to the region's own execute-api host and stage, with SNI, fast, from three regions.
     health_check = named_health_checks(route53).get(f"{name}-api-{region}")
@@ -132,8 +130,8 @@ def verify_present(args, session, failures: list[str]) -> None:
         f"zone query logging to {group} (us-east-1)",
         failures,
     )
-    logs_us = session.client("logs", endpoint_url=args.endpoint, region_name="us-east-1")
-    kms_us = session.client("kms", endpoint_url=args.endpoint, region_name="us-east-1")
+    logs_us = aws.client("logs", "us-east-1")
+    kms_us = aws.client("kms", "us-east-1")
     key = kms_us.describe_key(KeyId=f"alias/{name}-dns")["KeyMetadata"]["Arn"]
     groups = logs_us.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
     check(
@@ -248,10 +246,7 @@ def verify_present(args, session, failures: list[str]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--deployment", required=True)
+    parser = arguments()
     parser.add_argument("--zone", required=True)
     parser.add_argument("--outputs", default="{}")
     parser.add_argument("--kms-key-arn", default="")
@@ -259,16 +254,13 @@ def main() -> int:
     parser.add_argument("--weight", type=int, default=100)
     parser.add_argument("--absent", action="store_true")
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
+    aws = Endpoint.of(args)
     failures: list[str] = []
     if args.absent:
-        verify_absent(args, session, failures)
+        verify_absent(args, aws, failures)
     else:
-        verify_present(args, session, failures)
-    print(f"{args.region}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+        verify_present(args, aws, failures)
+    return result(args.region, failures)
 
 
 if __name__ == "__main__":
