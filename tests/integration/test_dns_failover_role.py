@@ -14,6 +14,7 @@ TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:mrdemo-health-alarms"
 QUERY_LOG_GROUP = "/aws/route53/mrdemo.example.com"
 # The local inventory subscribes an address to every alarm topic; this keeps the path of a topic nobody hears.
 NO_SUBSCRIBERS = ("-e", '{"deployment_alarm_subscriptions": []}')
+FAILOVER = ("-e", "dns_failover_routing=failover", "-e", "dns_failover_primary_region=eu-central-1")
 
 
 def records(route53) -> list[dict]:
@@ -24,16 +25,16 @@ def records(route53) -> list[dict]:
     return [r for r in sets if r["Name"] == f"api.{ZONE}"]
 
 
+def assert_nothing_changes(ansible_playbook, *args: str) -> None:
+    """The playbook run again with ``args`` (or in check mode) succeeds and changes nothing in any region."""
+    run = ansible_playbook(PLAYBOOK, *args)
+    assert run.returncode == 0, run.failures()
+    assert sum(run.changed().values()) == 0, run.changed_tasks()
+
+
 def test_failover_routing_then_delete(ansible_playbook, boto):
     route53 = boto("route53")
-    created = ansible_playbook(
-        PLAYBOOK,
-        *NO_SUBSCRIBERS,
-        "-e",
-        "dns_failover_routing=failover",
-        "-e",
-        "dns_failover_primary_region=eu-central-1",
-    )
+    created = ansible_playbook(PLAYBOOK, *NO_SUBSCRIBERS, *FAILOVER)
     assert created.returncode == 0, created.failures() or created.stdout[-3000:]
     found = {(r["SetIdentifier"], r["Type"]): r for r in records(route53)}
     assert set(found) == {(region, kind) for region in ("eu-west-1", "eu-central-1") for kind in ("A", "AAAA")}
@@ -60,29 +61,8 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
     # The run says that the topic has no subscriber.
     assert "has no subscriber" in created.stdout
 
-    again = ansible_playbook(
-        PLAYBOOK,
-        *NO_SUBSCRIBERS,
-        "-e",
-        "dns_failover_routing=failover",
-        "-e",
-        "dns_failover_primary_region=eu-central-1",
-    )
-    assert again.returncode == 0, again.failures()
-    assert sum(again.changed().values()) == 0, again.changed_tasks()
-
-    checked = ansible_playbook(
-        PLAYBOOK,
-        *NO_SUBSCRIBERS,
-        "--check",
-        "--diff",
-        "-e",
-        "dns_failover_routing=failover",
-        "-e",
-        "dns_failover_primary_region=eu-central-1",
-    )
-    assert checked.returncode == 0, checked.failures()
-    assert sum(checked.changed().values()) == 0, checked.changed_tasks()
+    assert_nothing_changes(ansible_playbook, *NO_SUBSCRIBERS, *FAILOVER)
+    assert_nothing_changes(ansible_playbook, *NO_SUBSCRIBERS, "--check", "--diff", *FAILOVER)
 
     removed = ansible_playbook(PLAYBOOK, *NO_SUBSCRIBERS, "-e", "dns_failover_operation=delete")
     assert removed.returncode == 0, removed.failures() or removed.stdout[-3000:]
@@ -139,9 +119,7 @@ def test_aaaa_records_only_for_dualstack_domains(ansible_playbook, boto):
         ("eu-central-1", "A"),
         ("eu-central-1", "AAAA"),
     }
-    again = ansible_playbook(PLAYBOOK, "-e", "test_ipv4_region=eu-west-1")
-    assert again.returncode == 0, again.failures()
-    assert sum(again.changed().values()) == 0, again.changed_tasks()
+    assert_nothing_changes(ansible_playbook, "-e", "test_ipv4_region=eu-west-1")
 
 
 def test_subscribers_of_the_health_check_alarm_topic(ansible_playbook, boto):

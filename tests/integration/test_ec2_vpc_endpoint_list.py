@@ -4,11 +4,11 @@ rerun, changed in place, one dropped, all purged; check mode."""
 from __future__ import annotations
 
 import functools
-import json
 
-from .conftest import phase_runner
+from .conftest import PhasedPlaybook
+from .conftest import live_vpc_endpoints
 from .conftest import tagged_vpc_id
-from .conftest import task_result as named_task_result
+from .conftest import vpc_endpoint_actions
 
 PLAYBOOK = "tests/integration/playbooks/ec2_vpc_endpoint_list.yml"
 TASK = "VPC endpoints"
@@ -19,9 +19,9 @@ vpc_id = functools.partial(tagged_vpc_id, name="vpc-endpoints-test")
 
 
 def live_endpoints(ec2, vpc: str) -> dict[str, dict]:
-    """The VPC's endpoints not deleted, by short service name (the endpoint keeps deleted ones, as AWS does)."""
-    found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["VpcEndpoints"]
-    return {e["ServiceName"].rsplit(".", 1)[-1]: e for e in found if e["State"].lower() not in ("deleted", "deleting")}
+    """The VPC's endpoints not deleted, by short service name."""
+    found = live_vpc_endpoints(ec2, {"Name": "vpc-id", "Values": [vpc]})
+    return {e["ServiceName"].rsplit(".", 1)[-1]: e for e in found}
 
 
 def route_tables_and_subnets(ec2, vpc: str) -> tuple[list[str], list[str]]:
@@ -33,21 +33,13 @@ def route_tables_and_subnets(ec2, vpc: str) -> tuple[list[str], list[str]]:
     return [table_of[s] for s in subnet_ids], subnet_ids
 
 
-def actions(endpoint: dict) -> list[str]:
-    return sorted(json.loads(endpoint["PolicyDocument"])["Statement"][0]["Action"])
-
-
-task_result = functools.partial(named_task_result, name=TASK)
-
-
-run_phase = phase_runner(PLAYBOOK, "vpc_endpoints_phase")
+playbook = PhasedPlaybook(PLAYBOOK, "vpc_endpoints_phase", TASK)
 
 
 def test_endpoint_list_lifecycle(ansible_playbook, boto):
     ec2 = boto("ec2")
 
-    created = run_phase(ansible_playbook, "present")
-    assert f"localhost: {TASK}" in created.changed_tasks()
+    created = playbook.changing(ansible_playbook, "present")
     vpc = vpc_id(ec2)
     tables, subnet_ids = route_tables_and_subnets(ec2, vpc)
     found = live_endpoints(ec2, vpc)
@@ -56,55 +48,53 @@ def test_endpoint_list_lifecycle(ansible_playbook, boto):
     assert sorted(found["s3"]["RouteTableIds"]) == sorted(tables)
     assert sorted(found["ec2"]["SubnetIds"]) == sorted(subnet_ids)
     assert found["ec2"]["PrivateDnsEnabled"] is True
-    assert actions(found["dynamodb"]) == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert vpc_endpoint_actions(found["dynamodb"]) == ["dynamodb:GetItem", "dynamodb:PutItem"]
     for service, endpoint in found.items():
         tags = {t["Key"]: t["Value"] for t in endpoint["Tags"]}
         assert tags == {"Project": "multiregion", "Name": f"{service}-test"}
-    result = task_result(created)
+    result = playbook.result(created)
     assert [e["vpc_endpoint_id"] for e in result["endpoints"]] == [found[s]["VpcEndpointId"] for s in SERVICES]
 
-    again = run_phase(ansible_playbook, "present")
-    assert again.changed() == {"localhost": 0}, again.changed_tasks()
+    playbook.unchanged(ansible_playbook, "present")
 
-    changed = run_phase(ansible_playbook, "change", "--diff")
-    assert changed.changed_tasks() == [f"localhost: {TASK}"]
+    changed = playbook(ansible_playbook, "change", "--diff")
+    assert changed.changed_tasks() == [playbook.changed_task]
     updated = live_endpoints(ec2, vpc)
     assert {s: e["VpcEndpointId"] for s, e in updated.items()} == {s: e["VpcEndpointId"] for s, e in found.items()}
-    assert actions(updated["dynamodb"]) == ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+    assert vpc_endpoint_actions(updated["dynamodb"]) == ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
     assert updated["s3"]["RouteTableIds"] == tables[:1]
     assert updated["ec2"]["SubnetIds"] == subnet_ids[:1]
-    diff = task_result(changed)["diff"]
+    diff = playbook.result(changed)["diff"]
     assert diff["before"]["s3-test"]["route_table_ids"] == sorted(tables)
     assert diff["after"]["s3-test"]["route_table_ids"] == tables[:1]
-    assert run_phase(ansible_playbook, "change").changed() == {"localhost": 0}
+    playbook.unchanged(ansible_playbook, "change")
 
-    dropped = run_phase(ansible_playbook, "drop")
-    assert dropped.changed_tasks() == [f"localhost: {TASK}"]
+    dropped = playbook(ansible_playbook, "drop")
+    assert dropped.changed_tasks() == [playbook.changed_task]
     assert sorted(live_endpoints(ec2, vpc)) == ["dynamodb", "s3"]
-    assert task_result(dropped)["endpoints"][2] == {}
-    assert run_phase(ansible_playbook, "drop").changed() == {"localhost": 0}
+    assert playbook.result(dropped)["endpoints"][2] == {}
+    playbook.unchanged(ansible_playbook, "drop")
 
-    purged = run_phase(ansible_playbook, "purge")
-    assert purged.changed_tasks() == [f"localhost: {TASK}"]
+    purged = playbook(ansible_playbook, "purge")
+    assert purged.changed_tasks() == [playbook.changed_task]
     assert live_endpoints(ec2, vpc) == {}
-    assert sorted(task_result(purged)["purged"]) == sorted(updated[s]["VpcEndpointId"] for s in ("dynamodb", "s3"))
-    assert run_phase(ansible_playbook, "purge").changed() == {"localhost": 0}
+    assert sorted(playbook.result(purged)["purged"]) == sorted(updated[s]["VpcEndpointId"] for s in ("dynamodb", "s3"))
+    playbook.unchanged(ansible_playbook, "purge")
 
 
 def test_check_mode(ansible_playbook, boto):
     ec2 = boto("ec2")
-    empty = run_phase(ansible_playbook, "present", "--check", "--diff")
-    assert f"localhost: {TASK}" in empty.changed_tasks()
-    result = task_result(empty)
+    empty = playbook.changing(ansible_playbook, "present", "--check", "--diff")
+    result = playbook.result(empty)
     assert result["endpoints"] == [{}, {}, {}]
     assert sorted(result["diff"]["after"]) == ["dynamodb-test", "ec2-test", "s3-test"]
     assert vpc_id(ec2) is None and ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
 
-    run_phase(ansible_playbook, "present")
+    playbook(ansible_playbook, "present")
     vpc = vpc_id(ec2)
     before = live_endpoints(ec2, vpc)
-    assert run_phase(ansible_playbook, "present", "--check").changed() == {"localhost": 0}
-    checked = run_phase(ansible_playbook, "purge", "--check", "--diff")
-    assert checked.changed_tasks() == [f"localhost: {TASK}"]
-    assert sorted(task_result(checked)["purged"]) == sorted(e["VpcEndpointId"] for e in before.values())
+    playbook.unchanged(ansible_playbook, "present", "--check")
+    checked = playbook(ansible_playbook, "purge", "--check", "--diff")
+    assert checked.changed_tasks() == [playbook.changed_task]
+    assert sorted(playbook.result(checked)["purged"]) == sorted(e["VpcEndpointId"] for e in before.values())
     assert live_endpoints(ec2, vpc) == before
