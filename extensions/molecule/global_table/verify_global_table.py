@@ -10,21 +10,20 @@ restores the table to its latest restorable time into another, reads the item ba
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import arguments
+from endpoint_checks import check
+from endpoint_checks import result
 
 ITEM_KEY = "verify-restore-item"
 BACKUP_POLICIES = {"AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"}
-
-
-def check(ok: bool, what: str, failures: list[str]) -> None:
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
 
 
 def key_arn(kms, alias: str) -> str | None:
@@ -79,9 +78,9 @@ def check_table(ddb, table: str, region: str, deployment: str, key: str | None, 
     )
 
 
-def check_backups(session, endpoint, args, key: str | None, failures: list[str]) -> None:
-    backup = session.client("backup", endpoint_url=endpoint)
-    iam = session.client("iam", endpoint_url=endpoint)
+def check_backups(aws: Endpoint, args, key: str | None, failures: list[str]) -> None:
+    backup = aws.client("backup")
+    iam = aws.client("iam")
     name = f"{args.deployment}-items"
     vaults = {v["BackupVaultName"]: v for v in backup.list_backup_vaults()["BackupVaultList"]}
     vault = vaults.get(name, {})
@@ -151,20 +150,15 @@ def restore_drills(ddb, table: str, failures: list[str]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
+    parser = arguments()
     parser.add_argument("--primary", required=True)
     parser.add_argument("--other-regions", nargs="*", default=[])
-    parser.add_argument("--deployment", required=True)
     parser.add_argument("--restore-drills", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
     args = parser.parse_args()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=args.region
-    )
-    ddb = session.client("dynamodb", endpoint_url=args.endpoint)
-    kms = session.client("kms", endpoint_url=args.endpoint)
+    aws = Endpoint.of(args)
+    ddb = aws.client("dynamodb")
+    kms = aws.client("kms")
     table = f"{args.deployment}-items"
     failures: list[str] = []
 
@@ -189,10 +183,9 @@ def main() -> int:
                 f"no standalone table {table} made in {args.region} (replication is not emulated here)",
                 failures,
             )
-    check_backups(session, args.endpoint, args, key, failures)
+    check_backups(aws, args, key, failures)
 
-    print(f"{args.region}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    return result(args.region, failures)
 
 
 if __name__ == "__main__":
