@@ -11,21 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "shared"))
+from endpoint_checks import Endpoint
+from endpoint_checks import actions_of
+from endpoint_checks import arguments
 
 RUNBOOKS = ("restore-point-in-time", "restore-backup", "deny-table-access")
 TEMPLATES = ("region-impairment", "deny-table-access", "restore-point-in-time", "restore-backup")
-
-
-def client(args, service: str):
-    return boto3.client(
-        service,
-        region_name=args.region,
-        endpoint_url=args.endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def templates_by_name(fis) -> dict:
@@ -38,20 +32,12 @@ def templates_by_name(fis) -> dict:
     return out
 
 
-def actions_of(document: dict) -> list[str]:
-    actions = []
-    for statement in document["Statement"]:
-        value = statement["Action"]
-        actions += [value] if isinstance(value, str) else value
-    return actions
-
-
-def check_present(args, problems: list[str]) -> None:
+def check_present(aws: Endpoint, args, problems: list[str]) -> None:
     name, region = args.deployment, args.region
     others = [r for r in args.regions.split(",") if r != region]
-    ssm, fis, iam = client(args, "ssm"), client(args, "fis"), client(args, "iam")
-    logs, cloudwatch = client(args, "logs"), client(args, "cloudwatch")
-    account = client(args, "sts").get_caller_identity()["Account"]
+    ssm, fis, iam = aws.client("ssm"), aws.client("fis"), aws.client("iam")
+    logs, cloudwatch = aws.client("logs"), aws.client("cloudwatch")
+    account = aws.client("sts").get_caller_identity()["Account"]
 
     for runbook in RUNBOOKS:
         document = ssm.describe_document(Name=f"{name}-dr-{runbook}")["Document"]
@@ -131,9 +117,9 @@ def check_present(args, problems: list[str]) -> None:
         problems.append(f"survivor alarm: {alarms}")
 
 
-def check_absent(args, problems: list[str]) -> None:
+def check_absent(aws: Endpoint, args, problems: list[str]) -> None:
     name, region = args.deployment, args.region
-    ssm, fis, iam = client(args, "ssm"), client(args, "fis"), client(args, "iam")
+    ssm, fis, iam = aws.client("ssm"), aws.client("fis"), aws.client("iam")
     left = [n for n in templates_by_name(fis) if n.startswith(f"{name}-dr-")]
     if left:
         problems.append(f"FIS templates left: {left}")
@@ -145,27 +131,24 @@ def check_absent(args, problems: list[str]) -> None:
     roles = [r for r in roles if r.endswith(region)]
     if roles:
         problems.append(f"roles left: {roles}")
-    alarms = client(args, "cloudwatch").describe_alarms(AlarmNamePrefix=f"{name}-dr-")["MetricAlarms"]
+    alarms = aws.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{name}-dr-")["MetricAlarms"]
     if alarms:
         problems.append(f"alarms left: {[a['AlarmName'] for a in alarms]}")
-    groups = client(args, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/vendedlogs/fis/{name}-dr-")["logGroups"]
+    groups = aws.client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/vendedlogs/fis/{name}-dr-")["logGroups"]
     if groups:
         problems.append(f"log groups left: {[g['logGroupName'] for g in groups]}")
-    tables = [t for t in client(args, "dynamodb").list_tables()["TableNames"] if "-drill-" in t]
+    tables = [t for t in aws.client("dynamodb").list_tables()["TableNames"] if "-drill-" in t]
     if tables:
         problems.append(f"drill tables left: {tables}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--region", required=True)
+    parser = arguments(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regions", required=True)
-    parser.add_argument("--deployment", required=True)
     parser.add_argument("--absent", action="store_true")
     args = parser.parse_args()
     problems: list[str] = []
-    (check_absent if args.absent else check_present)(args, problems)
+    (check_absent if args.absent else check_present)(Endpoint.of(args), args, problems)
     for problem in problems:
         print(f"FAIL {args.region}: {problem}")
     if not problems:
