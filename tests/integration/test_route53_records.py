@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import json
+
+from .conftest import succeeded
+from .conftest import task_result
 
 PLAYBOOK = "tests/integration/playbooks/route53_records.yml"
 NAME = "api.r53-test.example.com."
 
 
 def run(ansible_playbook, zone_id: str, checks: dict, *args: str):
-    result = ansible_playbook(
-        PLAYBOOK, "-e", f"r53_zone_id={zone_id}", "-e", json.dumps({"r53_health_checks": checks}), *args
+    return succeeded(
+        ansible_playbook(
+            PLAYBOOK, "-e", f"r53_zone_id={zone_id}", "-e", json.dumps({"r53_health_checks": checks}), *args
+        )
     )
-    assert result.returncode == 0, result.failures() or result.stderr or result.stdout[-3000:]
-    return result
 
 
-def task(run_result) -> dict:
-    [play] = run_result.data["plays"]
-    [records] = [t for t in play["tasks"] if t["task"]["name"] == "Records"]
-    return records["hosts"]["localhost"]
+task = functools.partial(task_result, name="Records")
 
 
 def records(route53, zone_id: str) -> dict:
