@@ -26,6 +26,11 @@ from botocore.exceptions import ClientError
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The error codes with which the services the sections read say that a resource is not there.
+NOT_FOUND = frozenset(
+    {"ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchHealthCheck", "WAFNonexistentItemException"}
+)
+
 
 def report_dir_of(inventory_path: str) -> Path:
     """Where playbooks/summary.yml writes for this inventory, run from here (its summary_dir)."""
@@ -55,6 +60,17 @@ class Region:
 
     def client(self, service: str):
         return self.session.client(service, endpoint_url=self.endpoint)
+
+    @staticmethod
+    def described(call, key: str | None = None, **params) -> dict | None:
+        """``call(**params)`` (its ``key`` when given), or None when AWS answers that the resource is not there."""
+        try:
+            answer = call(**params)
+        except ClientError as e:
+            if e.response["Error"]["Code"] in NOT_FOUND:
+                return None
+            raise
+        return answer[key] if key else answer
 
     def outputs(self, role: str) -> dict:
         """``<role>_outputs`` as the role published it for this region; {} when the role did not run."""

@@ -7,19 +7,6 @@ check as "Success" without probing anything: the row says so.
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
-
-def _health_check(route53, check_id: str | None) -> dict | None:
-    if not check_id:
-        return None
-    try:
-        return route53.get_health_check(HealthCheckId=check_id)["HealthCheck"]
-    except ClientError as e:
-        if e.response["Error"]["Code"] == "NoSuchHealthCheck":
-            return None
-        raise
-
 
 def _records(route53, zone_id: str | None, name: str | None, identifier: str, check_id: str) -> list[dict]:
     if not zone_id or not name:
@@ -82,7 +69,8 @@ def _query_logging_rows(route53, zone_id: str | None) -> list[tuple[str, str]]:
 def rows(region) -> list[tuple[str, str]]:
     outputs = region.outputs("dns_failover")
     route53 = region.client("route53")
-    check = _health_check(route53, outputs.get("health_check_id"))
+    check_id = outputs.get("health_check_id")
+    check = region.described(route53.get_health_check, "HealthCheck", HealthCheckId=check_id) if check_id else None
     if check is None:
         return [("DNS failover", "no health check")]
     config = check["HealthCheckConfig"]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from botocore.exceptions import ClientError
-
 # Without dr_drills_outputs (a run without the DR phase) the rows still say what there is: no templates, no runbooks,
 # and the newest report of an earlier run, if any.
 READS_WITHOUT_OUTPUTS = True
@@ -22,11 +20,9 @@ def _templates(region, template_ids: list[str]) -> list[dict]:
     fis = region.client("fis")
     found = []
     for template_id in template_ids:
-        try:
-            found.append(fis.get_experiment_template(id=template_id)["experimentTemplate"])
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "ResourceNotFoundException":
-                raise
+        template = region.described(fis.get_experiment_template, "experimentTemplate", id=template_id)
+        if template is not None:
+            found.append(template)
     return sorted((t for t in found if (t.get("tags") or {}).get("Name")), key=lambda t: t["tags"]["Name"])
 
 

@@ -12,15 +12,6 @@ from botocore.exceptions import BotoCoreError
 from botocore.exceptions import ClientError
 
 
-def _table(ddb, name: str) -> dict | None:
-    try:
-        return ddb.describe_table(TableName=name)["Table"]
-    except ClientError as e:
-        if e.response["Error"]["Code"] == "ResourceNotFoundException":
-            return None
-        raise
-
-
 def _plan_rules(backup, plan_id: str | None) -> str:
     plans = [p for p in backup.list_backup_plans()["BackupPlansList"] if plan_id and p["BackupPlanId"] == plan_id]
     if not plans:
@@ -55,7 +46,7 @@ def rows(region) -> list[tuple[str, str]]:
     backup = region.client("backup")
     outputs = region.outputs("global_table")
     name = outputs.get("table_name") or ""
-    table = _table(ddb, name) if name else None
+    table = region.described(ddb.describe_table, "Table", TableName=name) if name else None
     out = []
     if table is None:
         out.append(

@@ -6,8 +6,6 @@ in one region (the deployment's first); the other regions get one row saying the
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 DOMAINS = (("Software", "software"), ("Hardware", "hardware"), ("AZ", "az"), ("Region", "region"))
 
 
@@ -37,24 +35,15 @@ def _runs_as(app: dict) -> str:
     return "with the caller's credentials"
 
 
-def _described(call, key: str, **params) -> dict | None:
-    try:
-        return call(**params)[key]
-    except ClientError as e:
-        if e.response["Error"]["Code"] == "ResourceNotFoundException":
-            return None
-        raise
-
-
 def rows(region) -> list[tuple[str, str]]:
     outputs = region.outputs("resilience_hub")
     if outputs.get("region") != region.region:
         return [("Resilience Hub", "none in this region")]
     client = region.client("resiliencehub")
     app_arn = outputs.get("app_arn")
-    app = _described(client.describe_app, "app", appArn=app_arn) if app_arn else None
+    app = region.described(client.describe_app, "app", appArn=app_arn) if app_arn else None
     policy_arn = (app or {}).get("policyArn") or outputs.get("policy_arn")
-    policy = _described(client.describe_resiliency_policy, "policy", policyArn=policy_arn) if policy_arn else None
+    policy = region.described(client.describe_resiliency_policy, "policy", policyArn=policy_arn) if policy_arn else None
     if not app and not policy:
         return [("Resilience Hub", "none in this region")]
 

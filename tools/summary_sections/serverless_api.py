@@ -6,12 +6,6 @@ alarm_name_prefix, alarm_topic_arn).
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
-
-def _absent(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] in ("NotFoundException", "NotFound", "ResourceNotFoundException")
-
 
 def _function_row(lam, function: str | None) -> tuple[str, str]:
     if not function:
@@ -36,12 +30,7 @@ def _function_row(lam, function: str | None) -> tuple[str, str]:
 def rows(region) -> list[tuple[str, str]]:
     outputs = region.outputs("serverless_api")
     apigw = region.client("apigateway")
-    try:
-        api = apigw.get_rest_api(restApiId=outputs["api_id"]) if outputs.get("api_id") else None
-    except ClientError as e:
-        if not _absent(e):
-            raise
-        api = None
+    api = region.described(apigw.get_rest_api, restApiId=outputs["api_id"]) if outputs.get("api_id") else None
     if not api:
         return [("API", "none")]
     out: list[tuple[str, str]] = []
@@ -91,12 +80,7 @@ def rows(region) -> list[tuple[str, str]]:
 
     sns = region.client("sns")
     topic = outputs.get("alarm_topic_arn")
-    try:
-        attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"] if topic else None
-    except ClientError as e:
-        if not _absent(e):
-            raise
-        attributes = None
+    attributes = region.described(sns.get_topic_attributes, "Attributes", TopicArn=topic) if topic else None
     if attributes is not None:
         subscribers = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
         heard = f"{len(subscribers)} subscriber(s)" if subscribers else "NO SUBSCRIBER: its alarms notify nobody"

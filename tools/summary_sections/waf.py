@@ -6,8 +6,6 @@ publishes (stage_arn), else the one the web ACL was associated with.
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 
 def _protected_stages(apigateway, wafv2, acl_arn: str, stage_arn: str | None) -> list[str]:
     # GetWebACLForResource on the stage: ListResourcesForWebACL is missing on the local endpoint.
@@ -24,12 +22,9 @@ def rows(region) -> list[tuple[str, str]]:
     outputs = region.outputs("waf")
     wafv2 = region.client("wafv2")
     name, acl_id = outputs.get("name"), outputs.get("web_acl_id")
-    try:
-        acl = wafv2.get_web_acl(Name=name, Scope="REGIONAL", Id=acl_id)["WebACL"] if name and acl_id else None
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "WAFNonexistentItemException":
-            raise
-        acl = None
+    acl = None
+    if name and acl_id:
+        acl = region.described(wafv2.get_web_acl, "WebACL", Name=name, Scope="REGIONAL", Id=acl_id)
     if acl is None:
         return [("WAF", "no web ACL")]
     rules = sorted(acl["Rules"], key=lambda r: r["Priority"])
@@ -42,13 +37,8 @@ def rows(region) -> list[tuple[str, str]]:
         counted = [o["Name"] for o in statement.get("RuleActionOverrides", []) if "Count" in o.get("ActionToUse", {})]
         group = r["Name"].replace("AWSManagedRules", "")
         managed.append(f"{group} (count: {', '.join(counted)})" if counted else group)
-    try:
-        logging = wafv2.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
-        logs = ", ".join(d.split(":log-group:")[-1] for d in logging["LogDestinationConfigs"])
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "WAFNonexistentItemException":
-            raise
-        logs = "none"
+    logging = region.described(wafv2.get_logging_configuration, "LoggingConfiguration", ResourceArn=acl["ARN"])
+    logs = ", ".join(d.split(":log-group:")[-1] for d in logging["LogDestinationConfigs"]) if logging else "none"
     stage_arn = region.outputs("serverless_api").get("stage_arn") or outputs.get("associated_resource_arn")
     stages = _protected_stages(region.client("apigateway"), wafv2, acl["ARN"], stage_arn)
     return [
