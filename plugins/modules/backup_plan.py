@@ -445,8 +445,18 @@ def get_plan(client, plan_id: str) -> Optional[dict]:
     return client.get_backup_plan(BackupPlanId=plan_id, aws_retry=True)
 
 
+def read_plan(client, name: str) -> tuple[Optional[dict], dict]:
+    """(GetBackupPlan's answer, the plan's tags) of the plan called ``name``, or (None, {})."""
+    listed = find_plan(client, name)
+    got = get_plan(client, listed["BackupPlanId"]) if listed else None
+    if not got:
+        return None, {}
+    # botocore has no paginator for ListTags: paginate() follows its NextToken.
+    return got, _plan_tags(client, got["BackupPlanArn"])
+
+
 @BackupErrorHandler.list_error_handler("list tags of backup plan {arn}", {})
-def list_tags(client, arn: str) -> dict:
+def _plan_tags(client, arn: str) -> dict:
     return paginate(client, "list_tags", ResourceArn=arn).get("Tags", {})
 
 
@@ -480,14 +490,12 @@ def update_plan(client, plan_id: str, document: dict) -> dict:
     return client.update_backup_plan(BackupPlanId=plan_id, BackupPlan=document, aws_retry=True)
 
 
-@BackupErrorHandler.common_error_handler("tag backup plan {arn}")
-def tag_plan(client, arn: str, tags: dict) -> None:
-    client.tag_resource(ResourceArn=arn, Tags=dict(tags), aws_retry=True)
-
-
-@BackupErrorHandler.common_error_handler("untag backup plan {arn}")
-def untag_plan(client, arn: str, keys: list) -> None:
-    client.untag_resource(ResourceArn=arn, TagKeyList=list(keys), aws_retry=True)
+@BackupErrorHandler.common_error_handler("retag backup plan {arn}")
+def retag_plan(client, arn: str, to_set: dict, to_remove: list) -> None:
+    if to_remove:
+        client.untag_resource(ResourceArn=arn, TagKeyList=list(to_remove), aws_retry=True)
+    if to_set:
+        client.tag_resource(ResourceArn=arn, Tags=dict(to_set), aws_retry=True)
 
 
 @BackupErrorHandler.deletion_error_handler("delete backup plan {plan_id}")
@@ -545,10 +553,8 @@ def ensure_present(module, client) -> dict:
         document["AdvancedBackupSettings"] = camel(params["advanced_backup_settings"])
     want_selection = wanted_selection(params["selection"])
 
-    listed = find_plan(client, name)
-    got = get_plan(client, listed["BackupPlanId"]) if listed else None
+    got, current_tags = read_plan(client, name)
     current = got.get("BackupPlan") if got else None
-    current_tags = list_tags(client, got["BackupPlanArn"]) if got else {}
     changes = plan_changes(current, current_tags, document, params["tags"], params["purge_tags"])
     if current is not None and params["advanced_backup_settings"] is None and current.get("AdvancedBackupSettings"):
         # UpdateBackupPlan replaces the whole plan: the settings it has are sent again.
@@ -598,10 +604,7 @@ def ensure_present(module, client) -> dict:
         else:
             if changes["update"]:
                 ids["version_id"] = update_plan(client, ids["backup_plan_id"], document).get("VersionId")
-            if changes["unset_tags"]:
-                untag_plan(client, ids["backup_plan_arn"], changes["unset_tags"])
-            if changes["set_tags"]:
-                tag_plan(client, ids["backup_plan_arn"], changes["set_tags"])
+            retag_plan(client, ids["backup_plan_arn"], changes["set_tags"], changes["unset_tags"])
         if replace_selection:
             if selection_id:
                 delete_selection(client, ids["backup_plan_id"], selection_id)
@@ -616,13 +619,11 @@ def ensure_present(module, client) -> dict:
 
 def ensure_absent(module, client) -> dict:
     name = module.params["name"]
-    listed = find_plan(client, name)
-    got = get_plan(client, listed["BackupPlanId"]) if listed else None
+    got, tags = read_plan(client, name)
     if not got:
         return {"changed": False, "diff": {"before": {}, "after": {}}, "plan": {}, "selection": None}
     plan_id = got["BackupPlanId"]
     current = got.get("BackupPlan") or {}
-    tags = list_tags(client, got["BackupPlanArn"])
     selections = list_selections(client, plan_id) if module.params["delete_selections"] else []
     before = plan_view(
         name, normalize_rules(current.get("Rules")), normalize_settings(current.get("AdvancedBackupSettings")), tags

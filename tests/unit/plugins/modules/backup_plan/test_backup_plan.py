@@ -334,7 +334,15 @@ def test_differing_selection_in_check_mode_is_left(aws):
     assert result["selection"]["selection_id"] is None
 
 
-def test_selection_creation_waits_for_the_new_role(aws, monkeypatch):
+@pytest.mark.parametrize(
+    ("message", "retried"),
+    [
+        (f"IAM Role {ROLE} cannot be assumed by AWS Backup", True),
+        (f"IAM Role {ROLE} is not authorized to call tag:GetResources", True),
+        ("Invalid resource ARN", False),
+    ],
+)
+def test_selection_creation_waits_for_a_new_role_only(aws, monkeypatch, message, retried):
     slept = []
     monkeypatch.setattr(module, "_sleep", slept.append)
     stub = aws.stub("backup")
@@ -343,33 +351,20 @@ def test_selection_creation_waits_for_the_new_role(aws, monkeypatch):
     stub.add_client_error(
         "create_backup_selection",
         expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": API_SELECTION, "CreatorRequestId": ANY},
-        **client_error("InvalidParameterValueException", f"IAM Role {ROLE} cannot be assumed by AWS Backup"),
+        **client_error("InvalidParameterValueException", message),
     )
-    created_selection(stub)
+    if retried:
+        created_selection(stub)
 
     result = run_module(module.main, args(selection=SELECTION))
 
-    assert result["changed"] is True
-    assert slept == [module.PROPAGATION_DELAY]
-
-
-def test_other_selection_errors_fail_at_once(aws, monkeypatch):
-    slept = []
-    monkeypatch.setattr(module, "_sleep", slept.append)
-    stub = aws.stub("backup")
-    existing(stub)
-    selections(stub)
-    stub.add_client_error(
-        "create_backup_selection",
-        expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": API_SELECTION, "CreatorRequestId": ANY},
-        **client_error("InvalidParameterValueException", "Invalid resource ARN"),
-    )
-
-    result = run_module(module.main, args(selection=SELECTION))
-
-    assert result["failed"] is True
-    assert "create backup selection" in result["msg"]
-    assert slept == []
+    if retried:
+        assert result["changed"] is True
+        assert slept == [module.PROPAGATION_DELAY]
+    else:
+        assert result["failed"] is True
+        assert "create backup selection" in result["msg"]
+        assert slept == []
 
 
 def test_two_plans_of_the_name_fail(aws):
