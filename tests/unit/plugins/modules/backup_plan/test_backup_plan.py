@@ -30,11 +30,11 @@ SELECTION = {"name": NAME, "iam_role_arn": ROLE, "resources": [TABLE]}
 API_SELECTION = {"SelectionName": NAME, "IamRoleArn": ROLE, "Resources": [TABLE]}
 
 
-def api_rules(rules=RULES):
-    return module.camel(rules)
+def api_rules(rules=None):
+    return module.camel(RULES if rules is None else rules)
 
 
-def aws_rules(rules=RULES):
+def aws_rules(rules=None):
     """The rules as GetBackupPlan answers them: RuleId, every default filled in, lifecycle keys AWS adds."""
     out = []
     for i, rule in enumerate(api_rules(rules)):
@@ -87,18 +87,18 @@ def got_selection(stub, sid, selection):
     stub.add_response("get_backup_selection", answer, {"BackupPlanId": PLAN_ID, "SelectionId": sid})
 
 
-def created_selection(stub, sid="sel-new", selection=API_SELECTION):
+def created_selection(stub, sid="sel-new", selection=None):
     stub.add_response(
         "create_backup_selection",
         {"SelectionId": sid, "BackupPlanId": PLAN_ID, "CreationDate": CREATED},
-        {"BackupPlanId": PLAN_ID, "BackupSelection": selection, "CreatorRequestId": ANY},
+        {"BackupPlanId": PLAN_ID, "BackupSelection": selection or API_SELECTION, "CreatorRequestId": ANY},
     )
 
 
-def existing(stub, tag_set=TAGS, rules=None, settings=None):
+def existing(stub, tag_set=None, rules=None, settings=None):
     listed(stub, "someone-elses", NAME)
     got(stub, rules, settings)
-    tags(stub, tag_set)
+    tags(stub, TAGS if tag_set is None else tag_set)
 
 
 def args(**extra):
@@ -240,7 +240,10 @@ def test_changed_rule_updates_the_plan_and_keeps_its_settings(aws):
 
     assert result["changed"] is True
     assert result["plan"]["version_id"] == "v2"
-    hourly = lambda side: next(r for r in result["diff"][side]["rules"] if r["rule_name"] == "hourly")  # noqa: E731
+
+    def hourly(side):
+        return next(r for r in result["diff"][side]["rules"] if r["rule_name"] == "hourly")
+
     assert hourly("before")["lifecycle"] == {"delete_after_days": 1}
     assert hourly("after")["lifecycle"] == {"delete_after_days": 2}
     assert result["plan"]["advanced_backup_settings"] == [
