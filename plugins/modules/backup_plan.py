@@ -13,9 +13,9 @@ description:
   - Reconciles the AWS Backup plan called O(name) - its rules, its advanced backup settings and its tags - and,
     when O(selection) is given, one backup selection of the plan, in one module call.
   - The plan is looked up by name in C(ListBackupPlans) (deleted plans left out) and read with C(GetBackupPlan) and
-    C(ListTags). A new plan is created with its tags (C(BackupPlanTags)) and a C(CreatorRequestId) made of the name
-    and a hash of the plan, so a retried create does not make a second plan; a plan whose rules or settings differ
-    gets C(UpdateBackupPlan), which gives it a new version id.
+    C(ListTags). A new plan is created with its tags (C(BackupPlanTags)) and a C(CreatorRequestId) made of a hash
+    of the name and the plan and the run's id, so a retried create does not make a second plan; a plan whose rules
+    or settings differ gets C(UpdateBackupPlan), which gives it a new version id.
   - Rules are compared the way AWS returns them - the defaults AWS fills in (C(ScheduleExpression) daily at
     05:00 UTC, C(StartWindowMinutes) 480, C(CompletionWindowMinutes) 10080,
     C(ScheduleExpressionTimezone) C(Etc/UTC), C(EnableContinuousBackup) false,
@@ -205,6 +205,7 @@ selection:
 import hashlib
 import json
 import re
+import uuid
 from typing import Any
 from typing import Optional
 
@@ -237,6 +238,8 @@ NAME = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
 IAM_PROPAGATION = ("cannot be assumed", "is not authorized to call", "unable to assume role")
 PROPAGATION_TRIES = 24
 PROPAGATION_DELAY = 5
+# This run of the module: part of the idempotency tokens of its creates.
+RUN = uuid.uuid4().hex
 
 
 # ---- input (pure) --------------------------------------------------------------------------------------------
@@ -362,10 +365,17 @@ def wanted_selection(option: Optional[dict]) -> Optional[dict]:
     )
 
 
-def creator_request_id(kind: str, name: str, document: Any) -> str:
-    """An idempotency token of a create: the same name and document give the same token."""
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    return f"{kind}-{name}-{digest}"[:100]
+def creator_request_id(kind: str, name: str, document: Any, run: str = RUN) -> str:
+    """The idempotency token of a create (1 to 50 letters, digits, '-', '_' or '.'): a hash of the name and the
+    document, and the run's id.
+
+    Every retry of the create within the run sends the same token, so AWS answers it with the plan (or selection)
+    the first attempt made instead of making a second. AWS answers a token it has seen with what it made then, even
+    once deleted: the run's id keeps a plan deleted and deployed again with the same rules from getting the deleted
+    one back.
+    """
+    digest = hashlib.sha256(json.dumps([name, document], sort_keys=True, default=str).encode()).hexdigest()
+    return f"{kind}-{digest[:20]}-{run[:16]}"
 
 
 def plan_changes(current: Optional[dict], current_tags: dict, want: dict, tags: Optional[dict], purge: bool) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from .conftest import playbook_runner
 from .conftest import task_result
@@ -38,7 +39,7 @@ def test_plan_reconciled_in_one_task(ansible_playbook, boto):
     assert task(created)["selection"] is None
     # The plan is created with its tags, and a retry of the same create would carry the same token.
     assert backup.list_tags(ResourceArn=listed["BackupPlanArn"])["Tags"] == {"Deployment": "bp-test"}
-    assert listed["CreatorRequestId"].startswith("plan-bp-test-")
+    assert re.fullmatch(r"plan-[0-9a-f]{20}-[0-9a-f]{16}", listed["CreatorRequestId"])
     plan = backup.get_backup_plan(BackupPlanId=listed["BackupPlanId"])["BackupPlan"]
     rules = {r["RuleName"]: r for r in plan["Rules"]}
     assert set(rules) == {"hourly", "daily"}

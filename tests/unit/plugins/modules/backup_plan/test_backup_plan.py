@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from botocore.stub import ANY
@@ -129,11 +130,15 @@ def test_camel_keeps_tag_keys_as_written():
     }
 
 
-def test_creator_request_id_is_stable_and_follows_the_document():
-    one = module.creator_request_id("plan", NAME, {"a": 1, "b": 2})
-    assert one == module.creator_request_id("plan", NAME, {"b": 2, "a": 1})
-    assert one != module.creator_request_id("plan", NAME, {"a": 2, "b": 2})
-    assert one.startswith("plan-prod-items-")
+def test_creator_request_id_is_stable_in_a_run_and_follows_the_document():
+    one = module.creator_request_id("plan", NAME, {"a": 1, "b": 2}, run="run1")
+    assert one == module.creator_request_id("plan", NAME, {"b": 2, "a": 1}, run="run1")
+    assert one != module.creator_request_id("plan", NAME, {"a": 2, "b": 2}, run="run1")
+    assert one != module.creator_request_id("plan", "other", {"a": 1, "b": 2}, run="run1")
+    # A plan deleted and created again with the same rules in a later run does not get the deleted one back.
+    assert one != module.creator_request_id("plan", NAME, {"a": 1, "b": 2}, run="run2")
+    long_name = module.creator_request_id("selection", "x" * 50, {}, run=module.RUN)
+    assert re.fullmatch(r"[A-Za-z0-9_.-]{1,50}", long_name), long_name
 
 
 # ---- present -------------------------------------------------------------------------------------------------
@@ -174,6 +179,25 @@ def test_create_with_tags_and_selection(aws):
     }
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["selection"]["resources"] == [TABLE]
+
+
+def test_throttled_create_is_retried_with_the_same_token(aws):
+    stub = aws.stub("backup")
+    listed(stub)
+    document = {"BackupPlanName": NAME, "Rules": api_rules()}
+    params = {
+        "BackupPlan": document,
+        "BackupPlanTags": TAGS,
+        "CreatorRequestId": module.creator_request_id("plan", NAME, {"plan": document, "tags": TAGS}),
+    }
+    stub.add_client_error("create_backup_plan", expected_params=params, **client_error("ThrottlingException"))
+    stub.add_response("create_backup_plan", {"BackupPlanId": PLAN_ID, "BackupPlanArn": ARN, "VersionId": "v1"}, params)
+
+    result = run_module(module.main, args())
+
+    assert result["changed"] is True
+    assert result["plan"]["backup_plan_id"] == PLAN_ID
+    assert aws.sleeps
 
 
 def test_create_in_check_mode_writes_nothing(aws):
