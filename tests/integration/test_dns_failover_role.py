@@ -78,6 +78,17 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
     kept = boto("logs", "us-east-1").describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"]
     assert [g["logGroupName"] for g in kept] == [QUERY_LOG_GROUP]
 
+    # With dns_failover_delete_data the log group goes, the key's deletion is scheduled and its alias deleted.
+    kms = boto("kms", "us-east-1")
+    key_id = kms.describe_key(KeyId="alias/mrdemo-dns")["KeyMetadata"]["KeyId"]
+    purge = (*NO_SUBSCRIBERS, "-e", "dns_failover_operation=delete", "-e", "dns_failover_delete_data=true")
+    purged = ansible_playbook(PLAYBOOK, *purge)
+    assert purged.returncode == 0, purged.failures() or purged.stdout[-3000:]
+    assert boto("logs", "us-east-1").describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"] == []
+    assert "alias/mrdemo-dns" not in [a["AliasName"] for a in kms.list_aliases()["Aliases"]]
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert_nothing_changes(ansible_playbook, *purge)
+
 
 def assert_us_east_1_resources(boto, route53) -> None:
     """The zone's query logging (Route53.2) and the alarms' topic, in us-east-1, encrypted with the role's key."""
