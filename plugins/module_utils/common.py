@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from typing import Any
 from typing import Callable
@@ -422,3 +423,17 @@ def run_and_exit(
     if diff_mode_only and not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)
+
+
+def run_state_action(
+    module: AnsibleAWSModule, actions: Mapping[str, Callable[..., dict]], *args: Any, **options: Any
+) -> NoReturn:
+    """``run_and_exit`` with the action of ``module.params["state"]``, called with ``module`` and ``args``.
+
+    ``actions`` maps each choice of O(state) to its action (``{"present": ensure_present, "absent": ensure_absent}``),
+    each taking the module and then ``args`` (its client, ...); ``options`` are those of ``run_and_exit``
+    (``diff_mode_only``, ``on_timeout``, ``failures``).
+    """
+    run_and_exit(
+        module, {state: functools.partial(action, module, *args) for state, action in actions.items()}, **options
+    )

@@ -99,9 +99,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import without_metadata
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags

@@ -385,10 +385,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_rest_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_stage
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags

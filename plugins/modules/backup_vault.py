@@ -115,11 +115,11 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 

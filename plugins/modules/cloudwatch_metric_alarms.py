@@ -261,11 +261,11 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3

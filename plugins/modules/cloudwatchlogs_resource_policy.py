@@ -68,10 +68,10 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 
 LogsErrorHandler = error_handler(["ResourceNotFoundException"])
 

@@ -224,10 +224,10 @@ from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dr
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import utcnow as _wall

@@ -274,8 +274,8 @@ deleted_flow_log_ids:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 ARGUMENT_SPEC = dict(

@@ -126,13 +126,13 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._fis import
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import get_template
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_argument_spec
 from ansible_collections.multiregion.serverless.plugins.module_utils._wait_or_stop import wait_or_stop_errors
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_or_stop
 
 # The tag that carries the client token, so that a later run can find the experiment a token started

@@ -184,9 +184,9 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._fis import
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import FisErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import find_template_by_name
 from ansible_collections.multiregion.serverless.plugins.module_utils._fis import fis_client
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 
 TARGET_OPTIONS = dict(

@@ -178,10 +178,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import recommendations
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import resiliencehub_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import snake
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 
 FINISHED = ("Success", "Failed")
 POLL_SECONDS = 30

@@ -249,10 +249,10 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._route53res
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import poll
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import resolver_client
 from ansible_collections.multiregion.serverless.plugins.module_utils._route53resolver import result
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
 

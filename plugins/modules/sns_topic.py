@@ -176,9 +176,9 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3

@@ -113,10 +113,10 @@ logging_configuration:
 
 from typing import Optional
 
-from ansible_collections.multiregion.serverless.plugins.module_utils._states import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import wafv2_client
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 
 DESTINATION_PREFIX = "aws-waf-logs-"
 
