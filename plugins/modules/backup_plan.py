@@ -212,6 +212,9 @@ from typing import Optional
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import list_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -232,6 +235,7 @@ RULE_DEFAULTS = {
 }
 LIFECYCLE_DEFAULTS = {"OptInToArchiveForSupportedResources": False}
 # Maps whose keys are the user's (tag keys, option names): never case-converted.
+PLAN = "backup plan"  # how errors name the resource
 VERBATIM = ("RecoveryPointTags", "recovery_point_tags", "BackupOptions", "backup_options", "Tags", "tags")
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
 # CreateBackupSelection fails so while IAM has not yet propagated a new role (terraform-provider-aws retries these).
@@ -461,13 +465,7 @@ def read_plan(client, name: str) -> tuple[Optional[dict], dict]:
     got = get_plan(client, listed["BackupPlanId"]) if listed else None
     if not got:
         return None, {}
-    # botocore has no paginator for ListTags: paginate() follows its NextToken.
-    return got, _plan_tags(client, got["BackupPlanArn"])
-
-
-@BackupErrorHandler.list_error_handler("list tags of backup plan {arn}", {})
-def _plan_tags(client, arn: str) -> dict:
-    return paginate(client, "list_tags", ResourceArn=arn).get("Tags", {})
+    return got, list_tags(client, got["BackupPlanArn"], PLAN)
 
 
 @BackupErrorHandler.list_error_handler("list selections of backup plan {plan_id}", [])
@@ -498,14 +496,6 @@ def create_plan(client, name: str, document: dict, tags: dict) -> dict:
 @BackupErrorHandler.common_error_handler("update backup plan {plan_id}")
 def update_plan(client, plan_id: str, document: dict) -> dict:
     return client.update_backup_plan(BackupPlanId=plan_id, BackupPlan=document, aws_retry=True)
-
-
-@BackupErrorHandler.common_error_handler("retag backup plan {arn}")
-def retag_plan(client, arn: str, to_set: dict, to_remove: list) -> None:
-    if to_remove:
-        client.untag_resource(ResourceArn=arn, TagKeyList=list(to_remove), aws_retry=True)
-    if to_set:
-        client.tag_resource(ResourceArn=arn, Tags=dict(to_set), aws_retry=True)
 
 
 @BackupErrorHandler.deletion_error_handler("delete backup plan {plan_id}")
@@ -614,7 +604,10 @@ def ensure_present(module, client) -> dict:
         else:
             if changes["update"]:
                 ids["version_id"] = update_plan(client, ids["backup_plan_id"], document).get("VersionId")
-            retag_plan(client, ids["backup_plan_arn"], changes["set_tags"], changes["unset_tags"])
+            if changes["unset_tags"]:
+                untag_resource(client, ids["backup_plan_arn"], PLAN, changes["unset_tags"])
+            if changes["set_tags"]:
+                tag_resource(client, ids["backup_plan_arn"], PLAN, changes["set_tags"])
         if replace_selection:
             if selection_id:
                 delete_selection(client, ids["backup_plan_id"], selection_id)

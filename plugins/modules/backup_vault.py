@@ -115,6 +115,9 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import BackupErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import list_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
@@ -122,6 +125,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+
+VAULT = "backup vault"  # how errors name the resource
 
 # ---- reading -------------------------------------------------------------------------------------------------
 
@@ -137,12 +142,6 @@ def find_vault(client, name: str) -> Optional[dict]:
         if vault.get("BackupVaultName") == name:
             return vault
     return None
-
-
-@BackupErrorHandler.list_error_handler("list tags of backup vault {arn}", {})
-def list_tags(client, arn: str) -> dict:
-    # botocore has no paginator for ListTags: paginate() follows its NextToken.
-    return paginate(client, "list_tags", ResourceArn=arn).get("Tags", {})
 
 
 # ---- planning (pure) -----------------------------------------------------------------------------------------
@@ -220,16 +219,6 @@ def create_vault(client, name: str, key_arn: Optional[str], tags: dict) -> dict:
     return client.create_backup_vault(aws_retry=True, **params)
 
 
-@BackupErrorHandler.common_error_handler("tag backup vault {arn}")
-def tag_vault(client, arn: str, tags: dict) -> None:
-    client.tag_resource(ResourceArn=arn, Tags=dict(tags), aws_retry=True)
-
-
-@BackupErrorHandler.common_error_handler("untag backup vault {arn}")
-def untag_vault(client, arn: str, keys: list) -> None:
-    client.untag_resource(ResourceArn=arn, TagKeyList=list(keys), aws_retry=True)
-
-
 @BackupErrorHandler.deletion_error_handler("delete backup vault {name}")
 def delete_vault(client, name: str) -> bool:
     client.delete_backup_vault(BackupVaultName=name, aws_retry=True)
@@ -245,7 +234,7 @@ def ensure_present(module, client) -> dict:
     key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["encryption_key_arn"])
 
     current = find_vault(client, name)
-    current_tags = list_tags(client, current["BackupVaultArn"]) if current else {}
+    current_tags = list_tags(client, current["BackupVaultArn"], VAULT) if current else {}
     plan = plan_vault(current, current_tags, key_arn, params["tags"], params["purge_tags"])
     if plan["key_conflict"]:
         raise ModuleFailure(msg=plan["key_conflict"], backup_vault=vault_result(current, current_tags))
@@ -267,9 +256,9 @@ def ensure_present(module, client) -> dict:
     else:
         arn = current["BackupVaultArn"]
         if plan["unset_tags"]:
-            untag_vault(client, arn, plan["unset_tags"])
+            untag_resource(client, arn, VAULT, plan["unset_tags"])
         if plan["set_tags"]:
-            tag_vault(client, arn, plan["set_tags"])
+            tag_resource(client, arn, VAULT, plan["set_tags"])
         final = current
     return {"changed": True, "diff": diff, "backup_vault": vault_result(final, plan["final_tags"])}
 
@@ -280,7 +269,7 @@ def ensure_absent(module, client) -> dict:
     if current is None:
         return {"changed": False, "diff": {"before": {}, "after": {}}, "backup_vault": {}}
 
-    tags = list_tags(client, current["BackupVaultArn"])
+    tags = list_tags(client, current["BackupVaultArn"], VAULT)
     blocker = deletion_blocker(current)
     if blocker:
         raise ModuleFailure(msg=blocker, backup_vault=vault_result(current, tags))
