@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: multiregion.serverless contributors
 # Apache License 2.0 (see LICENSE)
-"""What the EC2 list modules share: their main(), the tags of a create call, a resource's tags brought in line."""
+"""What the EC2 modules share: the tags of a create call and a resource's tags brought in line (every EC2 module and
+_flow_logs), and the main() of the EC2 list modules."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ def with_tags(params: dict[str, Any], resource_type: str, tags: dict) -> dict[st
     return {**params, "TagSpecifications": [{"ResourceType": resource_type, "Tags": tags_to_boto3(tags)}]}
 
 
-@EC2TagErrors.common_error_handler("tag {resource_id}")
-def retag(client, resource_id: str, changes: tuple[dict, list[str]]) -> None:
-    """Apply ``tag_changes``' (to set, to remove) to an EC2 resource: DeleteTags, then CreateTags."""
+@EC2TagErrors.common_error_handler("tag {what} {resource_id}")
+def retag(client, resource_id: str, what: str, changes: tuple[dict, list[str]]) -> None:
+    """Apply ``tag_changes``' (to set, to remove) to an EC2 resource: DeleteTags, then CreateTags. ``what`` names
+    the resource in an error ("subnet", "VPC endpoint")."""
     set_tags, unset_tags = changes
     if unset_tags:
         client.delete_tags(aws_retry=True, Resources=[resource_id], Tags=[{"Key": k} for k in sorted(unset_tags)])

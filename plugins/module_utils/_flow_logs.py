@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import with_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
@@ -244,9 +245,7 @@ def create_request(spec: dict, resource_type: str, tags: dict) -> dict:
     ):
         if spec.get(key) is not None:
             request[key] = spec[key]
-    if tags:
-        request["TagSpecifications"] = [{"ResourceType": "vpc-flow-log", "Tags": tags_to_boto3(tags)}]
-    return request
+    return with_tags(request, "vpc-flow-log", tags)
 
 
 def flow_log_result(flow_log: dict | None) -> dict:
@@ -375,11 +374,3 @@ def delete_flow_logs(client, flow_log_ids: list[str]) -> None:
     ]
     if failures:
         raise MultiregionAWSError(message=f"Failed to delete flow logs: {unsuccessful_message(failures)}")
-
-
-@FlowLogErrors.common_error_handler("tag flow log {flow_log_id}")
-def update_tags(client, flow_log_id: str, to_set: dict, to_remove: list[str]) -> None:
-    if to_remove:
-        client.delete_tags(Resources=[flow_log_id], Tags=[{"Key": key} for key in to_remove], aws_retry=True)
-    if to_set:
-        client.create_tags(Resources=[flow_log_id], Tags=tags_to_boto3(to_set), aws_retry=True)

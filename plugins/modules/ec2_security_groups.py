@@ -713,7 +713,7 @@ def apply_item(target, peers, item: dict, group_id: str) -> None:
     """Tags, then revokes, authorizations and description updates of one group: calls on the group through
     ``target``, authorizations through ``peers`` (which retries a new peer group EC2 does not know yet)."""
     if item["tag_changes"][0] or item["tag_changes"][1]:
-        retag(target, group_id, item["tag_changes"])
+        retag(target, group_id, "security group", item["tag_changes"])
     if item["revoke_default_ipv6"]:
         revoke_default_ipv6_egress(target, group_id)
     for action in ("revoke", "authorize", "describe"):

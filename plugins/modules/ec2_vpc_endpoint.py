@@ -361,6 +361,8 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import with_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
@@ -370,7 +372,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_to_boto3
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 # DescribeVpcEndpoints says InvalidVpcEndpointId.NotFound; DeleteVpcEndpoints' Unsuccessful items say
@@ -622,9 +623,7 @@ def create_params(vpc_id: str, service: str, endpoint_type: str, wanted: dict, c
         params["SecurityGroupIds"] = sorted(wanted["security_group_ids"])
     if wanted["private_dns_enabled"] is not None:
         params["PrivateDnsEnabled"] = wanted["private_dns_enabled"]
-    if wanted["tags"]:
-        params["TagSpecifications"] = [{"ResourceType": "vpc-endpoint", "Tags": tags_to_boto3(wanted["tags"])}]
-    return params
+    return with_tags(params, "vpc-endpoint", wanted["tags"])
 
 
 def endpoint_result(endpoint: dict | None) -> dict:
@@ -665,14 +664,6 @@ def modify_endpoint(client, endpoint_id: str, modify: dict) -> None:
     client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint_id, **modify)
 
 
-@EC2Errors.common_error_handler("tag VPC endpoint {endpoint_id}")
-def tag_endpoint(client, endpoint_id: str, set_tags: dict, unset_tags: list[str]) -> None:
-    if unset_tags:
-        client.delete_tags(aws_retry=True, Resources=[endpoint_id], Tags=[{"Key": k} for k in unset_tags])
-    if set_tags:
-        client.create_tags(aws_retry=True, Resources=[endpoint_id], Tags=tags_to_boto3(set_tags))
-
-
 @EC2Errors.deletion_error_handler("delete VPC endpoint {endpoint_id}")
 def delete_endpoint(client, endpoint_id: str) -> bool:
     """True when deleted, False when it was already gone."""
@@ -691,7 +682,7 @@ def apply_changes(client, endpoint_id: str, changes: dict) -> None:
     if changes["modify"]:
         modify_endpoint(client, endpoint_id, changes["modify"])
     if changes["set_tags"] or changes["unset_tags"]:
-        tag_endpoint(client, endpoint_id, changes["set_tags"], changes["unset_tags"])
+        retag(client, endpoint_id, "VPC endpoint", (changes["set_tags"], changes["unset_tags"]))
 
 
 def wait_until_available(client, endpoint_id: str, timeout: int, delay: float = 5) -> dict:

@@ -274,6 +274,7 @@ deleted_flow_log_ids:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.multiregion.serverless.plugins.module_utils import _flow_logs as fl
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
@@ -344,7 +345,7 @@ def ensure_present(module, client, wanted):
         after = dict(plan["keep"], Tags=fl.tags_to_boto3(plan["tags"]))
         if not module.check_mode:
             fl.delete_flow_logs(client, plan["delete"])
-            fl.update_tags(client, plan["keep"]["FlowLogId"], plan["tags_to_set"], plan["tags_to_remove"])
+            retag(client, plan["keep"]["FlowLogId"], "flow log", (plan["tags_to_set"], plan["tags_to_remove"]))
     else:
         request = fl.create_request(plan["spec"], params["resource_type"], plan["tags"])
         after = fl.predicted_flow_log(plan["spec"], plan["tags"])

@@ -660,7 +660,7 @@ def apply_item(client, fresh, vpc_id: str, item: dict, created: dict[str, str]) 
         item["tags"] = ({}, [])
     acl_id = item["acl"]["NetworkAclId"]
     if any(item["tags"]):
-        retag(fresh, acl_id, item["tags"])
+        retag(fresh, acl_id, "network ACL", item["tags"])
     for entry in item["entries"]["delete"]:
         delete_entry(fresh, acl_id, rule_label(entry), entry)
     for entry in item["entries"]["replace"]:

@@ -194,6 +194,7 @@ from typing import Optional
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import retag
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import run_list_module
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import with_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
@@ -562,9 +563,7 @@ def create_subnet(client, vpc_id: str, cidr: str, az: Optional[str], tags: dict)
     params: dict[str, Any] = {"VpcId": vpc_id, "CidrBlock": cidr}
     if az:
         params["AvailabilityZone"] = az
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "subnet", "Tags": tags_to_boto3(tags)}]
-    return client.create_subnet(aws_retry=True, **params)["Subnet"]
+    return client.create_subnet(aws_retry=True, **with_tags(params, "subnet", tags))["Subnet"]
 
 
 @EC2Errors.common_error_handler("set map_public_ip_on_launch of subnet {subnet_id}")
@@ -574,10 +573,7 @@ def set_map_public(client, subnet_id: str, value: bool) -> None:
 
 @EC2Errors.common_error_handler("create a route table in {vpc_id}")
 def create_route_table(client, vpc_id: str, tags: dict) -> dict:
-    params: dict[str, Any] = {"VpcId": vpc_id}
-    if tags:
-        params["TagSpecifications"] = [{"ResourceType": "route-table", "Tags": tags_to_boto3(tags)}]
-    return client.create_route_table(aws_retry=True, **params)["RouteTable"]
+    return client.create_route_table(aws_retry=True, **with_tags({"VpcId": vpc_id}, "route-table", tags))["RouteTable"]
 
 
 @EC2Errors.common_error_handler("delete route to {destination} from {table_id}")
@@ -644,7 +640,7 @@ def apply_item(client, fresh, vpc_id: str, item: dict, pending: list[str]) -> No
         item["map_public"] = True if item["map_public_ip_on_launch"] else None
     subnet_id = item["subnet"]["SubnetId"]
     if item["subnet_tags"][0] or item["subnet_tags"][1]:
-        retag(fresh, subnet_id, item["subnet_tags"])
+        retag(fresh, subnet_id, "subnet", item["subnet_tags"])
     if item["map_public"] is not None:
         set_map_public(fresh, subnet_id, item["map_public"])
     if item["create_table"]:
@@ -653,7 +649,7 @@ def apply_item(client, fresh, vpc_id: str, item: dict, pending: list[str]) -> No
         item["table_tags"] = ({}, [])
     table_id = item["table"]["RouteTableId"]
     if item["table_tags"][0] or item["table_tags"][1]:
-        retag(fresh, table_id, item["table_tags"])
+        retag(fresh, table_id, "route table", item["table_tags"])
     for route in item["routes"]:
         delete_route(client, table_id, describe_destination(route), route)
     for association_id in item["disassociate"]:
