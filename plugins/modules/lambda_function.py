@@ -28,6 +28,9 @@ description:
   - Unlike M(amazon.aws.lambda), it compares O(kms_key_arn) instead of sending it on every run (which makes that
     module report a change every time), publishes a version for configuration changes too, and manages reserved
     concurrency.
+  - With O(alias), it also keeps an alias on the version this run published, or on the newest published version
+    when nothing was published, in the same task (GetAlias, then CreateAlias or UpdateAlias only when the alias
+    differs), so no M(amazon.aws.lambda_alias) task is needed after it.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
@@ -115,6 +118,27 @@ options:
       - Publish a version when the code or configuration of C($LATEST) differs from the newest published version.
     type: bool
     default: true
+  alias:
+    description:
+      - An alias to keep on the version this run published, or on the newest published version when nothing was
+        published. Left out, no alias is read or changed.
+      - The function must have a published version (or publish one): an alias cannot point at C($LATEST) here.
+      - UpdateAlias is sent with the RevisionId GetAlias read, so an alias changed by someone else in between is not
+        overwritten (Lambda answers C(PreconditionFailedException) and the task fails); rerun to apply.
+      - A routing configuration (C(AdditionalVersionWeights), the weights a canary deployment leaves on an alias) is
+        removed, so that the alias sends every request to its version, as the task asks. An alias whose weights
+        another tool (CodeDeploy) manages should not be given here.
+      - Moving the alias changes the version only for invocations that start after the update; invocations already
+        running finish on the version they started on.
+    type: dict
+    suboptions:
+      name:
+        description: Name of the alias, for example V(live).
+        type: str
+        required: true
+      description:
+        description: Description of the alias. Left alone when omitted (a new alias gets none).
+        type: str
   wait_timeout:
     description:
       - How long to wait, in seconds, for the function to become ready before and after each change.
@@ -129,7 +153,8 @@ options:
     default: 120
 notes:
   - In check mode a version that would be published has no number yet, so RV(version) is V(null) then and
-    RV(published) is V(true).
+    RV(published) is V(true); an alias that would move to it has V(null) as its RV(alias.function_version) and the
+    task reports a change.
   - Tags are set on the function; versions and aliases have none of their own.
 extends_documentation_fragment:
   - multiregion.serverless.state
@@ -167,14 +192,11 @@ EXAMPLES = r"""
     vpc_security_group_ids: [sg-0123456789abcdef0]
     tags:
       Application: items-api
+    # The alias the API invokes follows the newest version, in the same task.
+    alias:
+      name: live
+      description: The version the API invokes
   register: function
-
-- name: The alias the API invokes follows the newest version
-  amazon.aws.lambda_alias:
-    function_name: items-api
-    name: live
-    function_version: "{{ function.version }}"
-  when: function.version is not none
 
 - name: Reserve concurrency
   multiregion.serverless.lambda_function:
@@ -260,6 +282,31 @@ reserved_concurrency_refused:
       without it; V(null) otherwise.
   returned: when O(state=present)
   type: str
+alias:
+  description:
+    - The alias as GetAlias (or CreateAlias, UpdateAlias) reports it. In check mode, what it would be.
+  returned: when O(state=present) and O(alias) is given
+  type: dict
+  contains:
+    name:
+      description: Name of the alias.
+      type: str
+      sample: live
+    arn:
+      description: ARN of the alias, the qualified ARN that API Gateway integrations and permissions name.
+      type: str
+      sample: arn:aws:lambda:eu-west-1:123456789012:function:items-api:live
+    function_version:
+      description:
+        - The version the alias points at. V(null) in check mode when it would move to a version not published yet.
+      type: str
+      sample: "7"
+    description:
+      description: Description of the alias.
+      type: str
+    revision_id:
+      description: Revision of the alias; V(null) in check mode when the alias would change.
+      type: str
 """
 
 import base64
@@ -269,6 +316,8 @@ from typing import Any
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import THROTTLING_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
@@ -282,6 +331,12 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 LambdaErrorHandler = error_handler(["ResourceNotFoundException"])
+
+# UpdateAlias answers ResourceConflictException while another operation on the function is in progress; it is
+# retried like throttling. (CreateAlias's ResourceConflictException means the alias exists: not retried.)
+_alias_retry = AWSRetry.jittered_backoff(
+    retries=10, delay=1, max_delay=30, catch_extra_error_codes=THROTTLING_CODES + ["ResourceConflictException"]
+)
 
 WAIT_DELAY = 5
 # What Lambda answers, for a while after IAM changes, about a role it cannot use yet.
@@ -419,6 +474,64 @@ def needs_version(latest: dict, newest: Optional[dict]) -> bool:
     if newest is None:
         return True
     return any(latest.get(key) != newest.get(key) for key in VERSIONED_SETTINGS)
+
+
+def alias_changes(current: Optional[dict], version: Optional[str], description: Optional[str]) -> dict:
+    """The CreateAlias or UpdateAlias parameters (API names) that bring the alias ``current`` (GetAlias's answer,
+    None when there is none) to ``version`` and ``description``; {} when nothing differs.
+
+    ``version`` None is a version still to be published (check mode): always a change. ``description`` None leaves
+    the description alone. A routing configuration is removed (see the documentation of O(alias)).
+    """
+    if current is None:
+        changes: dict[str, Any] = {"FunctionVersion": version}
+        if description is not None:
+            changes["Description"] = description
+        return changes
+    changes = {}
+    if version is None or current.get("FunctionVersion") != version:
+        changes["FunctionVersion"] = version
+    if description is not None and (current.get("Description") or "") != description:
+        changes["Description"] = description
+    if alias_weights(current):
+        changes["RoutingConfig"] = {"AdditionalVersionWeights": {}}
+    return changes
+
+
+def alias_weights(alias: Optional[dict]) -> dict:
+    return dict(((alias or {}).get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {})
+
+
+def planned_alias(current: Optional[dict], changes: dict, name: str, function_arn: Optional[str]) -> dict:
+    """The alias (API-shaped) once ``changes`` are made; its revision is unknown until Lambda makes it."""
+    alias = dict(current or {"Name": name, "AliasArn": f"{function_arn}:{name}" if function_arn else None})
+    alias.update(changes)
+    if changes:
+        alias["RevisionId"] = None
+    return alias
+
+
+def alias_result(alias: Optional[dict]) -> Optional[dict]:
+    if not alias:
+        return None
+    return {
+        "name": alias.get("Name"),
+        "arn": alias.get("AliasArn"),
+        "function_version": alias.get("FunctionVersion"),
+        "description": alias.get("Description") or "",
+        "revision_id": alias.get("RevisionId"),
+    }
+
+
+def alias_diff(alias: Optional[dict]) -> Optional[dict]:
+    if not alias:
+        return None
+    return {
+        "name": alias.get("Name"),
+        "function_version": alias.get("FunctionVersion"),
+        "description": alias.get("Description") or "",
+        "additional_version_weights": alias_weights(alias),
+    }
 
 
 def creation_request(params: dict, wanted: dict, zip_bytes: bytes) -> dict:
@@ -620,6 +733,47 @@ def delete_function(client, name: str) -> bool:
     return True
 
 
+@LambdaErrorHandler.list_error_handler("get alias {alias} of function {name}")
+def get_alias(client, name: str, alias: str) -> Optional[dict]:
+    response = client.get_alias(FunctionName=name, Name=alias, aws_retry=True)
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+@LambdaErrorHandler.common_error_handler("create alias {alias} of function {name}")
+def create_alias(client, name: str, alias: str, changes: dict) -> dict:
+    response = client.create_alias(FunctionName=name, Name=alias, aws_retry=True, **changes)
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+@LambdaErrorHandler.common_error_handler("update alias {alias} of function {name}")
+def update_alias(client, name: str, alias: str, revision_id: Optional[str], changes: dict) -> dict:
+    request = dict(changes, FunctionName=name, Name=alias)
+    if revision_id:
+        # Lambda refuses the update (PreconditionFailedException) if the alias changed since GetAlias read it.
+        request["RevisionId"] = revision_id
+    response = _alias_retry(client.update_alias)(**request)
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+def wait_weights_cleared(client, name: str, alias: str, timeout: int) -> dict:
+    """Wait until GetAlias shows no routing weights, as terraform-provider-aws does after clearing them."""
+    try:
+        return wait_for(
+            lambda: get_alias(client, name, alias) or {},
+            lambda a: not alias_weights(a),
+            f"the routing weights of alias {alias} of function {name} to be removed",
+            timeout=timeout,
+            delay=WAIT_DELAY,
+            clock=_now,
+            sleep=_sleep,
+        )
+    except WaitTimeout as e:
+        raise MultiregionAWSError(message=f"Failed to update alias {alias} of function {name}: {e}") from e
+
+
 def retry_while_iam_propagates(call, timeout: int, what: str):
     """``call()``, retried while Lambda rejects a role (or its VPC permissions) that IAM has not propagated yet.
 
@@ -714,6 +868,51 @@ class Package:
         return self._bytes
 
 
+def reconcile_alias(module, client, function_arn: Optional[str], version: Optional[str]) -> tuple[bool, dict]:
+    """(changed, {"alias": result, "before": diff, "after": diff}) for O(alias) pointed at ``version``.
+
+    ``function_arn`` None is a function still to be created (check mode): there is no alias to read.
+    """
+    params = module.params
+    name, wanted = params["name"], params["alias"]
+    current = get_alias(client, name, wanted["name"]) if function_arn else None
+    changes = alias_changes(current, version, wanted.get("description"))
+    planned = planned_alias(current, changes, wanted["name"], function_arn)
+    view = {"before": alias_diff(current), "after": alias_diff(planned)}
+    if module.check_mode or not changes:
+        return bool(changes), dict(view, alias=alias_result(planned))
+    if current is None:
+        alias = create_alias(client, name, wanted["name"], changes)
+    else:
+        alias = update_alias(client, name, wanted["name"], current.get("RevisionId"), changes)
+        if "RoutingConfig" in changes:
+            alias = wait_weights_cleared(client, name, wanted["name"], params["wait_timeout"])
+    return True, dict(view, alias=alias_result(alias))
+
+
+def alias_needs_a_version(module, version: Optional[str], would_publish: bool) -> None:
+    """Fail before any change when O(alias) is given and no version can exist for it."""
+    if module.params["alias"] and version is None and not would_publish:
+        module.fail_json(
+            msg=f"alias.name {module.params['alias']['name']} needs a published version of function "
+            f"{module.params['name']}, and it has none: set publish to true"
+        )
+
+
+def add_alias(module, client, result: dict, function_arn: Optional[str], version: Optional[str]) -> dict:
+    """``result`` with O(alias) reconciled: its ``alias``, its diff, and ``changed``."""
+    if not module.params["alias"]:
+        return result
+    changed, alias = reconcile_alias(module, client, function_arn, version)
+    result["alias"] = alias["alias"]
+    result["changed"] = result["changed"] or changed
+    if result["diff"]["after"]:
+        result["diff"]["after"]["alias"] = alias["after"]
+    if result["diff"]["before"]:
+        result["diff"]["before"]["alias"] = alias["before"]
+    return result
+
+
 def iam_timeout(params: dict) -> int:
     """How long Lambda's refusals of a role are taken for IAM propagation: the cap, within the wait timeout."""
     return min(params["iam_propagation_timeout"], params["wait_timeout"])
@@ -732,11 +931,12 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
     reserved = params["reserved_concurrency"]
     concurrency = reserved if reserved is not None and reserved >= 0 else None
     tags = params["tags"] or {}
+    alias_needs_a_version(module, None, params["publish"])
     planned = dict(settings_of(planned_raw(wanted)))
     diff = {"before": {}, "after": diff_view(planned, tags, concurrency)}
     if module.check_mode:
         function = planned_function(params["name"], planned, tags, concurrency, {})
-        return dict(
+        result = dict(
             changed=True,
             function=function,
             published=params["publish"],
@@ -744,6 +944,7 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
             version=None,
             reserved_concurrency_refused=None,
         )
+        return add_alias(module, client, result, None, None)
 
     request = creation_request(params, wanted, package.read())
     created = retry_while_iam_propagates(
@@ -760,7 +961,7 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
     config = current.get("Configuration", created)
     function = function_result(config, current.get("Tags") or {}, concurrency)
     version = created.get("Version") if params["publish"] and created.get("Version") != "$LATEST" else None
-    return dict(
+    result = dict(
         changed=True,
         function=function,
         published=version is not None,
@@ -768,6 +969,7 @@ def create(module, client, params: dict, wanted: dict, package: Package) -> dict
         reserved_concurrency_refused=refused,
         **version_result(config.get("FunctionArn"), version),
     )
+    return add_alias(module, client, result, config.get("FunctionArn"), version)
 
 
 def update(module, client, params: dict, wanted: dict, package: Package, current: dict) -> dict:
@@ -788,9 +990,10 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
     concurrency_after = current_concurrency if concurrency is None else (None if concurrency < 0 else concurrency)
 
     newest = None
-    if params["publish"]:
+    if params["publish"] or params["alias"]:
         newest = newest_version(list_versions(client, name))
     publish = params["publish"] and needs_version(after, settings_of(newest) if newest else None)
+    alias_needs_a_version(module, newest.get("Version") if newest else None, publish)
 
     changed = bool(config_changes or upload or tags_to_set or tags_to_remove or concurrency is not None or publish)
     diff = {
@@ -801,7 +1004,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
 
     if module.check_mode:
         function = planned_function(name, after, tags_after, concurrency_after, config)
-        return dict(
+        result = dict(
             changed=changed,
             function=function,
             published=publish,
@@ -809,6 +1012,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
             reserved_concurrency_refused=None,
             **version_result(arn, None if publish else newest_number),
         )
+        return add_alias(module, client, result, arn, None if publish else newest_number)
 
     timeout = params["wait_timeout"]
     if upload:
@@ -846,7 +1050,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
     if changed:
         current = get_function(client, name) or current
     function = function_result(current["Configuration"], tags_after, concurrency_after)
-    return dict(
+    result = dict(
         changed=changed,
         function=function,
         published=publish,
@@ -854,6 +1058,7 @@ def update(module, client, params: dict, wanted: dict, package: Package, current
         reserved_concurrency_refused=refused,
         **version_result(arn, version),
     )
+    return add_alias(module, client, result, arn, version)
 
 
 def ensure_present(module, client) -> dict:
@@ -908,6 +1113,10 @@ def main() -> None:
         reserved_concurrency_best_effort=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        alias=dict(
+            type="dict",
+            options=dict(name=dict(type="str", required=True), description=dict(type="str")),
+        ),
     )
     module = MultiregionAWSModule(
         argument_spec=argument_spec,
