@@ -43,7 +43,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import boto3
 import requests
 import yaml
 
@@ -54,6 +53,9 @@ RUN_DIR = Path(tempfile.gettempdir()) / "multiregion-serverless-bench"
 _spec = importlib.util.spec_from_file_location("local_endpoint", ROOT / "tools" / "local_endpoint.py")
 local_endpoint = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(local_endpoint)
+_spec = importlib.util.spec_from_file_location("bench_resources", ROOT / "bench" / "resources.py")
+resources = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(resources)
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 SEED = 20261206
@@ -207,22 +209,16 @@ def replay(tmp: Path, url: str, entries: list[dict], name: str) -> tuple[float, 
     return outcome["seconds"], outcome["differing"]
 
 
-def deployed_resources(url: str, regions: list[str], deployment: str) -> int:
-    """Resources carrying the deployment's tag, in every region (the Resource Groups Tagging API's view)."""
-    total = 0
-    for region in regions:
-        client = boto3.client(
-            "resourcegroupstaggingapi",
-            region_name=region,
-            endpoint_url=url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        pages = client.get_paginator("get_resources").paginate(
-            TagFilters=[{"Key": "Deployment", "Values": [deployment]}]
-        )
-        total += sum(len(page["ResourceTagMappingList"]) for page in pages)
-    return total
+def deployed_resources(url: str, regions: list[str], deployment: str) -> dict:
+    """What the deployment manages (bench/resources.py): the tagging API's view, and every resource listed."""
+    arns = resources.tagged(url, regions, deployment)
+    tagged = Counter(resources.kind(arn) for arn in arns)
+    untagged = resources.untagged(url, regions, deployment, arns)
+    return {
+        "tagged": sum(tagged.values()),
+        "managed": sum(tagged.values()) + sum(untagged.values()),
+        "by_kind": dict(sorted((tagged + untagged).items())),
+    }
 
 
 def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
@@ -246,13 +242,16 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         deploy_calls = recorded(recording)
         runs["no-op"] = run_playbook(url, inventories, strategy)
         noop_calls = recorded(recording)
-        resources = deployed_resources(url, all_regions, deployment)
+        managed = deployed_resources(url, all_regions, deployment)
         recorded(recording)
         # The no-op's floor: its own requests, against the state they were made on.
         seconds, failed = replay(tmp, url, noop_calls, f"no-op-{strategy}-{regions}")
         runs["no-op"].update(bound(noop_calls, seconds, failed, runs["no-op"]["seconds"]))
-        runs["no-op"]["api_calls_per_resource"] = len(noop_calls) / resources if resources else None
-        runs["no-op"]["deployed_resources"] = resources
+        runs["no-op"]["deployed_resources"] = managed
+        runs["no-op"]["api_calls_per_resource"] = len(noop_calls) / managed["managed"] if managed["managed"] else None
+        runs["no-op"]["api_calls_per_tagged_resource"] = (
+            len(noop_calls) / managed["tagged"] if managed["tagged"] else None
+        )
     finally:
         local_endpoint.stop(state)
 
@@ -340,9 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         noop = result["runs"]["no-op"]
         if noop.get("api_calls_per_resource") is not None:
+            counted = noop["deployed_resources"]
             print(
                 f"{result['label']}: no-op API calls per deployed resource {noop['api_calls_per_resource']:.2f} "
-                f"({noop['api_calls']} calls, {noop['deployed_resources']} resources tagged with the deployment)"
+                f"({noop['api_calls']} calls, {counted['managed']} resources the deployment manages; "
+                f"{noop['api_calls_per_tagged_resource']:.2f} per resource the tagging API lists, {counted['tagged']})"
             )
         for name, r in result["runs"].items():
             if r["bound_failed_replays"]:
