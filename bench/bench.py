@@ -15,6 +15,16 @@ none). The endpoint the runs talk to is moto's server with a recording layer in 
 - the first deploy against a fresh endpoint: after each answer, the ids the fresh endpoint returned are paired
   with the recorded ones and rewritten into the requests that follow, so every request names what exists.
 
+Next to the bound it reports what the tasks alone account for ("tasks s"): each configuration also runs three
+tiny playbooks on the same region hosts (one debug task; ten module tasks, each one STS call; ten set_fact tasks)
+to measure the start of ansible-playbook and what one module task and one controller-only task cost when every
+region host runs it at once, and multiplies them by the busiest region's counts. The gap between the bound and that
+figure is the price of running one module process per task, whatever the task does.
+
+API calls per deployed resource are given against two counts (bench/resources.py): every resource the deployment
+manages, each listed with its own service's API, and the resources the endpoint's tagging API returns for the
+deployment's tag (a subset: that API leaves several services out).
+
 The playbook measured is playbooks/deploy.yml (the core and auxiliary phases): what a scheduled drift check runs
 (awx/resources.yml). The DR phase's drills create and delete copies on purpose, so a rerun of them is no no-op.
 
@@ -138,8 +148,8 @@ def playbook_env(url: str, strategy: str) -> dict:
     return env
 
 
-def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
-    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / PLAYBOOK)]
+def run_playbook(url: str, inventories: list[str], strategy: str, playbook: Path = ROOT / PLAYBOOK) -> dict:
+    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(playbook)]
     for inventory in inventories:
         command += ["-i", str(ROOT / inventory)]
     started = time.perf_counter()
@@ -149,7 +159,7 @@ def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(
-            f"{PLAYBOOK} ({strategy}) failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n"
+            f"{playbook} ({strategy}) failed ({completed.returncode}):\n{completed.stdout[-4000:]}\n"
             f"{completed.stderr[-2000:]}"
         )
     data = json.loads(completed.stdout[completed.stdout.index("{") :])
@@ -161,15 +171,58 @@ def run_playbook(url: str, inventories: list[str], strategy: str) -> dict:
         if not result.get("skipped")
     ]
     modules: Counter = Counter()
+    controller: Counter = Counter()
     for host, result in executed:
         if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY:
             modules[host] += module_processes(result)
+        else:
+            controller[host] += 1
     return {
         "seconds": elapsed,
         "tasks_executed": len(executed),
         "module_calls_per_region": dict(sorted(modules.items())),
+        "controller_tasks_per_region": dict(sorted(controller.items())),
         "changed": sum(s["changed"] for s in data["stats"].values()),
     }
+
+
+def task_costs(tmp: Path, url: str, inventories: list[str], strategy: str, count: int = 10) -> dict:
+    """What one task costs with this strategy, every region host running it at once: a playbook of ``count``
+    module tasks (amazon.aws.aws_caller_info, one STS call each), one of ``count`` controller-only tasks
+    (set_fact), and one of a single debug task (the start and end of ansible-playbook)."""
+
+    def playbook(name: str, task: dict, tasks: int) -> Path:
+        path = tmp / f"task-cost-{name}.yml"
+        play = {
+            "name": f"Cost of a task: {name}",
+            "hosts": "regions",
+            "gather_facts": False,
+            "tasks": [{"name": f"{name} {i}", **task} for i in range(tasks)],
+        }
+        path.write_text(yaml.safe_dump([play], sort_keys=False))
+        return path
+
+    module = {"amazon.aws.aws_caller_info": {"region": "{{ aws_region }}"}, "check_mode": False}
+    fact = {"ansible.builtin.set_fact": {"bench_value": "{{ inventory_hostname }}"}}
+    start = run_playbook(url, inventories, strategy, playbook("start", {"ansible.builtin.debug": {"msg": "x"}}, 1))
+    modules = run_playbook(url, inventories, strategy, playbook("module", module, count))
+    facts = run_playbook(url, inventories, strategy, playbook("controller", fact, count))
+    return {
+        "start_seconds": start["seconds"],
+        "module_task_seconds": (modules["seconds"] - start["seconds"]) / count,
+        "controller_task_seconds": (facts["seconds"] - start["seconds"]) / count,
+    }
+
+
+def modelled_seconds(run: dict, costs: dict) -> float:
+    """The wall time the run's tasks alone account for: the start, and the busiest region's module and
+    controller-only tasks at what one such task costs when every region host runs it at once."""
+    busiest = max(run["module_calls_per_region"], key=run["module_calls_per_region"].get)
+    return (
+        costs["start_seconds"]
+        + run["module_calls_per_region"][busiest] * costs["module_task_seconds"]
+        + run["controller_tasks_per_region"].get(busiest, 0) * costs["controller_task_seconds"]
+    )
 
 
 def module_processes(result: dict) -> int:
@@ -244,6 +297,10 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         noop_calls = recorded(recording)
         managed = deployed_resources(url, all_regions, deployment)
         recorded(recording)
+        costs = task_costs(tmp, url, inventories, strategy)
+        recorded(recording)
+        for run in runs.values():
+            run["modelled_seconds"] = modelled_seconds(run, costs)
         # The no-op's floor: its own requests, against the state they were made on.
         seconds, failed = replay(tmp, url, noop_calls, f"no-op-{strategy}-{regions}")
         runs["no-op"].update(bound(noop_calls, seconds, failed, runs["no-op"]["seconds"]))
@@ -264,7 +321,7 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         runs["first deploy"].update(bound(deploy_calls, seconds, failed, runs["first deploy"]["seconds"]))
     finally:
         local_endpoint.stop(fresh_state)
-    return {"label": label, "strategy": strategy, "regions": regions, "runs": runs}
+    return {"label": label, "strategy": strategy, "regions": regions, "runs": runs, "task_costs": costs}
 
 
 def bound(entries: list[dict], seconds: float, failed: list[str], wall: float) -> dict:
@@ -322,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"{'configuration':<22} {'run':<13} {'wall s':>7} {'tasks':>6} {'modules/region':>15} {'changed':>8} "
-        f"{'API calls':>10} {'bound s':>8} {'failed':>7} {'ratio':>6}"
+        f"{'API calls':>10} {'bound s':>8} {'failed':>7} {'ratio':>6} {'tasks s':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -333,9 +390,20 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{result['label']:<22} {name:<13} {r['seconds']:>7.1f} {r['tasks_executed']:>6} {modules:>15} "
                 f"{r['changed']:>8} {r['api_calls']:>10} {r['bound_seconds']:>8.2f} {r['bound_failed_replays']:>7} "
-                f"{r['ratio']:>5.0f}x"
+                f"{r['ratio']:>5.0f}x {r['modelled_seconds']:>8.1f}"
             )
     print(f"\nbound: {report['bound']}; JSON: {(RESULTS / 'bench.json').relative_to(ROOT)}")
+    print(
+        "tasks s: the start of ansible-playbook plus the busiest region's module and controller-only tasks, each at "
+        "what one such task costs when every region host runs it at once (measured below)"
+    )
+    for result in results:
+        costs = result["task_costs"]
+        print(
+            f"{result['label']}: start {costs['start_seconds']:.2f} s, "
+            f"a module task {costs['module_task_seconds']:.2f} s, "
+            f"a controller-only task {costs['controller_task_seconds']:.3f} s"
+        )
     for result in results:
         noop = result["runs"]["no-op"]
         if noop.get("api_calls_per_resource") is not None:
