@@ -25,6 +25,9 @@ description:
     reconciled with one UpdateStage call carrying only the PATCH operations for the settings that differ.
   - Changes made to the API outside this module (console, other tools) are not detected until the definition given
     to the module changes; see the collection's docs/modules/apigateway.md.
+  - With O(invoke_permissions), it also grants API Gateway the right to invoke the Lambda functions (or aliases)
+    the integrations call, from this API's stage only, in the same task (what AWS SAM does for an API's functions),
+    so no M(amazon.aws.lambda_policy) task is needed after it.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
@@ -139,6 +142,37 @@ options:
         description: Whether stage tags not in O(stage.tags) are removed.
         type: bool
         default: true
+  invoke_permissions:
+    description:
+      - Statements of the Lambda functions' resource policies that let principal C(apigateway.amazonaws.com) call
+        C(lambda:InvokeFunction) with C(AWS:SourceArn) C(<execution_arn>/<stage>/*/*) (this API's stage, any method,
+        any path).
+      - Each statement is read with GetPolicy (once per function and qualifier); one that is present and equal is
+        left alone, one that differs (another principal, action, source ARN or an extra condition) is removed and
+        added again (RemovePermission, AddPermission), a missing one is added. Statements with other IDs are left
+        alone, and so is a statement whose entry is removed from this list.
+      - After a change the module waits, up to 120 seconds, until GetPolicy shows the statements (Lambda's policy is
+        eventually consistent), so the next task and the next run see them.
+      - Ignored with O(state=absent); deleting the function removes its policies.
+      - Left out, no policy is read or changed.
+    type: list
+    elements: dict
+    suboptions:
+      function_name:
+        description:
+          - Name, ARN or partial ARN of the function, with or without a qualifier (V(items-api),
+            V(items-api:live), V(arn:aws:lambda:eu-west-1:123456789012:function:items-api:live)).
+        type: str
+        required: true
+      qualifier:
+        description:
+          - Version or alias whose policy holds the statement (the one the integration URIs name). It must agree
+            with a qualifier in O(invoke_permissions[].function_name).
+        type: str
+      statement_id:
+        description: Id (C(Sid)) of the statement.
+        type: str
+        required: true
 notes:
   - The local AWS endpoint (moto) accepts only OpenAPI 3 documents in PutRestApi, cannot tag a REST API after it is
     created, and ignores request validators; see the collection's docs/modules/apigateway.md.
@@ -252,15 +286,19 @@ EXAMPLES = r"""
     lambda_invocations: "arn:aws:apigateway:{{ aws_region }}:lambda:path/2015-03-31/functions"
   register: items_api
 
-# Lambda needs a resource policy letting this API invoke the alias.
-- name: Allow the API to invoke the items alias
-  amazon.aws.lambda_policy:
-    function_name: items
-    alias: live
-    statement_id: apigateway-items-api
-    action: lambda:InvokeFunction
-    principal: apigateway.amazonaws.com
-    source_arn: "{{ items_api.execution_arn }}/*/*/items/*"
+# Lambda needs a resource policy letting this API invoke the aliases: given here, the same task grants it.
+- name: Items API, and the permission of its stage to invoke the aliases
+  multiregion.serverless.apigateway_rest_api:
+    name: items-api
+    definition: "{{ lookup('ansible.builtin.template', 'openapi.yml.j2') }}"
+    stage:
+      name: v1
+    invoke_permissions:
+      - function_name: items
+        qualifier: live
+        statement_id: apigateway-items-api-v1
+      - function_name: arn:aws:lambda:eu-west-1:123456789012:function:health:live
+        statement_id: apigateway-items-api-v1
 
 - name: The definition can also come from a file (JSON or YAML)
   multiregion.serverless.apigateway_rest_api:
@@ -356,11 +394,38 @@ execution_arn:
   returned: when state=present and the API exists
   type: str
   sample: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5
+invoke_permissions:
+  description: The statements of O(invoke_permissions), as they are after the task (in check mode, would be).
+  returned: when state=present and O(invoke_permissions) is given
+  type: list
+  elements: dict
+  contains:
+    function_name:
+      description: The function, without its qualifier.
+      type: str
+      sample: items-api
+    qualifier:
+      description: Version or alias whose policy holds the statement; V(null) for the unqualified function.
+      type: str
+      sample: live
+    statement_id:
+      description: Id of the statement.
+      type: str
+    source_arn:
+      description: The C(AWS:SourceArn) it allows; V(null) in check mode for an API still to be created.
+      type: str
+      sample: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/*/*
+    action:
+      description: What the task did to the statement (in check mode, would do).
+      type: str
+      choices: [added, replaced, none]
 """
 
 import json
+import re
 from typing import Any
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import DefinitionError
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_rest_api_patch_operations
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import apply_stage_patch_operations
@@ -385,13 +450,20 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_rest_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_stage
 from ansible_collections.multiregion.serverless.plugins.module_utils._apigateway import update_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import THROTTLING_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import monotonic as _now
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 METHOD_SETTINGS_SPEC = dict(
     logging_level=dict(type="str", choices=["OFF", "ERROR", "INFO"]),
@@ -415,6 +487,12 @@ STAGE_SPEC = dict(
     purge_tags=dict(type="bool", default=True),
 )
 
+INVOKE_PERMISSION_SPEC = dict(
+    function_name=dict(type="str", required=True),
+    qualifier=dict(type="str"),
+    statement_id=dict(type="str", required=True),
+)
+
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     api_id=dict(type="str"),
@@ -426,6 +504,32 @@ ARGUMENT_SPEC = dict(
     stage=dict(type="dict", default={}, options=STAGE_SPEC),
     tags=dict(type="dict", aliases=["resource_tags"]),
     purge_tags=dict(type="bool", default=True),
+    invoke_permissions=dict(type="list", elements="dict", options=INVOKE_PERMISSION_SPEC),
+)
+
+LambdaErrorHandler = error_handler(["ResourceNotFoundException"])
+PRINCIPAL = "apigateway.amazonaws.com"
+ACTION = "lambda:InvokeFunction"
+# How long to wait for GetPolicy to show the statements just added (Lambda's policy is eventually consistent).
+PERMISSION_PROPAGATION_TIMEOUT = 120
+PERMISSION_POLL_DELAY = 2
+# A function name, partial ARN or ARN, with an optional qualifier (as Lambda's FunctionName pattern).
+_FUNCTION = re.compile(
+    r"^(?P<function>(?:arn:[\w-]+:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]+)"
+    r"(?::(?P<qualifier>\$LATEST|[A-Za-z0-9_-]+))?$"
+)
+# AddPermission answers ResourceConflictException while the policy is being changed (or while a statement just
+# removed is still seen), and ResourceNotFoundException for an alias created moments before: both are retried, as
+# terraform-provider-aws's aws_lambda_permission does, but for a shorter while (a missing function stays missing).
+_permission_retry = AWSRetry.jittered_backoff(
+    retries=6,
+    delay=1,
+    max_delay=10,
+    catch_extra_error_codes=THROTTLING_CODES + ["ResourceConflictException", "ResourceNotFoundException"],
+)
+# RemovePermission's ResourceNotFoundException is a statement already gone: not retried, taken as done.
+_removal_retry = AWSRetry.jittered_backoff(
+    retries=6, delay=1, max_delay=10, catch_extra_error_codes=THROTTLING_CODES + ["ResourceConflictException"]
 )
 
 
@@ -525,6 +629,90 @@ def plan_changes(api: dict | None, stage: dict | None, live_sha256: str | None, 
     return plan
 
 
+def wanted_permissions(permissions: list[dict]) -> list[dict]:
+    """O(invoke_permissions) as (function, qualifier, statement_id); every input error listed, naming the option."""
+    wanted, errors, seen = [], [], set()
+    for index, entry in enumerate(permissions):
+        where = f"invoke_permissions[{index}]"
+        match = _FUNCTION.match(entry["function_name"])
+        if not match:
+            errors.append(f"{where}.function_name {entry['function_name']!r} is not a Lambda function name or ARN")
+            continue
+        in_name, given = match.group("qualifier"), entry.get("qualifier")
+        if in_name and given and in_name != given:
+            errors.append(f"{where}.qualifier {given!r} differs from the qualifier {in_name!r} in its function_name")
+            continue
+        permission = {
+            "function_name": match.group("function"),
+            "qualifier": given or in_name,
+            "statement_id": entry["statement_id"],
+        }
+        key = (permission["function_name"], permission["qualifier"], permission["statement_id"])
+        if key in seen:
+            errors.append(f"{where} repeats statement {permission['statement_id']} of the same function")
+        seen.add(key)
+        wanted.append(permission)
+    if errors:
+        raise ModuleFailure("; ".join(errors))
+    return wanted
+
+
+def policy_statement(policy: dict | None, statement_id: str) -> dict | None:
+    """The statement ``statement_id`` of a function policy (GetPolicy's ``Policy``, parsed), or None."""
+    for statement in (policy or {}).get("Statement") or []:
+        if statement.get("Sid") == statement_id:
+            return statement
+    return None
+
+
+def statement_view(statement: dict | None) -> dict | None:
+    """What a statement grants, in the terms amazon.aws.lambda_policy compares: action, principal, conditions."""
+    if statement is None:
+        return None
+    principal = statement.get("Principal")
+    if isinstance(principal, dict):
+        principal = principal.get("Service") or principal.get("AWS")
+    action = statement.get("Action")
+    if isinstance(action, list) and len(action) == 1:
+        action = action[0]
+    condition = {test: dict(values) for test, values in (statement.get("Condition") or {}).items()}
+    source_arn = condition.get("ArnLike", {}).pop("AWS:SourceArn", None)
+    return {
+        "effect": statement.get("Effect", "Allow"),
+        "action": action,
+        "principal": principal,
+        "source_arn": source_arn,
+        "other_conditions": {test: values for test, values in condition.items() if values},
+    }
+
+
+def wanted_view(source_arn: str | None) -> dict:
+    return {
+        "effect": "Allow",
+        "action": ACTION,
+        "principal": PRINCIPAL,
+        "source_arn": source_arn,
+        "other_conditions": {},
+    }
+
+
+def permission_action(statement: dict | None, source_arn: str | None) -> str:
+    """added, replaced or none: what reconciling ``statement`` (None: missing) with the wanted grant takes.
+
+    A source ARN still unknown (check mode, an API still to be created) never matches.
+    """
+    if statement is None:
+        return "added"
+    if source_arn is None or statement_view(statement) != wanted_view(source_arn):
+        return "replaced"
+    return "none"
+
+
+def stage_source_arn(execution_arn_value: str | None, stage_name: str) -> str | None:
+    """This API's stage, every method and every path: what the statements allow."""
+    return f"{execution_arn_value}/{stage_name}/*/*" if execution_arn_value else None
+
+
 def summary(api: dict | None, stage: dict | None, sha256: str | None) -> dict:
     """What the diff shows: the managed properties only."""
     if api is None:
@@ -601,6 +789,112 @@ def apply_changes(client, module, api: dict | None, stage: dict | None, plan: di
 
 
 # ------------------------------------------------------------------------------------------------------------------
+# Lambda permissions
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def _qualified(request: dict, qualifier: str | None) -> dict:
+    return dict(request, Qualifier=qualifier) if qualifier else request
+
+
+@LambdaErrorHandler.list_error_handler("get the policy of function {function_name}")
+def get_policy(client, function_name: str, qualifier: str | None) -> dict | None:
+    """The function's (or qualifier's) policy, parsed; None when it has none (ResourceNotFoundException)."""
+    response = client.get_policy(aws_retry=True, **_qualified({"FunctionName": function_name}, qualifier))
+    return json.loads(response.get("Policy") or "{}")
+
+
+@LambdaErrorHandler.common_error_handler("let API Gateway invoke function {function_name}")
+def add_permission(client, function_name: str, qualifier: str | None, statement_id: str, source_arn: str) -> None:
+    request = {
+        "FunctionName": function_name,
+        "StatementId": statement_id,
+        "Action": ACTION,
+        "Principal": PRINCIPAL,
+        "SourceArn": source_arn,
+    }
+    _permission_retry(client.add_permission)(**_qualified(request, qualifier))
+
+
+@LambdaErrorHandler.deletion_error_handler(
+    "remove statement {statement_id} from the policy of function {function_name}"
+)
+def remove_permission(client, function_name: str, qualifier: str | None, statement_id: str) -> bool:
+    request = {"FunctionName": function_name, "StatementId": statement_id}
+    _removal_retry(client.remove_permission)(**_qualified(request, qualifier))
+    return True
+
+
+def wait_statements_visible(client, function_name: str, qualifier: str | None, statements: list[str], source_arn):
+    """Wait until GetPolicy shows ``statements`` as granted, as terraform-provider-aws reads a new permission back."""
+    try:
+        wait_for(
+            lambda: get_policy(client, function_name, qualifier),
+            lambda policy: all(
+                permission_action(policy_statement(policy, sid), source_arn) == "none" for sid in statements
+            ),
+            f"the policy of function {function_name} to show statements {', '.join(statements)}",
+            timeout=PERMISSION_PROPAGATION_TIMEOUT,
+            delay=PERMISSION_POLL_DELAY,
+            clock=_now,
+            sleep=_sleep,
+        )
+    except WaitTimeout as e:
+        raise MultiregionAWSError(message=f"Failed to let API Gateway invoke function {function_name}: {e}") from e
+
+
+def reconcile_permissions(module, wanted: list[dict], source_arn: str | None) -> tuple[bool, list[dict], list, list]:
+    """(changed, results, diff before, diff after) of O(invoke_permissions): one GetPolicy per function and
+    qualifier, then RemovePermission/AddPermission for the statements that differ, in check mode nothing."""
+    client = module.retrying_client("lambda")
+    policies: dict[tuple, dict | None] = {}
+    results, before, after = [], [], []
+    for permission in wanted:
+        key = (permission["function_name"], permission["qualifier"])
+        if key not in policies:
+            policies[key] = get_policy(client, *key)
+        statement = policy_statement(policies[key], permission["statement_id"])
+        action = permission_action(statement, source_arn)
+        results.append(dict(permission, source_arn=source_arn, action=action))
+        before.append(dict(permission, grant=statement_view(statement)))
+        after.append(dict(permission, grant=wanted_view(source_arn)))
+    changed = any(result["action"] != "none" for result in results)
+    if module.check_mode or not changed:
+        return changed, results, before, after
+
+    added: dict[tuple, list[str]] = {}
+    for result in results:
+        if result["action"] == "none":
+            continue
+        key = (result["function_name"], result["qualifier"])
+        if result["action"] == "replaced":
+            remove_permission(client, *key, result["statement_id"])
+        add_permission(client, *key, result["statement_id"], source_arn)
+        added.setdefault(key, []).append(result["statement_id"])
+    for key, statements in added.items():
+        wait_statements_visible(client, *key, statements, source_arn)
+    return changed, results, before, after
+
+
+def with_permissions(module, result: dict, api_id: str | None, account_id: str, partition: str) -> dict:
+    """``result`` with O(invoke_permissions) reconciled: its ``invoke_permissions``, diff and ``changed``."""
+    if module.params["invoke_permissions"] is None:
+        return result
+    wanted = wanted_permissions(module.params["invoke_permissions"])
+    source_arn = stage_source_arn(
+        execution_arn(partition, module.region, account_id, api_id) if api_id else None,
+        wanted_stage(module.params["stage"])["name"],
+    )
+    changed, permissions, before, after = reconcile_permissions(module, wanted, source_arn)
+    result["changed"] = result["changed"] or changed
+    result["invoke_permissions"] = permissions
+    if result["diff"]["before"]:
+        result["diff"]["before"]["invoke_permissions"] = before
+    result["diff"]["after"]["invoke_permissions"] = after
+    return result
+
+
+# ------------------------------------------------------------------------------------------------------------------
 # Results
 # ------------------------------------------------------------------------------------------------------------------
 
@@ -645,6 +939,8 @@ def ensure_present(module, client) -> dict:
     error = stage_option_errors(params["stage"])
     if error:
         raise ModuleFailure(error)
+    if params["invoke_permissions"] is not None:
+        wanted_permissions(params["invoke_permissions"])  # bad input fails before any call
     try:
         _doc, body, sha256 = prepare_definition(params["definition"], params["name"])
     except DefinitionError as e:
@@ -662,19 +958,21 @@ def ensure_present(module, client) -> dict:
     before = summary(api, stage, live_sha256)
 
     if module.check_mode:
-        return dict(
+        result = dict(
             changed=plan["changed"],
             diff={"before": before, "after": summary(plan["api"], plan["stage"], sha256)},
             **results(plan["api"], plan["stage"], sha256, module.region, account_id, partition),
         )
+        return with_permissions(module, result, plan["api"].get("id"), account_id, partition)
 
     if plan["changed"]:
         api, stage = apply_changes(client, module, api, stage, plan, wanted, partition)
-    return dict(
+    result = dict(
         changed=plan["changed"],
         diff={"before": before, "after": summary(api, stage, sha256)},
         **results(api, stage, sha256, module.region, account_id, partition),
     )
+    return with_permissions(module, result, api.get("id"), account_id, partition)
 
 
 def main() -> None:
