@@ -122,7 +122,7 @@ options:
     description:
       - An alias to keep on the version this run published, or on the newest published version when nothing was
         published. Left out, no alias is read or changed.
-      - The function must have a published version (or publish one): an alias cannot point at C($LATEST) here.
+      - The function must have a published version (or publish one), since the alias never points at C($LATEST).
       - UpdateAlias is sent with the RevisionId GetAlias read, so an alias changed by someone else in between is not
         overwritten (Lambda answers C(PreconditionFailedException) and the task fails); rerun to apply.
       - A routing configuration (C(AdditionalVersionWeights), the weights a canary deployment leaves on an alias) is
