@@ -18,13 +18,17 @@ description:
     O(state=absent) finds the check by its address instead of its name.
   - The type, the request interval and latency measurement cannot change once the check exists; the module
     fails naming the option instead of replacing the check (records may refer to its id).
+  - With O(health_checks), one call reconciles a list of health checks, each identified by its name as a single check
+    is: one ListHealthChecks (every page), one ListTagsForResources per 10 health checks of the account, then only
+    the calls for what differs (a run that changes nothing makes those reads only). Every item is checked (input,
+    settings that cannot change) before the first change is made.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:
       - The health check's C(Name) tag, unique among the account's health checks.
+      - Required unless O(health_checks) is given.
     type: str
-    required: true
   type:
     description:
       - The protocol of the check.
@@ -94,6 +98,108 @@ options:
   state:
     description:
       - V(present) creates or updates the check; V(absent) deletes the check carrying the name.
+      - With O(health_checks), the state of the items that do not give their own.
+  health_checks:
+    description:
+      - The health checks to reconcile in one call. Each item takes the single-check options of the same names
+        (with the same defaults), which cannot be given beside O(health_checks); O(tags), O(purge_tags) and
+        O(state) apply to every item (an item's O(health_checks[].tags) add to O(tags) and win on a shared key).
+      - Two items cannot name the same check.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - The health check's C(Name) tag (as O(name)).
+        type: str
+        required: true
+      type:
+        description:
+          - The protocol of the check (as O(type)).
+        type: str
+        choices: [HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH, TCP]
+        default: HTTPS
+      fqdn:
+        description:
+          - The host name to check (as O(fqdn)). One of O(health_checks[].fqdn) and O(health_checks[].ip_address) is
+            required for a present item.
+        type: str
+      ip_address:
+        description:
+          - The IPv4 or IPv6 address to check (as O(ip_address)).
+        type: str
+      port:
+        description:
+          - The port (as O(port)).
+        type: int
+      resource_path:
+        description:
+          - The path requested (as O(resource_path)).
+        type: str
+      search_string:
+        description:
+          - For the C(*_STR_MATCH) types, the text the response must contain (as O(search_string)).
+        type: str
+      request_interval:
+        description:
+          - Seconds between a checker's requests (as O(request_interval)). Cannot change after creation.
+        type: int
+        choices: [10, 30]
+        default: 30
+      failure_threshold:
+        description:
+          - Consecutive failed (or passed) checks before a checker changes its view (as O(failure_threshold)).
+        type: int
+        choices: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        default: 3
+      enable_sni:
+        description:
+          - Send the host name in the TLS client hello (as O(enable_sni)).
+        type: bool
+      measure_latency:
+        description:
+          - Record the latency from each checker region (as O(measure_latency)). Cannot change after creation.
+        type: bool
+        default: false
+      regions:
+        description:
+          - The regions whose health checkers check the endpoint, at least three (as O(regions)).
+        type: list
+        elements: str
+        choices: [us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1]
+      inverted:
+        description:
+          - Report healthy when the endpoint fails (as O(inverted)).
+        type: bool
+        default: false
+      disabled:
+        description:
+          - Stop checking (as O(disabled)).
+        type: bool
+        default: false
+      tags:
+        description:
+          - Tags of this check, over O(tags).
+        type: dict
+      state:
+        description:
+          - V(present) or V(absent); O(state) when omitted.
+        type: str
+        choices: [present, absent]
+  purge_health_checks:
+    description:
+      - With O(health_checks), also delete the account's health checks that no item names and that carry every tag
+        of O(purge_filter_tags), for instance the check of a region taken out of a deployment. Health checks
+        created by another service (C(LinkedService), such as Cloud Map's) are never deleted.
+      - Route 53 deletes a health check that records still refer to; remove or change those records first.
+    type: bool
+    default: false
+  purge_filter_tags:
+    description:
+      - The tags a health check must carry to be deleted by O(purge_health_checks). Health checks belong to the
+        account, not to a region or a zone, so at least one tag is required (for example C(Deployment)).
+    type: dict
+    default: {}
 notes:
   - The C(Name) tag is always kept, whatever O(purge_tags) says.
   - Route 53 cannot tag a health check in the request that creates it, so the module creates it, then tags it.
@@ -103,6 +209,9 @@ notes:
     type, request interval and latency measurement, and is tagged and brought up to date instead of being
     created again. A reference is never reused for a later creation, since Route 53 refuses the reference of a
     deleted health check (C(HealthCheckAlreadyExists)).
+  - With O(health_checks), the diff is keyed by each item's name, and purged checks by their id. The changes are
+    made item by item in the order given, then the purge; a failure stops there, and the next run carries on from
+    what it finds.
 extends_documentation_fragment:
   - multiregion.serverless.state
   - amazon.aws.common.modules
@@ -131,14 +240,77 @@ EXAMPLES = r"""
   multiregion.serverless.route53_health_check:
     name: mrdemo-api-eu-west-1
     state: absent
+
+- name: The checks of both regions' API stages, in one call
+  multiregion.serverless.route53_health_check:
+    tags:
+      Deployment: mrdemo
+    health_checks:
+      - name: mrdemo-api-eu-west-1
+        fqdn: a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com
+        resource_path: /v1/healthcheck
+        request_interval: 10
+        failure_threshold: 2
+        regions: [us-east-1, eu-west-1, ap-southeast-1]
+        tags:
+          Region: eu-west-1
+      - name: mrdemo-api-eu-central-1
+        fqdn: f6g7h8i9j0.execute-api.eu-central-1.amazonaws.com
+        resource_path: /v1/healthcheck
+        request_interval: 10
+        failure_threshold: 2
+        regions: [us-east-1, eu-west-1, ap-southeast-1]
+        tags:
+          Region: eu-central-1
+  register: health_checks
+
+- name: Keep the eu-west-1 check and delete the deployment's others
+  multiregion.serverless.route53_health_check:
+    tags:
+      Deployment: mrdemo
+    health_checks:
+      - name: mrdemo-api-eu-west-1
+        fqdn: a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com
+        resource_path: /v1/healthcheck
+        request_interval: 10
+        failure_threshold: 2
+    purge_health_checks: true
+    purge_filter_tags:
+      Deployment: mrdemo
+
+- name: Remove both, in one call
+  multiregion.serverless.route53_health_check:
+    health_checks:
+      - name: mrdemo-api-eu-west-1
+      - name: mrdemo-api-eu-central-1
+    state: absent
 """
 
 RETURN = r"""
+health_checks:
+  description:
+    - With O(health_checks), the health checks after the task in the order of the items, each shaped as
+      RV(health_check); V({}) for an absent item. In check mode a check that would be created has no id.
+  returned: when O(health_checks) is given
+  type: list
+  elements: dict
+  sample:
+    - id: 8f1c6a3e-1b2c-4d5e-8f90-1234567890ab
+      name: mrdemo-api-eu-west-1
+      health_check_version: 1
+      health_check_config: {"type": "HTTPS", "port": 443}
+      tags: {"Name": "mrdemo-api-eu-west-1", "Deployment": "mrdemo"}
+purged:
+  description: With O(health_checks), the ids of the health checks O(purge_health_checks) deleted (or would delete).
+  returned: when O(health_checks) is given
+  type: list
+  elements: str
+  sample: [11111111-2222-3333-4444-555555555555]
 health_check:
   description:
     - The health check after the task; empty when O(state=absent). In check mode a check that would be
       created has no id.
-  returned: always
+  returned: when O(health_checks) is not given
   type: dict
   contains:
     id:
@@ -184,6 +356,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
@@ -435,19 +608,26 @@ def wanted_tags(params: dict) -> Optional[dict]:
     return {**params["tags"], "Name": params["name"]}
 
 
-def create(module, client, params: dict, wanted: dict) -> dict:
+def planned_creation(params: dict, wanted: dict) -> dict:
+    """What creating the check of ``params`` does: its tags, and its view with no id yet."""
     tags = {**(params.get("tags") or {}), "Name": params["name"]}
-    planned = check_view(None, params["name"], None, wanted, tags)
-    diff = {"before": {}, "after": diff_view(planned)}
-    if module.check_mode:
-        return {"changed": True, "health_check": planned, "diff": diff}
-    check = create_check(client, params["name"], wanted)
-    change_tags(client, params["name"], check["Id"], tags, [])
-    view = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags)
-    return {"changed": True, "health_check": view, "diff": diff}
+    return {
+        "action": "create",
+        "wanted": wanted,
+        "tags": tags,
+        "after": check_view(None, params["name"], None, wanted, tags),
+    }
 
 
-def update(module, client, params: dict, wanted: dict, check: dict, current_tags: dict) -> dict:
+def apply_creation(client, name: str, planned: dict) -> dict:
+    check = create_check(client, name, planned["wanted"])
+    change_tags(client, name, check["Id"], planned["tags"], [])
+    return check_view(check["Id"], name, check.get("HealthCheckVersion"), check["HealthCheckConfig"], planned["tags"])
+
+
+def planned_update(params: dict, wanted: dict, check: dict, current_tags: dict) -> dict:
+    """What bringing ``check`` (with ``current_tags``) to ``params`` takes: the UpdateHealthCheck parameters, the
+    tags to set and remove, the views before and after. Fails when a setting that cannot change differs."""
     current = check["HealthCheckConfig"]
     errors = immutable_errors(current, wanted)
     if errors:
@@ -460,22 +640,58 @@ def update(module, client, params: dict, wanted: dict, check: dict, current_tags
         # An adopted check (see adoptable) gets its name even when the task leaves the other tags alone.
         tags_to_set["Name"] = params["name"]
     tags = updated_tags(current_tags, tags_to_set, tags_to_remove)
+    version = check.get("HealthCheckVersion")
+    return {
+        "action": "update",
+        "check": check,
+        "changes": changes,
+        "tags_to_set": tags_to_set,
+        "tags_to_remove": tags_to_remove,
+        "tags": tags,
+        "before": check_view(check["Id"], params["name"], version, current, current_tags),
+        "after": check_view(check["Id"], params["name"], version, config_after(current, changes), tags),
+        "changed": bool(changes or tags_to_set or tags_to_remove),
+    }
 
-    before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), current, current_tags)
-    after_config = config_after(current, changes)
-    after = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), after_config, tags)
-    changed = bool(changes or tags_to_set or tags_to_remove)
-    diff = {"before": diff_view(before), "after": diff_view(after)}
-    if not changed or module.check_mode:
-        return {"changed": changed, "health_check": after, "diff": diff}
-    if changes:
-        check = update_check(client, params["name"], check, changes)
+
+def apply_update(client, name: str, planned: dict) -> dict:
+    check, after = planned["check"], planned["after"]
+    if planned["changes"]:
+        check = update_check(client, name, check, planned["changes"])
         after = check_view(
-            check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags
+            check["Id"], name, check.get("HealthCheckVersion"), check["HealthCheckConfig"], planned["tags"]
         )
-    if tags_to_set or tags_to_remove:
-        change_tags(client, params["name"], check["Id"], tags_to_set, tags_to_remove)
-    return {"changed": True, "health_check": after, "diff": diff}
+    if planned["tags_to_set"] or planned["tags_to_remove"]:
+        change_tags(client, name, check["Id"], planned["tags_to_set"], planned["tags_to_remove"])
+    return after
+
+
+def create(module, client, params: dict, wanted: dict) -> dict:
+    planned = planned_creation(params, wanted)
+    diff = {"before": {}, "after": diff_view(planned["after"])}
+    if module.check_mode:
+        return {"changed": True, "health_check": planned["after"], "diff": diff}
+    return {"changed": True, "health_check": apply_creation(client, params["name"], planned), "diff": diff}
+
+
+def update(module, client, params: dict, wanted: dict, check: dict, current_tags: dict) -> dict:
+    planned = planned_update(params, wanted, check, current_tags)
+    diff = {"before": diff_view(planned["before"]), "after": diff_view(planned["after"])}
+    if not planned["changed"] or module.check_mode:
+        return {"changed": planned["changed"], "health_check": planned["after"], "diff": diff}
+    return {"changed": True, "health_check": apply_update(client, params["name"], planned), "diff": diff}
+
+
+def adoption_warning(name: str, orphans: list[dict]) -> str:
+    return (
+        f"Health check {orphans[0]['Id']} was created for {name} by a run that did not tag it; "
+        "it is tagged and used instead of creating another"
+        + (
+            f". These were left the same way and are not used: {', '.join(c['Id'] for c in orphans[1:])}"
+            if len(orphans) > 1
+            else ""
+        )
+    )
 
 
 def ensure_present(module, client, params: dict) -> dict:
@@ -487,15 +703,7 @@ def ensure_present(module, client, params: dict) -> dict:
         if not orphans:
             return create(module, client, params, wanted)
         check, tags = orphans[0], tags_by_id.get(orphans[0]["Id"], {})
-        module.warn(
-            f"Health check {check['Id']} was created for {params['name']} by a run that did not tag it; "
-            "it is tagged and used instead of creating another"
-            + (
-                f". These were left the same way and are not used: {', '.join(c['Id'] for c in orphans[1:])}"
-                if len(orphans) > 1
-                else ""
-            )
-        )
+        module.warn(adoption_warning(params["name"], orphans))
     return update(module, client, params, wanted, check, tags)
 
 
@@ -506,6 +714,172 @@ def ensure_absent(module, client, params: dict) -> dict:
     before = check_view(check["Id"], params["name"], check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags)
     changed = True if module.check_mode else delete_check(client, params["name"], check["Id"])
     return {"changed": changed, "health_check": {}, "diff": {"before": diff_view(before), "after": {}}}
+
+
+# --- a list of health checks (option health_checks) -------------------------------------------------------
+
+# The options that describe a single check: with health_checks, each item has its own.
+SINGLE_CHECK_OPTIONS = (
+    "name",
+    "type",
+    "fqdn",
+    "ip_address",
+    "port",
+    "resource_path",
+    "search_string",
+    "request_interval",
+    "failure_threshold",
+    "enable_sni",
+    "measure_latency",
+    "regions",
+    "inverted",
+    "disabled",
+)
+
+
+def item_params(item: dict, params: dict) -> dict:
+    """One item of O(health_checks) as the single-check parameters: O(tags) under its tags, O(state) by default."""
+    tags = (
+        None if params["tags"] is None and item["tags"] is None else {**(params["tags"] or {}), **(item["tags"] or {})}
+    )
+    return {
+        **item,
+        "tags": tags,
+        "purge_tags": params["purge_tags"],
+        "state": item["state"] or params["state"],
+    }
+
+
+def list_errors(params: dict) -> list[str]:
+    """Problems with O(health_checks) and the purge, each naming its item or option; checked before any AWS call."""
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(params["health_checks"]):
+        wanted = item_params(item, params)
+        if wanted["state"] == "present" and not (wanted.get("fqdn") or wanted.get("ip_address")):
+            errors.append(f"health_checks[{i}] ({item['name']}) is present but has neither fqdn nor ip_address")
+        errors += [f"health_checks[{i}] ({item['name']}): {error}" for error in parameter_errors(wanted)]
+        if item["name"] in seen:
+            errors.append(f"health_checks[{i}] names the same health check as health_checks[{seen[item['name']]}]")
+        seen.setdefault(item["name"], i)
+    if params["purge_health_checks"] and not params["purge_filter_tags"]:
+        errors.append(
+            "purge_filter_tags needs at least one tag with purge_health_checks: health checks belong to the whole "
+            "account, and an empty filter would take every one of them"
+        )
+    return errors
+
+
+def plan_health_checks(module, params: dict, checks: list[dict], tags_by_id: dict[str, dict]) -> dict:
+    """What to do for O(health_checks), given every check of the account and their tags.
+
+    Returns ``{"items": [...], "purge": [check, ...]}``; each item holds its ``name``, ``state`` and ``action``
+    (``create``, ``update``, ``delete`` or ``none``) with what the action needs, and the ``before`` and ``after``
+    views. A check is named by one item at most; O(purge_health_checks) takes the checks no item names that carry
+    every tag of O(purge_filter_tags), but those another service manages. Fails (before any change) when a setting
+    that cannot change differs, or when several checks carry an item's name.
+    """
+    claimed: set[str] = set()
+    items = []
+    for item in params["health_checks"]:
+        wanted_params = item_params(item, params)
+        name = item["name"]
+        check, tags = named(checks, tags_by_id, name)
+        if wanted_params["state"] == "absent":
+            before = (
+                check_view(check["Id"], name, check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags)
+                if check
+                else {}
+            )
+            if check is not None:
+                claimed.add(check["Id"])
+            items.append(
+                {
+                    "name": name,
+                    "state": "absent",
+                    "action": "delete" if check else "none",
+                    "check": check,
+                    "before": before,
+                    "after": {},
+                }
+            )
+            continue
+        wanted = wanted_config(wanted_params)
+        if check is None:
+            orphans = [o for o in adoptable(checks, tags_by_id, name, wanted) if o["Id"] not in claimed]
+            if orphans:
+                check, tags = orphans[0], tags_by_id.get(orphans[0]["Id"], {})
+                module.warn(adoption_warning(name, orphans))
+        if check is None:
+            items.append({"name": name, "state": "present", "before": {}, **planned_creation(wanted_params, wanted)})
+            continue
+        claimed.add(check["Id"])
+        planned = planned_update(wanted_params, wanted, check, tags)
+        if not planned["changed"]:
+            planned["action"] = "none"
+        items.append({"name": name, "state": "present", **planned})
+    purge = []
+    if params["purge_health_checks"]:
+        want = params["purge_filter_tags"]
+        purge = [
+            c
+            for c in checks
+            if c["Id"] not in claimed
+            and not c.get("LinkedService")
+            and all(tags_by_id.get(c["Id"], {}).get(k) == v for k, v in want.items())
+        ]
+    return {"items": items, "purge": sorted(purge, key=lambda c: c["Id"])}
+
+
+def plan_diff(planned: dict, tags_by_id: dict[str, dict]) -> dict:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for item in planned["items"]:
+        if item["before"]:
+            before[item["name"]] = diff_view(item["before"])
+        if item["after"]:
+            after[item["name"]] = diff_view(item["after"])
+    for check in planned["purge"]:
+        tags = tags_by_id.get(check["Id"], {})
+        view = check_view(
+            check["Id"], tags.get("Name"), check.get("HealthCheckVersion"), check["HealthCheckConfig"], tags
+        )
+        before[check["Id"]] = diff_view(view)
+    return {"before": before, "after": after}
+
+
+def ensure_health_checks(module, client, params: dict) -> dict:
+    """Reconcile O(health_checks): one listing of the account's checks and their tags, then the calls that differ."""
+    checks, tags_by_id = read_checks(client)
+    planned = plan_health_checks(module, params, checks, tags_by_id)
+    diff = plan_diff(planned, tags_by_id)
+    would_purge = [c["Id"] for c in planned["purge"]]
+    would_change = bool(would_purge) or any(i["action"] != "none" for i in planned["items"])
+    if module.check_mode or not would_change:
+        results = [i["after"] for i in planned["items"]]
+        return {"changed": would_change, "health_checks": results, "purged": would_purge, "diff": diff}
+
+    changed = False
+    results = []
+    for item in planned["items"]:
+        if item["action"] == "create":
+            results.append(apply_creation(client, item["name"], item))
+            changed = True
+        elif item["action"] == "update":
+            results.append(apply_update(client, item["name"], item))
+            changed = True
+        else:
+            # A check deleted meanwhile (NoSuchHealthCheck) makes no change.
+            if item["action"] == "delete" and delete_check(client, item["name"], item["check"]["Id"]):
+                changed = True
+            results.append(item["after"])
+    purged = []
+    for check in planned["purge"]:
+        label = tags_by_id.get(check["Id"], {}).get("Name") or check["Id"]
+        if delete_check(client, label, check["Id"]):
+            purged.append(check["Id"])
+    changed = changed or bool(purged)
+    return {"changed": changed, "health_checks": results, "purged": purged, "diff": diff}
 
 
 def parameter_errors(params: dict) -> list[str]:
@@ -526,8 +900,9 @@ def parameter_errors(params: dict) -> list[str]:
 
 
 def main() -> None:
-    argument_spec = dict(
-        name=dict(type="str", required=True),
+    # What describes one check: the single check's options, and each item of the health_checks list.
+    check_options = dict(
+        name=dict(type="str"),
         type=dict(type="str", choices=["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"], default="HTTPS"),
         fqdn=dict(type="str"),
         ip_address=dict(type="str"),
@@ -554,17 +929,45 @@ def main() -> None:
         ),
         inverted=dict(type="bool", default=False),
         disabled=dict(type="bool", default=False),
+    )
+    argument_spec = dict(
+        **check_options,
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        health_checks=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                check_options,
+                name=dict(type="str", required=True),
+                tags=dict(type="dict"),
+                state=dict(type="str", choices=["present", "absent"]),
+            ),
+        ),
+        purge_health_checks=dict(type="bool", default=False),
+        purge_filter_tags=dict(type="dict", default={}),
     )
     module = MultiregionAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_if=[("state", "present", ("fqdn", "ip_address"), True)],
+        mutually_exclusive=[["health_checks", option] for option in SINGLE_CHECK_OPTIONS],
+        required_one_of=[("name", "health_checks")],
     )
     params = module.params
-    errors = parameter_errors(params)
+
+    if params["health_checks"] is not None:
+        module.fail_on_errors(list_errors(params))
+        client = module.retrying_client("route53", extra_codes=RETRY_CODES)
+        run_and_exit(module, lambda: ensure_health_checks(module, client, params), diff_mode_only=True)
+    if params["purge_health_checks"]:
+        module.fail_json(msg="purge_health_checks needs health_checks")
+
+    errors = []
+    if params["state"] == "present" and not (params["fqdn"] or params["ip_address"]):
+        # What required_if said when it could apply to the single check alone.
+        errors.append("state is present but any of the following are missing: fqdn, ip_address")
+    errors += parameter_errors(params)
     module.fail_on_errors(errors)
     client = module.retrying_client("route53", extra_codes=RETRY_CODES)
     run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, params, diff_mode_only=True)
