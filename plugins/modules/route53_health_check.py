@@ -19,8 +19,8 @@ description:
   - The type, the request interval and latency measurement cannot change once the check exists; the module
     fails naming the option instead of replacing the check (records may refer to its id).
   - With O(health_checks), one call reconciles a list of health checks, each identified by its name as a single check
-    is: one ListHealthChecks (every page), one ListTagsForResources per 10 health checks of the account, then only
-    the calls for what differs (a run that changes nothing makes those reads only). Every item is checked (input,
+    is, with one ListHealthChecks (every page) and one ListTagsForResources per 10 health checks of the account, then
+    only the calls for what differs (a run that changes nothing makes those reads only). Every item is checked (input,
     settings that cannot change) before the first change is made.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
