@@ -1,8 +1,10 @@
 """apigateway_rest_api and apigateway_account on the local endpoint: a Lambda-proxy API, created, left alone,
-redeployed on a definition change, and previewed in check mode."""
+redeployed on a definition change, and previewed in check mode; its permission to invoke the alias granted, kept,
+and replaced when it differs."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pytest
@@ -29,6 +31,15 @@ def lambda_zip(tmp_path) -> str:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("handler.py", HANDLER)
     return str(path)
+
+
+def grant(lam, sid: str = "apigateway-invoke") -> dict | None:
+    """The statement ``sid`` of the alias's policy, or None."""
+    try:
+        policy = json.loads(lam.get_policy(FunctionName=API, Qualifier="live")["Policy"])
+    except lam.exceptions.ResourceNotFoundException:
+        return None
+    return next((s for s in policy["Statement"] if s["Sid"] == sid), None)
 
 
 def the_api(apigateway) -> dict:
@@ -90,10 +101,28 @@ def test_lambda_proxy_api_is_created_kept_and_redeployed(ansible_playbook, boto,
     account = boto("apigateway").get_account()
     assert account["cloudwatchRoleArn"] == "arn:aws:iam::123456789012:role/apigateway-cloudwatch-logs-test"
 
+    lam = boto("lambda")
+    source_arn = f"{created['execution_arn']}/v1/*/*"
+    assert created["invoke_permissions"] == [
+        {
+            "function_name": API,
+            "qualifier": "live",
+            "statement_id": "apigateway-invoke",
+            "source_arn": source_arn,
+            "action": "added",
+        }
+    ]
+    statement = grant(lam)
+    assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert statement["Action"] == "lambda:InvokeFunction"
+    assert statement["Condition"] == {"ArnLike": {"AWS:SourceArn": source_arn}}
+    assert statement["Resource"] == ALIAS_ARN
+
     again = ansible_playbook(PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}")
     assert again.returncode == 0, again.failures() or again.stderr
     assert again.changed() == {"localhost": 0}, again.changed_tasks()
     assert task_result(again, "REST API")["deployment_id"] == first_deployment
+    assert task_result(again, "REST API")["invoke_permissions"][0]["action"] == "none"
     assert apigateway.get_stage(restApiId=api["id"], stageName="v1")["deploymentId"] == first_deployment
     assert len(apigateway.get_deployments(restApiId=api["id"])["items"]) == 1
 
@@ -110,6 +139,42 @@ def test_lambda_proxy_api_is_created_kept_and_redeployed(ansible_playbook, boto,
     assert stage["methodSettings"]["*/*"]["loggingLevel"] == "INFO"
     assert stage["accessLogSettings"]["destinationArn"] == LOG_GROUP_ARN
     assert the_api(apigateway)["id"] == api["id"]
+    # The deployment changed, the API did not: the permission still names its stage.
+    assert redeployed["invoke_permissions"][0]["action"] == "none"
+
+
+def test_a_permission_that_differs_is_replaced(ansible_playbook, boto, lambda_zip):
+    lam = boto("lambda")
+    first = ansible_playbook(PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}")
+    assert first.returncode == 0, first.failures() or first.stderr
+    source_arn = f"{task_result(first, 'REST API')['execution_arn']}/v1/*/*"
+    # Someone widened the grant to every stage of the API.
+    lam.remove_permission(FunctionName=API, Qualifier="live", StatementId="apigateway-invoke")
+    wider = source_arn.replace("/v1/*/*", "/*/*/*")
+    lam.add_permission(
+        FunctionName=API,
+        Qualifier="live",
+        StatementId="apigateway-invoke",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=wider,
+    )
+
+    checked = ansible_playbook(PLAYBOOK, "--check", "--diff", "-e", f"api_lambda_zip={lambda_zip}")
+    assert checked.returncode == 0, checked.failures() or checked.stderr
+    assert checked.changed_tasks() == ["localhost: REST API"]
+    preview = task_result(checked, "REST API")
+    assert preview["invoke_permissions"][0]["action"] == "replaced"
+    assert preview["diff"]["before"]["invoke_permissions"][0]["grant"]["source_arn"] == wider
+    assert grant(lam)["Condition"]["ArnLike"]["AWS:SourceArn"] == wider
+
+    fixed = ansible_playbook(PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}")
+    assert fixed.returncode == 0, fixed.failures() or fixed.stderr
+    assert fixed.changed_tasks() == ["localhost: REST API"]
+    assert task_result(fixed, "REST API")["invoke_permissions"][0]["action"] == "replaced"
+    assert grant(lam)["Condition"] == {"ArnLike": {"AWS:SourceArn": source_arn}}
+    policy = json.loads(lam.get_policy(FunctionName=API, Qualifier="live")["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["apigateway-invoke"]
 
 
 def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto, lambda_zip):
@@ -118,6 +183,9 @@ def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto, 
     preview = task_result(run, "REST API")
     assert preview["changed"] is True
     assert preview["rest_api"]["id"] is None
+    assert preview["invoke_permissions"][0]["action"] == "added"
+    assert preview["invoke_permissions"][0]["source_arn"] is None
+    assert task_result(run, "Function, with the alias the API invokes")["alias"]["function_version"] is None
     assert preview["rest_api"]["definition_sha256"]
     assert task_result(run, "CloudWatch Logs role of API Gateway")["changed"] is True
 
