@@ -575,10 +575,25 @@ def create_check(client, name: str, config: dict) -> dict:
     ]
 
 
+def update_request(current: dict, changes: dict) -> dict:
+    """The UpdateHealthCheck parameters for ``changes``: with the check's regions too when the changes leave them.
+
+    Route 53 keeps the regions a request leaves out; the local endpoint (moto) resets them to every region, so they
+    are sent as they are, which changes nothing on Route 53.
+    """
+    request = dict(changes)
+    if "Regions" not in request and "Regions" not in request.get("ResetElements", []) and current.get("Regions"):
+        request["Regions"] = sorted(current["Regions"])
+    return request
+
+
 @Route53ErrorHandler.common_error_handler("update health check {name}")
 def update_check(client, name: str, check: dict, changes: dict) -> dict:
     return client.update_health_check(
-        HealthCheckId=check["Id"], HealthCheckVersion=check["HealthCheckVersion"], aws_retry=True, **changes
+        HealthCheckId=check["Id"],
+        HealthCheckVersion=check["HealthCheckVersion"],
+        aws_retry=True,
+        **update_request(check["HealthCheckConfig"], changes),
     )["HealthCheck"]
 
 

@@ -184,7 +184,7 @@ def test_only_the_check_that_differs_is_updated_with_its_version(aws):
     aws.stub("route53").add_response(
         "update_health_check",
         {"HealthCheck": check(CENTRAL_ID, CENTRAL, version=5)},
-        {"HealthCheckId": CENTRAL_ID, "HealthCheckVersion": 4, "FailureThreshold": 2},
+        {"HealthCheckId": CENTRAL_ID, "HealthCheckVersion": 4, "FailureThreshold": 2, "Regions": sorted(REGIONS)},
     )
     result = run_module(module.main, ARGS, diff=True)
     assert_changed(result)

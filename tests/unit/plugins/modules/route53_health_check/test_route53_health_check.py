@@ -82,10 +82,11 @@ def expect_existing(aws, existing=None, tags=None):
 
 def expect_update(aws, changes, config=None, version=1):
     updated = check(version=version + 1, **(config or {}))
+    # The check's regions go with every update that leaves them alone (the local endpoint resets omitted ones).
     aws.stub("route53").add_response(
         "update_health_check",
         {"HealthCheck": updated},
-        {"HealthCheckId": CHECK_ID, "HealthCheckVersion": version, **changes},
+        {"HealthCheckId": CHECK_ID, "HealthCheckVersion": version, "Regions": sorted(REGIONS), **changes},
     )
 
 
@@ -163,6 +164,23 @@ def test_wanted_config(given, expected):
 )
 def test_config_changes(current, wanted, regions, expected):
     assert module.config_changes(current, wanted, regions) == expected
+
+
+@pytest.mark.parametrize(
+    "current, changes, expected",
+    [
+        (CONFIG, {"FailureThreshold": 3}, {"FailureThreshold": 3, "Regions": sorted(REGIONS)}),
+        (
+            CONFIG,
+            {"Regions": ["eu-west-1", "sa-east-1", "us-east-1"]},
+            {"Regions": ["eu-west-1", "sa-east-1", "us-east-1"]},
+        ),
+        (CONFIG, {"ResetElements": ["Regions"]}, {"ResetElements": ["Regions"]}),
+        ({k: v for k, v in CONFIG.items() if k != "Regions"}, {"Port": 80}, {"Port": 80}),
+    ],
+)
+def test_an_update_keeps_the_regions_it_leaves_alone(current, changes, expected):
+    assert module.update_request(current, changes) == expected
 
 
 def test_immutable_errors_name_the_options():
