@@ -84,6 +84,8 @@ CONTROLLER_ONLY = {
     "import_role",
     "import_tasks",
     "meta",
+    # The collection's own action plugin that reports a step the endpoint cannot apply: it starts no module.
+    "not_applied",
     "set_fact",
     "set_stats",
     "validate_argument_spec",

@@ -27,3 +27,8 @@ def test_a_task_is_one_process(bench):
 def test_a_loop_is_one_process_per_item_that_ran(bench):
     result = {"action": "amazon.aws.ec2_vpc_subnet", "results": [{"changed": False}, {"skipped": True}, {}]}
     assert bench.module_processes(result) == 2
+
+
+def test_the_not_applied_report_starts_no_process(bench):
+    assert "not_applied" in bench.CONTROLLER_ONLY
+    assert not (Path(ROOT) / "plugins" / "action" / "not_applied.py").read_text().count("_execute_module")
