@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inventory", default="inventories/local")
     parser.add_argument("--strategies", default="default,mitogen", help="default, mitogen or both (comma-separated)")
-    parser.add_argument("--regions", default="2", help="region counts to measure, e.g. 2,3")
+    parser.add_argument("--regions", default="2,3", help="region counts to measure, e.g. 2,3")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
