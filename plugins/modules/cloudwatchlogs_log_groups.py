@@ -1,0 +1,444 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: cloudwatchlogs_log_groups
+short_description: Reconcile a list of CloudWatch Logs log groups in one call
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a list of CloudWatch Logs log groups of one region in one task. Each group is read
+    with one C(DescribeLogGroups) call (C(logGroupNamePrefix) and an exact name match, every page) and, when it
+    exists, its tags with C(ListTagsForResource); only what differs is written.
+  - A loop of C(amazon.aws.cloudwatchlogs_log_group) costs one module process per group; this module costs one for
+    the whole list, with the same check mode, diff and tag purge.
+  - A new group gets its key, tags and deletion protection in C(CreateLogGroup), then its retention with
+    C(PutRetentionPolicy). An existing group's retention changes with C(PutRetentionPolicy) (or
+    C(DeleteRetentionPolicy) for O(log_groups[].retention=0)), its key with C(AssociateKmsKey) (or
+    C(DisassociateKmsKey) for an empty O(log_groups[].kms_key_id)), its tags with C(TagResource) and
+    C(UntagResource), its deletion protection with C(PutLogGroupDeletionProtection).
+  - Unlike C(amazon.aws.cloudwatchlogs_log_group), which sets the key only when it creates a group, a key that
+    differs on an existing group is associated (as terraform's C(aws_cloudwatch_log_group) does). CloudWatch Logs
+    encrypts the events ingested from then on with it; the events already stored stay encrypted with the old one.
+author: multiregion.serverless maintainers (!UNKNOWN)
+options:
+  log_groups:
+    description:
+      - The log groups. Two items cannot name the same group.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: The log group's name.
+        type: str
+        required: true
+      kms_key_id:
+        description:
+          - The ARN of the symmetric KMS key that encrypts the group's events (CloudWatch Logs takes a key ARN
+            only; the key's policy must let the C(logs.<region>.amazonaws.com) service principal use it).
+          - An empty string removes the key from an existing group (C(DisassociateKmsKey)). Omitted, the key is
+            left alone.
+        type: str
+      retention:
+        description:
+          - Days the group keeps its events, one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90,
+            120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653), or C(0) to keep them
+            forever (C(DeleteRetentionPolicy)). Omitted, the retention is left alone.
+        type: int
+      tags:
+        description:
+          - The group's tags. Omitted, the tags are left alone. With O(purge_tags=true), tags not listed are
+            removed.
+        type: dict
+      deletion_protection:
+        description:
+          - Whether the group refuses to be deleted until the protection is turned off. Omitted, left alone (a new
+            group is created without it, the API's default).
+          - A protected group listed with O(log_groups[].state=absent) makes the task fail.
+        type: bool
+      state:
+        description:
+          - V(present) creates or updates the group; V(absent) deletes it with every event it holds.
+        type: str
+        choices: [present, absent]
+        default: present
+  purge_tags:
+    description: Remove the tags of a group that its O(log_groups[].tags) does not list (when it lists tags).
+    type: bool
+    default: true
+notes:
+  - The diff has the groups that change, by name, before and after; C(absent) is an empty mapping.
+  - Check mode reads as a run does and reports the same result, less the C(arn) and C(creation_time) of a group
+    still to be created.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: The function's and the stage's access log groups, encrypted, in one task
+  multiregion.serverless.cloudwatchlogs_log_groups:
+    log_groups:
+      - name: /aws/lambda/mrdemo-items
+        kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        retention: 90
+        tags: {Deployment: mrdemo}
+      - name: /aws/apigateway/mrdemo-api/v1/access
+        kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        retention: 90
+        tags: {Deployment: mrdemo}
+  register: log_groups
+
+- name: Remove both groups and the events they hold
+  multiregion.serverless.cloudwatchlogs_log_groups:
+    log_groups:
+      - name: /aws/lambda/mrdemo-items
+        state: absent
+      - name: /aws/apigateway/mrdemo-api/v1/access
+        state: absent
+"""
+
+RETURN = r"""
+log_groups:
+  description:
+    - One entry per item of O(log_groups), in their order. A group that is absent after the task (or would be, in
+      check mode) has only C(name) and C(state).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The group's name.
+      type: str
+      sample: /aws/lambda/mrdemo-items
+    state:
+      description: V(present) or V(absent), after the task.
+      type: str
+      sample: present
+    arn:
+      description: The group's ARN, without the trailing C(:*) of C(DescribeLogGroups)' C(arn) (absent in check mode
+        for a group still to be created).
+      type: str
+      sample: arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/mrdemo-items
+    kms_key_id:
+      description: The ARN of the key that encrypts the group, or null.
+      type: str
+      sample: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    retention_in_days:
+      description: Days the events are kept, or null for ever.
+      type: int
+      sample: 90
+    tags:
+      description: The group's tags.
+      type: dict
+      sample: {Deployment: mrdemo}
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      sample: false
+    creation_time:
+      description: When the group was created, in milliseconds since the epoch (absent in check mode for a group
+        still to be created).
+      type: int
+      sample: 1764979200000
+created:
+  description: The names of the groups created (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [/aws/lambda/mrdemo-items]
+updated:
+  description: The names of the groups whose retention, key, tags or deletion protection changed.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+deleted:
+  description: The names of the groups deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+"""
+
+from typing import Any
+from typing import Optional
+
+try:
+    import botocore
+except ImportError:
+    pass  # MultiregionAWSModule reports a missing botocore.
+
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import updated_tags
+
+NOT_FOUND = ["ResourceNotFoundException"]
+LogsErrorHandler = error_handler(NOT_FOUND)
+# A concurrent change of the same group (another task, a service creating it) answers OperationAbortedException.
+RETRY_CODES = ["OperationAbortedException"]
+# The values of the API reference's retentionInDays (PutRetentionPolicy); 0 stands for DeleteRetentionPolicy.
+RETENTION_DAYS = (
+    *(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731),
+    *(1096, 1827, 2192, 2557, 2922, 3288, 3653),
+)
+
+
+# --- pure functions ---------------------------------------------------------------------------------------
+
+
+def validate(log_groups: list[dict]) -> list[str]:
+    """Every input error, each naming the item by its index and name."""
+    errors: list[str] = []
+    names = [g["name"] for g in log_groups]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        errors.append(f"log_groups: {name} is listed more than once")
+    for i, group in enumerate(log_groups):
+        where = f"log_groups[{i}] ({group['name']})"
+        if not group["name"]:
+            errors.append(f"log_groups[{i}]: name must not be empty")
+        retention = group.get("retention")
+        if retention is not None and retention != 0 and retention not in RETENTION_DAYS:
+            errors.append(
+                f"{where}: retention {retention} is not one of 0 (never expire), "
+                + ", ".join(str(d) for d in RETENTION_DAYS)
+            )
+        key = group.get("kms_key_id")
+        if key and not (key.startswith("arn:") and ":key/" in key):
+            errors.append(f"{where}: kms_key_id must be a KMS key ARN (CloudWatch Logs takes no key id or alias)")
+    return errors
+
+
+def group_arn(described: dict) -> str:
+    """The group's ARN without the trailing ``:*`` (the form TagResource and ListTagsForResource take)."""
+    arn = described.get("logGroupArn") or described.get("arn", "")
+    return arn[:-2] if arn.endswith(":*") else arn
+
+
+def current_view(described: dict, tags: Optional[dict]) -> dict:
+    """What the module reports (and diffs) of a group as DescribeLogGroups and ListTagsForResource show it; without
+    ``tags`` when they were not read (a group to delete)."""
+    view = {
+        "kms_key_id": described.get("kmsKeyId"),
+        "retention_in_days": described.get("retentionInDays"),
+        "deletion_protection": bool(described.get("deletionProtectionEnabled", False)),
+    }
+    if tags is not None:
+        view["tags"] = tags
+    return view
+
+
+def plan_group(group: dict, current: Optional[dict], purge_tags: bool) -> dict:
+    """The step of one item: ``action`` create, update, delete or none; ``before``/``after`` views; the writes."""
+    name = group["name"]
+    if group["state"] == "absent":
+        if current is None:
+            return {"name": name, "action": "none", "before": None, "after": None}
+        return {"name": name, "action": "delete", "before": current, "after": None}
+    if current is None:
+        after = {
+            "kms_key_id": group.get("kms_key_id") or None,
+            "retention_in_days": group.get("retention") or None,
+            "tags": dict(group.get("tags") or {}),
+            "deletion_protection": bool(group.get("deletion_protection")),
+        }
+        return {"name": name, "action": "create", "before": None, "after": after}
+
+    writes: dict[str, Any] = {}
+    after = dict(current)
+    retention = group.get("retention")
+    if retention is not None and retention != (current["retention_in_days"] or 0):
+        writes["retention"] = retention
+        after["retention_in_days"] = retention or None
+    key = group.get("kms_key_id")
+    if key is not None and key != (current["kms_key_id"] or ""):
+        writes["kms_key_id"] = key
+        after["kms_key_id"] = key or None
+    to_set, to_remove = tag_changes(current["tags"], group.get("tags"), purge_tags)
+    if to_set or to_remove:
+        writes["tags"] = (to_set, to_remove)
+        after["tags"] = updated_tags(current["tags"], to_set, to_remove)
+    protection = group.get("deletion_protection")
+    if protection is not None and protection != current["deletion_protection"]:
+        writes["deletion_protection"] = protection
+        after["deletion_protection"] = protection
+    return {
+        "name": name,
+        "action": "update" if writes else "none",
+        "before": current,
+        "after": after,
+        "writes": writes,
+    }
+
+
+def diff_of(steps: list[dict]) -> dict:
+    before: dict[str, dict] = {}
+    after: dict[str, dict] = {}
+    for step in steps:
+        if step["action"] == "none":
+            continue
+        before[step["name"]] = step["before"] or {}
+        after[step["name"]] = step["after"] or {}
+    return {"before": before, "after": after}
+
+
+def result_entry(step: dict, described: Optional[dict]) -> dict:
+    if step["after"] is None:
+        return {"name": step["name"], "state": "absent"}
+    entry: dict[str, Any] = {"name": step["name"], "state": "present"}
+    if described is not None:
+        entry["arn"] = group_arn(described)
+        entry["creation_time"] = described.get("creationTime")
+    entry.update(step["after"])
+    return entry
+
+
+# --- AWS calls --------------------------------------------------------------------------------------------
+
+
+@LogsErrorHandler.common_error_handler("describe log group {name}")
+def describe_group(client, name: str) -> Optional[dict]:
+    """The group called exactly ``name``, or None: the prefix also matches longer names."""
+    found = paginate(client, "describe_log_groups", logGroupNamePrefix=name).get("logGroups", [])
+    return next((g for g in found if g["logGroupName"] == name), None)
+
+
+@LogsErrorHandler.list_error_handler("list the tags of log group {name}", {})
+def list_tags(client, name: str, arn: str) -> dict:
+    return client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags") or {}
+
+
+def read_group(client, name: str) -> tuple[Optional[dict], Optional[dict]]:
+    """(DescribeLogGroups' group, the view with its tags), or (None, None) when there is no such group."""
+    described = describe_group(client, name)
+    if described is None:
+        return None, None
+    return described, current_view(described, list_tags(client, name, group_arn(described)))
+
+
+@LogsErrorHandler.common_error_handler("create log group {name}")
+def create_group(client, name: str, group: dict) -> bool:
+    """True when created; False when a concurrent create won the race (ResourceAlreadyExistsException)."""
+    params: dict[str, Any] = {"logGroupName": name}
+    if group.get("kms_key_id"):
+        params["kmsKeyId"] = group["kms_key_id"]
+    if group.get("tags"):
+        params["tags"] = dict(sorted(group["tags"].items()))
+    if group.get("deletion_protection"):
+        params["deletionProtectionEnabled"] = True
+    try:
+        client.create_log_group(aws_retry=True, **params)
+    except botocore.exceptions.ClientError as e:
+        if is_not_found(e, ["ResourceAlreadyExistsException"]):
+            return False
+        raise
+    if group.get("retention"):
+        client.put_retention_policy(logGroupName=name, retentionInDays=group["retention"], aws_retry=True)
+    return True
+
+
+@LogsErrorHandler.common_error_handler("update log group {name}")
+def update_group(client, name: str, arn: str, writes: dict) -> None:
+    if "retention" in writes:
+        if writes["retention"]:
+            client.put_retention_policy(logGroupName=name, retentionInDays=writes["retention"], aws_retry=True)
+        else:
+            client.delete_retention_policy(logGroupName=name, aws_retry=True)
+    if "kms_key_id" in writes:
+        if writes["kms_key_id"]:
+            client.associate_kms_key(logGroupName=name, kmsKeyId=writes["kms_key_id"], aws_retry=True)
+        else:
+            client.disassociate_kms_key(logGroupName=name, aws_retry=True)
+    if "tags" in writes:
+        to_set, to_remove = writes["tags"]
+        if to_set:
+            client.tag_resource(resourceArn=arn, tags=dict(sorted(to_set.items())), aws_retry=True)
+        if to_remove:
+            client.untag_resource(resourceArn=arn, tagKeys=sorted(to_remove), aws_retry=True)
+    if "deletion_protection" in writes:
+        client.put_log_group_deletion_protection(
+            logGroupIdentifier=name, deletionProtectionEnabled=writes["deletion_protection"], aws_retry=True
+        )
+
+
+@LogsErrorHandler.deletion_error_handler("delete log group {name}")
+def delete_group(client, name: str) -> bool:
+    client.delete_log_group(logGroupName=name, aws_retry=True)
+    return True
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
+def reconcile(module, client, params: dict) -> dict:
+    described: dict[str, Optional[dict]] = {}
+    steps: list[dict] = []
+    for group in params["log_groups"]:
+        name = group["name"]
+        if group["state"] == "absent":
+            found = describe_group(client, name)
+            current = None if found is None else current_view(found, None)
+        else:
+            found, current = read_group(client, name)
+        described[name] = found
+        steps.append(plan_group(group, current, params["purge_tags"]))
+
+    if not module.check_mode:
+        groups = {g["name"]: g for g in params["log_groups"]}
+        for i, step in enumerate(steps):
+            name = step["name"]
+            if step["action"] == "create":
+                if not create_group(client, name, groups[name]):
+                    # Created meanwhile by someone else (a service writing its first event): reconcile that group.
+                    found, current = read_group(client, name)
+                    step = steps[i] = plan_group(groups[name], current, params["purge_tags"])
+                    step["raced"] = True
+                    if step["action"] == "update":
+                        update_group(client, name, group_arn(found), step["writes"])
+                described[name] = describe_group(client, name)
+            elif step["action"] == "update":
+                update_group(client, name, group_arn(described[name]), step["writes"])
+            elif step["action"] == "delete":
+                delete_group(client, name)
+
+    return {
+        "changed": any(s["action"] != "none" for s in steps),
+        "log_groups": [result_entry(s, described.get(s["name"])) for s in steps],
+        "created": [s["name"] for s in steps if s["action"] == "create"],
+        "updated": [s["name"] for s in steps if s["action"] == "update"],
+        "deleted": [s["name"] for s in steps if s["action"] == "delete"],
+        "diff": diff_of(steps),
+    }
+
+
+def main() -> None:
+    group_options = dict(
+        name=dict(type="str", required=True),
+        kms_key_id=dict(type="str"),
+        retention=dict(type="int"),
+        tags=dict(type="dict"),
+        deletion_protection=dict(type="bool"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    argument_spec = dict(
+        log_groups=dict(type="list", elements="dict", options=group_options, required=True),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module.fail_on_errors(validate(module.params["log_groups"]))
+    client = module.retrying_client("logs", extra_codes=RETRY_CODES)
+    run_and_exit(module, lambda: reconcile(module, client, module.params))
+
+
+if __name__ == "__main__":
+    main()

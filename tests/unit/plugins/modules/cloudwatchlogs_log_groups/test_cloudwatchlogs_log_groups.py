@@ -1,0 +1,273 @@
+"""cloudwatchlogs_log_groups' main() through every API path, with botocore's Stubber (responses shaped as the
+CloudWatch Logs API reference documents them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.multiregion.serverless.plugins.modules import cloudwatchlogs_log_groups as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
+from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
+from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
+
+ARN = "arn:aws:logs:eu-west-1:123456789012:log-group:"
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+OTHER_KEY = "arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000"
+TAGS = {"Deployment": "d"}
+
+
+def described(name, retention=30, key=KEY, **given):
+    """A LogGroup as DescribeLogGroups returns it: ``arn`` with the trailing ``:*``."""
+    group = {
+        "logGroupName": name,
+        "creationTime": 1764979200000,
+        "metricFilterCount": 0,
+        "arn": f"{ARN}{name}:*",
+        "logGroupArn": f"{ARN}{name}",
+        "storedBytes": 0,
+        **given,
+    }
+    if retention:
+        group["retentionInDays"] = retention
+    if key:
+        group["kmsKeyId"] = key
+    return group
+
+
+def describe(stub, name, groups):
+    stub.add_response("describe_log_groups", {"logGroups": groups}, {"logGroupNamePrefix": name})
+
+
+def tags(stub, name, found):
+    stub.add_response("list_tags_for_resource", {"tags": found}, {"resourceArn": ARN + name})
+
+
+def item(name, **given):
+    return {"name": name, "kms_key_id": KEY, "retention": 30, "tags": TAGS, **given}
+
+
+def test_creates_two_groups_with_key_and_tags_in_the_create_call(aws):
+    logs = aws.stub("logs")
+    for name in ("a", "b"):
+        describe(logs, name, [])
+    for name in ("a", "b"):
+        logs.add_response("create_log_group", {}, {"logGroupName": name, "kmsKeyId": KEY, "tags": TAGS})
+        logs.add_response("put_retention_policy", {}, {"logGroupName": name, "retentionInDays": 30})
+        describe(logs, name, [described(name)])
+    result = run_module(m.main, {"log_groups": [item("a"), item("b")]}, diff=True)
+    assert_changed(result)
+    assert result["created"] == ["a", "b"]
+    assert result["log_groups"][0] == {
+        "name": "a",
+        "state": "present",
+        "arn": ARN + "a",
+        "creation_time": 1764979200000,
+        "kms_key_id": KEY,
+        "retention_in_days": 30,
+        "tags": TAGS,
+        "deletion_protection": False,
+    }
+    assert result["log_groups"][1]["arn"] == ARN + "b"
+    assert result["diff"]["before"] == {"a": {}, "b": {}}
+    assert result["diff"]["after"]["b"]["retention_in_days"] == 30
+
+
+def test_check_mode_creates_nothing_and_reports_the_same(aws):
+    describe(aws.stub("logs"), "a", [])
+    result = run_module(m.main, {"log_groups": [item("a")]}, check_mode=True, diff=True)
+    assert_changed(result)
+    assert result["created"] == ["a"]
+    assert "arn" not in result["log_groups"][0]
+    assert result["log_groups"][0]["kms_key_id"] == KEY
+    assert result["diff"]["after"]["a"]["tags"] == TAGS
+
+
+def test_unchanged_groups_are_no_change_with_two_reads_each(aws):
+    logs = aws.stub("logs")
+    # The prefix also returns longer names: only the exact one counts.
+    describe(logs, "a", [described("a"), described("a-other", retention=1)])
+    tags(logs, "a", TAGS)
+    describe(logs, "b", [described("b")])
+    tags(logs, "b", TAGS)
+    result = run_module(m.main, {"log_groups": [item("a"), item("b")]}, diff=True)
+    assert_unchanged(result)
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert [g["name"] for g in result["log_groups"]] == ["a", "b"]
+    assert result["log_groups"][0]["retention_in_days"] == 30
+
+
+def test_omitted_options_are_left_alone(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a", retention=None, key=None)])
+    tags(logs, "a", {"Other": "x"})
+    result = run_module(m.main, {"log_groups": [{"name": "a"}]})
+    assert_unchanged(result)
+    assert result["log_groups"][0]["tags"] == {"Other": "x"}
+
+
+def test_retention_key_and_tags_updated_only_where_they_differ(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a", retention=7, key=OTHER_KEY)])
+    tags(logs, "a", {"Deployment": "old", "Stale": "x"})
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "a", "retentionInDays": 30})
+    logs.add_response("associate_kms_key", {}, {"logGroupName": "a", "kmsKeyId": KEY})
+    logs.add_response("tag_resource", {}, {"resourceArn": ARN + "a", "tags": TAGS})
+    logs.add_response("untag_resource", {}, {"resourceArn": ARN + "a", "tagKeys": ["Stale"]})
+    result = run_module(m.main, {"log_groups": [item("a")]}, diff=True)
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["diff"]["before"]["a"]["retention_in_days"] == 7
+    assert result["diff"]["after"]["a"] == {
+        "kms_key_id": KEY,
+        "retention_in_days": 30,
+        "tags": TAGS,
+        "deletion_protection": False,
+    }
+    assert result["log_groups"][0]["tags"] == TAGS
+
+
+def test_check_mode_update_writes_nothing(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a", retention=7)])
+    tags(logs, "a", TAGS)
+    result = run_module(m.main, {"log_groups": [item("a")]}, check_mode=True)
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["log_groups"][0]["retention_in_days"] == 30
+
+
+def test_tags_kept_without_purge(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a")])
+    tags(logs, "a", {"Deployment": "d", "Extra": "x"})
+    result = run_module(m.main, {"log_groups": [item("a")], "purge_tags": False})
+    assert_unchanged(result)
+    assert result["log_groups"][0]["tags"] == {"Deployment": "d", "Extra": "x"}
+
+
+def test_retention_zero_and_empty_key_remove_them(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a")])
+    tags(logs, "a", TAGS)
+    logs.add_response("delete_retention_policy", {}, {"logGroupName": "a"})
+    logs.add_response("disassociate_kms_key", {}, {"logGroupName": "a"})
+    result = run_module(m.main, {"log_groups": [item("a", retention=0, kms_key_id="")]})
+    assert_changed(result)
+    assert result["log_groups"][0]["retention_in_days"] is None
+    assert result["log_groups"][0]["kms_key_id"] is None
+
+
+def test_deletion_protection_set_on_create_and_changed_on_an_existing_group(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [])
+    describe(logs, "b", [described("b")])
+    tags(logs, "b", TAGS)
+    logs.add_response(
+        "create_log_group",
+        {},
+        {"logGroupName": "a", "kmsKeyId": KEY, "tags": TAGS, "deletionProtectionEnabled": True},
+    )
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "a", "retentionInDays": 30})
+    describe(logs, "a", [described("a", deletionProtectionEnabled=True)])
+    logs.add_response(
+        "put_log_group_deletion_protection", {}, {"logGroupIdentifier": "b", "deletionProtectionEnabled": True}
+    )
+    result = run_module(
+        m.main, {"log_groups": [item("a", deletion_protection=True), item("b", deletion_protection=True)]}
+    )
+    assert_changed(result)
+    assert (result["created"], result["updated"]) == (["a"], ["b"])
+    assert all(g["deletion_protection"] for g in result["log_groups"])
+
+
+def test_delete_and_absent_already(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a")])
+    describe(logs, "b", [])
+    logs.add_response("delete_log_group", {}, {"logGroupName": "a"})
+    result = run_module(m.main, {"log_groups": [{"name": "a", "state": "absent"}, {"name": "b", "state": "absent"}]})
+    assert_changed(result)
+    assert result["deleted"] == ["a"]
+    assert result["log_groups"] == [{"name": "a", "state": "absent"}, {"name": "b", "state": "absent"}]
+
+
+def test_check_mode_delete_deletes_nothing(aws):
+    describe(aws.stub("logs"), "a", [described("a")])
+    result = run_module(m.main, {"log_groups": [{"name": "a", "state": "absent"}]}, check_mode=True, diff=True)
+    assert_changed(result)
+    assert result["diff"]["before"]["a"]["retention_in_days"] == 30
+    assert result["diff"]["after"] == {"a": {}}
+
+
+def test_a_group_gone_before_its_delete_is_no_failure(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a")])
+    logs.add_client_error("delete_log_group", **client_error("ResourceNotFoundException", status=400))
+    result = run_module(m.main, {"log_groups": [{"name": "a", "state": "absent"}]})
+    assert not result.get("failed"), result
+    assert result["deleted"] == ["a"]
+
+
+def test_not_found_absent_is_no_change(aws):
+    describe(aws.stub("logs"), "a", [described("a-longer")])
+    result = run_module(m.main, {"log_groups": [{"name": "a", "state": "absent"}]})
+    assert_unchanged(result)
+
+
+def test_create_that_raced_reads_the_group_and_reconciles_it(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [])
+    logs.add_client_error("create_log_group", **client_error("ResourceAlreadyExistsException"))
+    # Created meanwhile by the service, without key, retention or tags.
+    describe(logs, "a", [described("a", retention=None, key=None)])
+    tags(logs, "a", {})
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "a", "retentionInDays": 30})
+    logs.add_response("associate_kms_key", {}, {"logGroupName": "a", "kmsKeyId": KEY})
+    logs.add_response("tag_resource", {}, {"resourceArn": ARN + "a", "tags": TAGS})
+    describe(logs, "a", [described("a")])
+    result = run_module(m.main, {"log_groups": [item("a")]})
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["log_groups"][0]["arn"] == ARN + "a"
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "OperationAbortedException"])
+def test_throttled_and_aborted_calls_are_retried(aws, code):
+    """A read is retried on throttling; a write also on a concurrent change of the group (OperationAborted, which
+    DescribeLogGroups does not answer)."""
+    logs = aws.stub("logs")
+    logs.add_client_error("describe_log_groups", **client_error("ThrottlingException"))
+    describe(logs, "a", [described("a")])
+    tags(logs, "a", TAGS)
+    logs.add_client_error("put_retention_policy", **client_error(code))
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "a", "retentionInDays": 60})
+    result = run_module(m.main, {"log_groups": [item("a", retention=60)]})
+    assert_changed(result)
+    assert len(aws.sleeps) == 2
+
+
+def test_other_errors_fail_naming_the_call(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [])
+    logs.add_client_error("create_log_group", **client_error("LimitExceededException"))
+    result = run_module(m.main, {"log_groups": [item("a")]})
+    assert_fails_mentioning(result, "Failed to create log group a")
+
+
+@pytest.mark.parametrize(
+    "given, text",
+    [
+        ({"retention": 4}, "log_groups[0] (a): retention 4 is not one of"),
+        ({"kms_key_id": "alias/logs"}, "log_groups[0] (a): kms_key_id must be a KMS key ARN"),
+    ],
+)
+def test_bad_input_fails_before_any_call(aws, given, text):
+    result = run_module(m.main, {"log_groups": [item("a", **given)]})
+    assert_fails_mentioning(result, text)
+
+
+def test_a_name_listed_twice_fails(aws):
+    result = run_module(m.main, {"log_groups": [item("a"), item("a", state="absent")]})
+    assert_fails_mentioning(result, "log_groups: a is listed more than once")
