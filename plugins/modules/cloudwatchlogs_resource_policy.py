@@ -63,68 +63,26 @@ resource_policy:
       type: str
 """
 
-import json
-from typing import Any
-from typing import Optional
-
-from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.multiregion.serverless.plugins.module_utils import _resource_policy
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
-from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
 
-LogsErrorHandler = error_handler(["ResourceNotFoundException"])
 
-
-def load(policy: Any) -> dict:
-    return json.loads(policy) if isinstance(policy, str) else dict(policy)
-
-
-def differs(current: Optional[dict], wanted: dict) -> bool:
-    return current is None or compare_policies(load(current["policyDocument"]), wanted)
-
-
-@LogsErrorHandler.list_error_handler("list resource policies", [])
-def list_policies(client) -> list[dict]:
-    return paginate(client, "describe_resource_policies").get("resourcePolicies", [])
-
-
-@LogsErrorHandler.common_error_handler("put resource policy {name}")
-def put_policy(client, name: str, document: str) -> dict:
-    return client.put_resource_policy(policyName=name, policyDocument=document, aws_retry=True)["resourcePolicy"]
-
-
-@LogsErrorHandler.deletion_error_handler("delete resource policy {name}")
-def delete_policy(client, name: str) -> bool:
-    client.delete_resource_policy(policyName=name, aws_retry=True)
-    return True
-
-
-def find_policy(client, name: str) -> Optional[dict]:
-    return next((p for p in list_policies(client) if p.get("policyName") == name), None)
+def _result(reconciled: dict) -> dict:
+    return dict(
+        changed=reconciled["changed"],
+        resource_policy=reconciled["resource_policy"],
+        diff={"before": reconciled["before"], "after": reconciled["after"]},
+    )
 
 
 def ensure_present(module, client, name: str) -> dict:
-    current = find_policy(client, name)
-    wanted = load(module.params["policy"])
-    changed = differs(current, wanted)
-    document = json.dumps(wanted, separators=(",", ":"), sort_keys=True)
-    result = {"policy_name": name, "policy_document": current["policyDocument"] if current else document}
-    if changed and not module.check_mode:
-        put = put_policy(client, name, document)
-        result = {"policy_name": put.get("policyName", name), "policy_document": put.get("policyDocument")}
-    elif changed:
-        result["policy_document"] = document
-    before = load(current["policyDocument"]) if current else {}
-    return dict(changed=changed, resource_policy=result, diff={"before": before, "after": wanted})
+    wanted = _resource_policy.load(module.params["policy"])
+    return _result(_resource_policy.reconcile(client, name, wanted, module.check_mode))
 
 
 def ensure_absent(module, client, name: str) -> dict:
-    current = find_policy(client, name)
-    if current is not None and not module.check_mode:
-        delete_policy(client, name)
-    before = load(current["policyDocument"]) if current else {}
-    return dict(changed=current is not None, resource_policy={}, diff={"before": before, "after": {}})
+    return _result(_resource_policy.reconcile(client, name, None, module.check_mode))
 
 
 def main() -> None:
