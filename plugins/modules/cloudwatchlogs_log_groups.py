@@ -67,8 +67,22 @@ options:
         type: str
         choices: [present, absent]
         default: present
+  kms_key_id:
+    description:
+      - The key of every group whose O(log_groups[].kms_key_id) is omitted.
+    type: str
+  retention:
+    description:
+      - The retention of every group whose O(log_groups[].retention) is omitted.
+    type: int
+  tags:
+    description:
+      - Tags of every group, under each group's own O(log_groups[].tags) (a group's own value wins on a shared key).
+        Omitted (and a group's own C(tags) omitted), the group's tags are left alone.
+    type: dict
+    aliases: [resource_tags]
   purge_tags:
-    description: Remove the tags of a group that its O(log_groups[].tags) does not list (when it lists tags).
+    description: Remove the tags of a group that are not wanted (when tags are wanted for it).
     type: bool
     default: true
 notes:
@@ -86,13 +100,13 @@ EXAMPLES = r"""
   multiregion.serverless.cloudwatchlogs_log_groups:
     log_groups:
       - name: /aws/lambda/mrdemo-items
-        kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
-        retention: 90
-        tags: {Deployment: mrdemo}
       - name: /aws/apigateway/mrdemo-api/v1/access
-        kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
-        retention: 90
-        tags: {Deployment: mrdemo}
+        retention: 30
+        tags: {Log: access}
+    # For every group that does not set its own.
+    kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    retention: 90
+    tags: {Deployment: mrdemo}
   register: log_groups
 
 - name: Remove both groups and the events they hold
@@ -197,25 +211,41 @@ RETENTION_DAYS = (
 # --- pure functions ---------------------------------------------------------------------------------------
 
 
-def validate(log_groups: list[dict]) -> list[str]:
-    """Every input error, each naming the item by its index and name."""
-    errors: list[str] = []
-    names = [g["name"] for g in log_groups]
+def effective_groups(params: dict) -> list[dict]:
+    """The items of O(log_groups) with the task's kms_key_id, retention and tags filled in under their own."""
+    groups = []
+    for group in params["log_groups"]:
+        group = dict(group)
+        for option in ("kms_key_id", "retention"):
+            if group.get(option) is None:
+                group[option] = params.get(option)
+        if params.get("tags") is not None or group.get("tags") is not None:
+            group["tags"] = {**(params.get("tags") or {}), **(group.get("tags") or {})}
+        groups.append(group)
+    return groups
+
+
+def _value_errors(where: str, retention: Optional[int], key: Optional[str]) -> list[str]:
+    errors = []
+    if retention is not None and retention != 0 and retention not in RETENTION_DAYS:
+        errors.append(
+            f"{where}retention {retention} is not one of 0 (never expire), " + ", ".join(str(d) for d in RETENTION_DAYS)
+        )
+    if key and not (key.startswith("arn:") and ":key/" in key):
+        errors.append(f"{where}kms_key_id must be a KMS key ARN (CloudWatch Logs takes no key id or alias)")
+    return errors
+
+
+def validate(params: dict) -> list[str]:
+    """Every input error, each naming its option (an item's by the item's index and name)."""
+    errors = _value_errors("", params.get("retention"), params.get("kms_key_id"))
+    names = [g["name"] for g in params["log_groups"]]
     for name in sorted({n for n in names if names.count(n) > 1}):
         errors.append(f"log_groups: {name} is listed more than once")
-    for i, group in enumerate(log_groups):
-        where = f"log_groups[{i}] ({group['name']})"
+    for i, group in enumerate(params["log_groups"]):
         if not group["name"]:
             errors.append(f"log_groups[{i}]: name must not be empty")
-        retention = group.get("retention")
-        if retention is not None and retention != 0 and retention not in RETENTION_DAYS:
-            errors.append(
-                f"{where}: retention {retention} is not one of 0 (never expire), "
-                + ", ".join(str(d) for d in RETENTION_DAYS)
-            )
-        key = group.get("kms_key_id")
-        if key and not (key.startswith("arn:") and ":key/" in key):
-            errors.append(f"{where}: kms_key_id must be a KMS key ARN (CloudWatch Logs takes no key id or alias)")
+        errors += _value_errors(f"log_groups[{i}] ({group['name']}): ", group.get("retention"), group.get("kms_key_id"))
     return errors
 
 
@@ -383,7 +413,7 @@ def delete_group(client, name: str) -> bool:
 def reconcile(module, client, params: dict) -> dict:
     described: dict[str, Optional[dict]] = {}
     steps: list[dict] = []
-    for group in params["log_groups"]:
+    for group in params["groups"]:
         name = group["name"]
         if group["state"] == "absent":
             found = describe_group(client, name)
@@ -394,7 +424,7 @@ def reconcile(module, client, params: dict) -> dict:
         steps.append(plan_group(group, current, params["purge_tags"]))
 
     if not module.check_mode:
-        groups = {g["name"]: g for g in params["log_groups"]}
+        groups = {g["name"]: g for g in params["groups"]}
         for i, step in enumerate(steps):
             name = step["name"]
             if step["action"] == "create":
@@ -432,12 +462,16 @@ def main() -> None:
     )
     argument_spec = dict(
         log_groups=dict(type="list", elements="dict", options=group_options, required=True),
+        kms_key_id=dict(type="str"),
+        retention=dict(type="int"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.fail_on_errors(validate(module.params["log_groups"]))
+    module.fail_on_errors(validate(module.params))
+    groups = effective_groups(module.params)
     client = module.retrying_client("logs", extra_codes=RETRY_CODES)
-    run_and_exit(module, lambda: reconcile(module, client, module.params))
+    run_and_exit(module, lambda: reconcile(module, client, dict(module.params, groups=groups)))
 
 
 if __name__ == "__main__":

@@ -271,3 +271,34 @@ def test_bad_input_fails_before_any_call(aws, given, text):
 def test_a_name_listed_twice_fails(aws):
     result = run_module(m.main, {"log_groups": [item("a"), item("a", state="absent")]})
     assert_fails_mentioning(result, "log_groups: a is listed more than once")
+
+
+def test_task_options_apply_to_the_groups_that_leave_them_out(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [])
+    describe(logs, "b", [])
+    logs.add_response("create_log_group", {}, {"logGroupName": "a", "kmsKeyId": KEY, "tags": TAGS})
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "a", "retentionInDays": 30})
+    describe(logs, "a", [described("a")])
+    logs.add_response(
+        "create_log_group", {}, {"logGroupName": "b", "kmsKeyId": OTHER_KEY, "tags": {"Deployment": "d", "Log": "b"}}
+    )
+    logs.add_response("put_retention_policy", {}, {"logGroupName": "b", "retentionInDays": 7})
+    describe(logs, "b", [described("b", retention=7, key=OTHER_KEY)])
+    result = run_module(
+        m.main,
+        {
+            "log_groups": [{"name": "a"}, {"name": "b", "kms_key_id": OTHER_KEY, "retention": 7, "tags": {"Log": "b"}}],
+            "kms_key_id": KEY,
+            "retention": 30,
+            "tags": TAGS,
+        },
+    )
+    assert_changed(result)
+    assert result["log_groups"][1]["tags"] == {"Deployment": "d", "Log": "b"}
+
+
+def test_bad_task_retention_fails_naming_it(aws):
+    result = run_module(m.main, {"log_groups": [{"name": "a"}], "retention": 2})
+    assert_fails_mentioning(result, "retention 2 is not one of 0 (never expire), 1, 3")
+    assert "log_groups[" not in result["msg"]
