@@ -85,6 +85,21 @@ options:
     description: Remove the tags of a group that are not wanted (when tags are wanted for it).
     type: bool
     default: true
+  purge:
+    description:
+      - Also delete, with every event they hold, the log groups whose name starts with O(purge_prefix), that no item
+        of O(log_groups) names and that carry every tag of O(purge_filter_tags) (for example the execution log group
+        of a REST API whose id is no longer known).
+    type: bool
+    default: false
+  purge_prefix:
+    description: The name prefix of the groups O(purge) may delete. Required with O(purge=true).
+    type: str
+  purge_filter_tags:
+    description:
+      - The tags a group of O(purge_prefix) must carry, all of them, to be deleted by O(purge). Omitted, every group
+        of the prefix that no item names is deleted (and no tags are read).
+    type: dict
 notes:
   - The diff has the groups that change, by name, before and after; C(absent) is an empty mapping.
   - Check mode reads as a run does and reports the same result, less the C(arn) and C(creation_time) of a group
@@ -109,13 +124,16 @@ EXAMPLES = r"""
     tags: {Deployment: mrdemo}
   register: log_groups
 
-- name: Remove both groups and the events they hold
+- name: Remove both groups, and the stage's execution log group found by its tags, with the events they hold
   multiregion.serverless.cloudwatchlogs_log_groups:
     log_groups:
       - name: /aws/lambda/mrdemo-items
         state: absent
       - name: /aws/apigateway/mrdemo-api/v1/access
         state: absent
+    purge: true
+    purge_prefix: API-Gateway-Execution-Logs_
+    purge_filter_tags: {Deployment: mrdemo, RestApi: mrdemo-api}
 """
 
 RETURN = r"""
@@ -174,7 +192,7 @@ updated:
   elements: str
   sample: []
 deleted:
-  description: The names of the groups deleted.
+  description: The names of the groups deleted (listed with V(absent), then purged).
   returned: always
   type: list
   elements: str
@@ -239,6 +257,9 @@ def _value_errors(where: str, retention: Optional[int], key: Optional[str]) -> l
 def validate(params: dict) -> list[str]:
     """Every input error, each naming its option (an item's by the item's index and name)."""
     errors = _value_errors("", params.get("retention"), params.get("kms_key_id"))
+    if params["purge"] and not params.get("purge_prefix"):
+        # Without a prefix a purge would delete every log group of the region, and their events.
+        errors.append("purge_prefix is required with purge=true")
     names = [g["name"] for g in params["log_groups"]]
     for name in sorted({n for n in names if names.count(n) > 1}):
         errors.append(f"log_groups: {name} is listed more than once")
@@ -356,6 +377,22 @@ def read_group(client, name: str) -> tuple[Optional[dict], Optional[dict]]:
     return described, current_view(described, list_tags(client, name, group_arn(described)))
 
 
+@LogsErrorHandler.common_error_handler("list the log groups of prefix {prefix}")
+def purge_candidates(client, prefix: str, filter_tags: Optional[dict], listed: set[str]) -> list[dict]:
+    """The groups of ``prefix`` that no item names and that carry every tag of ``filter_tags``, by name."""
+    found = paginate(client, "describe_log_groups", logGroupNamePrefix=prefix).get("logGroups", [])
+    candidates = []
+    for group in sorted(found, key=lambda g: g["logGroupName"]):
+        if group["logGroupName"] in listed:
+            continue
+        if filter_tags:
+            have = list_tags(client, group["logGroupName"], group_arn(group))
+            if any(have.get(k) != v for k, v in filter_tags.items()):
+                continue
+        candidates.append(group)
+    return candidates
+
+
 @LogsErrorHandler.common_error_handler("create log group {name}")
 def create_group(client, name: str, group: dict) -> bool:
     """True when created; False when a concurrent create won the race (ResourceAlreadyExistsException)."""
@@ -422,6 +459,14 @@ def reconcile(module, client, params: dict) -> dict:
             found, current = read_group(client, name)
         described[name] = found
         steps.append(plan_group(group, current, params["purge_tags"]))
+    purged = []
+    if params["purge"]:
+        listed = {g["name"] for g in params["groups"]}
+        for found in purge_candidates(client, params["purge_prefix"], params.get("purge_filter_tags"), listed):
+            described[found["logGroupName"]] = found
+            purged.append(
+                plan_group({"name": found["logGroupName"], "state": "absent"}, current_view(found, None), True)
+            )
 
     if not module.check_mode:
         groups = {g["name"]: g for g in params["groups"]}
@@ -432,7 +477,6 @@ def reconcile(module, client, params: dict) -> dict:
                     # Created meanwhile by someone else (a service writing its first event): reconcile that group.
                     found, current = read_group(client, name)
                     step = steps[i] = plan_group(groups[name], current, params["purge_tags"])
-                    step["raced"] = True
                     if step["action"] == "update":
                         update_group(client, name, group_arn(found), step["writes"])
                 described[name] = describe_group(client, name)
@@ -440,14 +484,16 @@ def reconcile(module, client, params: dict) -> dict:
                 update_group(client, name, group_arn(described[name]), step["writes"])
             elif step["action"] == "delete":
                 delete_group(client, name)
+        for step in purged:
+            delete_group(client, step["name"])
 
     return {
-        "changed": any(s["action"] != "none" for s in steps),
+        "changed": any(s["action"] != "none" for s in steps + purged),
         "log_groups": [result_entry(s, described.get(s["name"])) for s in steps],
         "created": [s["name"] for s in steps if s["action"] == "create"],
         "updated": [s["name"] for s in steps if s["action"] == "update"],
-        "deleted": [s["name"] for s in steps if s["action"] == "delete"],
-        "diff": diff_of(steps),
+        "deleted": [s["name"] for s in steps + purged if s["action"] == "delete"],
+        "diff": diff_of(steps + purged),
     }
 
 
@@ -466,6 +512,9 @@ def main() -> None:
         retention=dict(type="int"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        purge=dict(type="bool", default=False),
+        purge_prefix=dict(type="str"),
+        purge_filter_tags=dict(type="dict"),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.fail_on_errors(validate(module.params))

@@ -75,13 +75,16 @@ def test_log_groups_reconciled_in_one_task(ansible_playbook, boto):
     assert "retentionInDays" not in groups(logs)["/lg-test/access"]
     assert groups(logs)["/lg-test/function"]["retentionInDays"] == 14
 
+    # Found by prefix and tags, as a REST API's execution log group is once the API is gone.
+    logs.create_log_group(logGroupName="/lg-test/exec/abc/v1", tags={"RestApi": "lg-api"})
+    logs.create_log_group(logGroupName="/lg-test/exec/def/v1", tags={"RestApi": "another-api"})
     removed_preview = run(ansible_playbook, "-e", "lg_state=absent", "--check")
-    assert task(removed_preview)["deleted"] == NAMES
+    assert task(removed_preview)["deleted"] == [*NAMES, "/lg-test/exec/abc/v1"]
     assert set(NAMES) <= set(groups(logs))
 
     removed = run(ansible_playbook, "-e", "lg_state=absent")
-    assert task(removed)["deleted"] == NAMES
-    assert set(groups(logs)) == {"/lg-test/function-other"}
+    assert task(removed)["deleted"] == [*NAMES, "/lg-test/exec/abc/v1"]
+    assert set(groups(logs)) == {"/lg-test/function-other", "/lg-test/exec/def/v1"}
 
     gone = run(ansible_playbook, "-e", "lg_state=absent")
     assert gone.changed() == {"localhost": 0}

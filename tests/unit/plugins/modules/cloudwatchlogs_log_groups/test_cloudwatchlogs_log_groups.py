@@ -302,3 +302,55 @@ def test_bad_task_retention_fails_naming_it(aws):
     result = run_module(m.main, {"log_groups": [{"name": "a"}], "retention": 2})
     assert_fails_mentioning(result, "retention 2 is not one of 0 (never expire), 1, 3")
     assert "log_groups[" not in result["msg"]
+
+
+EXECUTION = "API-Gateway-Execution-Logs_"
+
+
+def test_purge_deletes_the_prefix_groups_with_the_filter_tags_only(aws):
+    logs = aws.stub("logs")
+    describe(logs, "a", [described("a")])
+    describe(
+        logs,
+        EXECUTION,
+        [described(EXECUTION + "old/v1"), described(EXECUTION + "other/v1"), described(EXECUTION + "untagged/v1")],
+    )
+    tags(logs, EXECUTION + "old/v1", {"Deployment": "d", "RestApi": "d-api"})
+    tags(logs, EXECUTION + "other/v1", {"Deployment": "e", "RestApi": "e-api"})
+    tags(logs, EXECUTION + "untagged/v1", {})
+    logs.add_response("delete_log_group", {}, {"logGroupName": "a"})
+    logs.add_response("delete_log_group", {}, {"logGroupName": EXECUTION + "old/v1"})
+    result = run_module(
+        m.main,
+        {
+            "log_groups": [{"name": "a", "state": "absent"}],
+            "purge": True,
+            "purge_prefix": EXECUTION,
+            "purge_filter_tags": {"Deployment": "d", "RestApi": "d-api"},
+        },
+        diff=True,
+    )
+    assert_changed(result)
+    assert result["deleted"] == ["a", EXECUTION + "old/v1"]
+    assert result["log_groups"] == [{"name": "a", "state": "absent"}]
+    assert result["diff"]["after"] == {"a": {}, EXECUTION + "old/v1": {}}
+
+
+def test_purge_in_check_mode_deletes_nothing_and_spares_listed_groups(aws):
+    logs = aws.stub("logs")
+    describe(logs, EXECUTION + "kept/v1", [described(EXECUTION + "kept/v1")])
+    tags(logs, EXECUTION + "kept/v1", TAGS)
+    describe(logs, EXECUTION, [described(EXECUTION + "kept/v1"), described(EXECUTION + "old/v1")])
+    result = run_module(
+        m.main,
+        {"log_groups": [item(EXECUTION + "kept/v1")], "purge": True, "purge_prefix": EXECUTION},
+        check_mode=True,
+    )
+    assert_changed(result)
+    assert result["deleted"] == [EXECUTION + "old/v1"]
+    assert result["updated"] == []
+
+
+def test_purge_without_prefix_fails(aws):
+    result = run_module(m.main, {"log_groups": [], "purge": True})
+    assert_fails_mentioning(result, "purge_prefix is required with purge=true")
