@@ -176,7 +176,7 @@ def test_the_tries_are_bounded(aws, clock):
     expect_put(aws)
     expect_configs(aws)
     tries = module.POLICY_PROPAGATION_TIMEOUT // module.POLICY_PROPAGATION_DELAY + 1
-    for _ in range(tries):
+    for _try in range(tries):
         insufficient_policy(aws)
     result = run_module(main, ARGS)
     assert_fails_with(result, f"Failed to create the query logging configuration of zone {ZONE}")
