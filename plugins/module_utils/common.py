@@ -245,6 +245,26 @@ def updated_tags(current: Optional[dict[str, str]], to_set: dict[str, str], to_r
     return tags
 
 
+def item_list_options(list_name: str, item_options: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The argument spec of a module's list of items reconciled in one call: ``list_name`` (each item takes the
+    single-item options, its ``key``, and a ``tags`` and ``state`` of its own), ``purge_<list_name>`` and
+    ``purge_filter_tags`` (which unlisted items a purge may delete)."""
+    return {
+        list_name: dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                item_options,
+                **{key: dict(type="str", required=True)},
+                tags=dict(type="dict"),
+                state=dict(type="str", choices=["present", "absent"]),
+            ),
+        ),
+        f"purge_{list_name}": dict(type="bool", default=False),
+        "purge_filter_tags": dict(type="dict", default={}),
+    }
+
+
 def given_options(
     params: Mapping[str, Any], api_names: Mapping[str, str], keep_falsy: Iterable[str] = ()
 ) -> dict[str, Any]:

@@ -367,6 +367,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import item_list_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
@@ -1016,18 +1017,7 @@ def main() -> None:
         wait_timeout=dict(type="int", default=320),
         vpc_endpoint_id=dict(type="str"),
         client_token=dict(type="str", no_log=False),
-        endpoints=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                endpoint_options,
-                service=dict(type="str", required=True),
-                tags=dict(type="dict"),
-                state=dict(type="str", choices=["present", "absent"]),
-            ),
-        ),
-        purge_endpoints=dict(type="bool", default=False),
-        purge_filter_tags=dict(type="dict", default={}),
+        **item_list_options("endpoints", endpoint_options, "service"),
     )
     module = MultiregionAWSModule(
         argument_spec=argument_spec,

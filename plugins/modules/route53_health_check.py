@@ -355,6 +355,7 @@ from typing import Optional
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import item_list_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
@@ -950,18 +951,7 @@ def main() -> None:
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        health_checks=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                check_options,
-                name=dict(type="str", required=True),
-                tags=dict(type="dict"),
-                state=dict(type="str", choices=["present", "absent"]),
-            ),
-        ),
-        purge_health_checks=dict(type="bool", default=False),
-        purge_filter_tags=dict(type="dict", default={}),
+        **item_list_options("health_checks", check_options, "name"),
     )
     module = MultiregionAWSModule(
         argument_spec=argument_spec,

@@ -8,6 +8,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import iso
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import item_list_options
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import null_rule_error
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
@@ -303,3 +304,15 @@ def test_plain_turns_nested_datetimes_into_text():
     when = datetime.datetime(2026, 12, 6, 5, 0, tzinfo=datetime.UTC)
     value = {"a": [when, {"b": datetime.date(2026, 12, 6)}], "c": 1}
     assert plain(value) == {"a": ["2026-12-06T05:00:00+00:00", {"b": "2026-12-06"}], "c": 1}
+
+
+def test_item_list_options_gives_each_item_its_key_tags_and_state_and_the_purge_options():
+    spec = item_list_options("things", {"size": dict(type="int")}, "name")
+    items = spec["things"]
+    assert (items["type"], items["elements"]) == ("list", "dict")
+    assert items["options"]["name"] == dict(type="str", required=True)
+    assert items["options"]["size"] == dict(type="int")
+    assert items["options"]["state"]["choices"] == ["present", "absent"]
+    assert "default" not in items["options"]["state"]
+    assert spec["purge_things"] == dict(type="bool", default=False)
+    assert spec["purge_filter_tags"] == dict(type="dict", default={})
