@@ -2,7 +2,7 @@
 # Copyright: multiregion.serverless contributors
 # Apache License 2.0 (see LICENSE)
 """What the EC2 modules share: the tags of a create call and a resource's tags brought in line (every EC2 module and
-_flow_logs), and the main() of the EC2 list modules."""
+_flow_logs), the main() of the EC2 list modules, and the AWS-managed prefix lists by service."""
 
 from __future__ import annotations
 
@@ -35,6 +35,20 @@ def retag(client, resource_id: str, what: str, changes: tuple[dict, list[str]]) 
         client.delete_tags(aws_retry=True, Resources=[resource_id], Tags=[{"Key": k} for k in sorted(unset_tags)])
     if set_tags:
         client.create_tags(aws_retry=True, Resources=[resource_id], Tags=tags_to_boto3(set_tags))
+
+
+def prefix_list_names(region: str, services: list[str]) -> dict[str, str]:
+    """The name of each service's AWS-managed prefix list in ``region`` (com.amazonaws.<region>.<service>), mapped
+    to the service's short name."""
+    return {f"com.amazonaws.{region}.{service}": service for service in services}
+
+
+def prefix_lists_by_service(region: str, services: list[str], lists: list[dict]) -> tuple[dict[str, dict], list[str]]:
+    """(``lists``, snake_case DescribePrefixLists entries, keyed by the short service name; the services ``region``
+    has no prefix list for among them, sorted)."""
+    names = prefix_list_names(region, services)
+    keyed = {names[p["prefix_list_name"]]: p for p in lists if p["prefix_list_name"] in names}
+    return keyed, sorted(set(services) - set(keyed))
 
 
 def run_list_module(

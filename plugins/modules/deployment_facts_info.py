@@ -109,6 +109,8 @@ regions:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_list_names
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_lists_by_service
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
@@ -154,16 +156,9 @@ def prefix_lists(client, region: str, services: list[str]) -> list[dict]:
     return [camel_dict_to_snake_dict(p) for p in found.get("PrefixLists", [])]
 
 
-def prefix_list_names(region: str, services: list[str]) -> dict[str, str]:
-    """The AWS-managed prefix list name of each short service name in ``region``, mapped to the short name."""
-    return {f"com.amazonaws.{region}.{service}": service for service in services}
-
-
 def by_service(region: str, services: list[str], lists: list[dict]) -> dict[str, dict]:
     """``lists`` keyed by short service name; fails naming the services ``region`` has no prefix list for."""
-    names = prefix_list_names(region, services)
-    keyed = {names[p["prefix_list_name"]]: p for p in lists if p["prefix_list_name"] in names}
-    missing = sorted(set(services) - set(keyed))
+    keyed, missing = prefix_lists_by_service(region, services, lists)
     if missing:
         raise ModuleFailure(f"No AWS-managed prefix list for {', '.join(missing)} in {region}")
     return keyed

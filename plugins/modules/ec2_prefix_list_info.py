@@ -74,6 +74,8 @@ by_service:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_list_names
+from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_lists_by_service
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -93,10 +95,6 @@ def describe_prefix_lists(client, filters, ids):
     return paginate(client, "describe_prefix_lists", **params)["PrefixLists"]
 
 
-def service_names(region, services):
-    return {f"com.amazonaws.{region}.{service}": service for service in services}
-
-
 def main():
     argument_spec = dict(
         services=dict(type="list", elements="str"),
@@ -105,7 +103,7 @@ def main():
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.retrying_client("ec2")
     services = module.params["services"] or []
-    names = service_names(module.region, services)
+    names = prefix_list_names(module.region, services)
     filters = [{"Name": "prefix-list-name", "Values": sorted(names)}] if names else None
 
     def describe() -> dict:
@@ -113,8 +111,7 @@ def main():
         prefix_lists = [camel_dict_to_snake_dict(p) for p in found]
         result = {"changed": False, "prefix_lists": prefix_lists}
         if services:
-            by_service = {names[p["prefix_list_name"]]: p for p in prefix_lists if p["prefix_list_name"] in names}
-            missing = sorted(set(services) - set(by_service))
+            by_service, missing = prefix_lists_by_service(module.region, services, prefix_lists)
             if missing:
                 raise ModuleFailure(f"No AWS-managed prefix list for {', '.join(missing)} in {module.region}", **result)
             result["by_service"] = by_service
