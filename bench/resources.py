@@ -9,7 +9,9 @@ Two views, both printed by bench/bench.py:
 - ``managed``: ``tagged`` plus the resources it misses, each listed with its own service's API and attributed to
   the deployment by its tag, its VPC, its REST API, its hosted zone or its name. Counted are resources with an id
   or ARN of their own (a stage, a base path mapping, a permission statement, a DNS record set); not counted are
-  parts of one resource (security group rules, ACL entries, a web ACL's rules, route table associations).
+  parts of one resource (security group rules, ACL entries, a web ACL's rules, route table associations). A
+  VPC's default security group and network ACL are counted (the deployment empties them), and so are a function's
+  published versions and each region's replica of the global table.
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ def untagged(url: str, regions: list[str], deployment: str, tagged_arns: list[st
             vpc_filter = [{"Name": "vpc-id", "Values": vpcs}]
             kinds["ec2:vpc-endpoint"] += len(ec2.describe_vpc_endpoints(Filters=vpc_filter)["VpcEndpoints"])
             kinds["ec2:network-acl"] += len(ec2.describe_network_acls(Filters=vpc_filter)["NetworkAcls"])
+            # The default group of each VPC is managed (emptied) but not tagged.
+            kinds["ec2:security-group"] += sum(
+                1
+                for group in ec2.describe_security_groups(Filters=vpc_filter)["SecurityGroups"]
+                if not any(arn.endswith(f":security-group/{group['GroupId']}") for arn in tagged_arns)
+            )
 
         apigw = _client(url, "apigateway", region)
         for api in apigw.get_rest_apis()["items"]:
@@ -82,6 +90,8 @@ def untagged(url: str, regions: list[str], deployment: str, tagged_arns: list[st
         for function in lam.list_functions()["Functions"]:
             if lam.list_tags(Resource=function["FunctionArn"]).get("Tags", {}).get("Deployment") != mine:
                 continue
+            versions = lam.list_versions_by_function(FunctionName=function["FunctionName"])["Versions"]
+            kinds["lambda:version"] += sum(1 for version in versions if version["Version"] != "$LATEST")
             aliases = lam.list_aliases(FunctionName=function["FunctionName"])["Aliases"]
             kinds["lambda:alias"] += len(aliases)
             for alias in aliases:
@@ -124,6 +134,17 @@ def untagged(url: str, regions: list[str], deployment: str, tagged_arns: list[st
         kinds["logs:resource-policy"] += sum(
             1 for p in logs.describe_resource_policies()["resourcePolicies"] if p["policyName"].startswith(mine)
         )
+
+    # A global table is a table in each of its regions, each with an ARN of its own; the tagging API lists the
+    # replicas that carry the deployment's tag, the others are counted from the tagged table's replica list.
+    for arn in tagged_arns:
+        if kind(arn) != "dynamodb:table":
+            continue
+        table = _client(url, "dynamodb", arn.split(":")[3]).describe_table(TableName=arn.split("/")[-1])["Table"]
+        for replica in table.get("Replicas", []):
+            replica_arn = f"arn:aws:dynamodb:{replica['RegionName']}:{arn.split(':')[4]}:table/{table['TableName']}"
+            if replica_arn not in tagged_arns:
+                kinds["dynamodb:table"] += 1
 
     iam = _client(url, "iam", GLOBAL_REGION)
     kinds["iam:role"] += sum(1 for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(f"{mine}-"))
