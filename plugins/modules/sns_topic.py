@@ -21,7 +21,14 @@ author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
     description:
-      - The name of the topic. For a FIFO topic, V(.fifo) is appended when missing.
+      - The name of the topic, or its ARN. For a FIFO topic, V(.fifo) is appended to the name when missing.
+      - Given a name, the module finds the topic among every page of ListTopics. Given an ARN
+        (V(arn:<partition>:sns:<region>:<account>:<name>)), it reads the topic with GetTopicAttributes on that ARN
+        alone; a topic that does not exist there is created with the name part of the ARN. Pass the ARN when the
+        account and partition are known: a run that changes nothing then makes no ListTopics call.
+      - An ARN must name a topic of the module's region (O(region)) and of the account and partition of the
+        credentials in use; the module fails before any call when the region differs, and after CreateTopic when
+        the topic SNS created has another ARN.
     type: str
     required: true
   topic_type:
@@ -96,6 +103,12 @@ EXAMPLES = r"""
     tags:
       Application: global-api
   register: alarm_topic
+
+- name: The same topic by its ARN (one GetTopicAttributes call finds it)
+  multiregion.serverless.sns_topic:
+    name: "arn:aws:sns:eu-west-1:123456789012:global-api-alarms"
+    kms_master_key_id: alias/global-api
+    display_name: Global API alarms
 
 - name: FIFO topic
   multiregion.serverless.sns_topic:
@@ -176,6 +189,7 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_state_action
@@ -195,6 +209,30 @@ def topic_name(name: str, topic_type: str) -> str:
     if topic_type == "fifo" and not name.endswith(".fifo"):
         return f"{name}.fifo"
     return name
+
+
+# arn:<partition>:sns:<region>:<account>:<topic name>
+_TOPIC_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<name>[A-Za-z0-9_-]+(?:\.fifo)?)$"
+)
+
+
+def topic_reference(given: str, topic_type: str, region: str | None) -> tuple[str, str | None]:
+    """(name, ARN) of the topic O(name) gives, by name (the ARN is then None: it is looked up) or by ARN.
+
+    Raises ValueError, naming the option, for an ARN that is not a topic's or not one of ``region``.
+    """
+    if not given.startswith("arn:"):
+        return topic_name(given, topic_type), None
+    match = _TOPIC_ARN.match(given)
+    if not match:
+        raise ValueError(
+            f"name {given!r} is not the ARN of an SNS topic (arn:<partition>:sns:<region>:<account>:<name>)"
+        )
+    if match["region"] != region:
+        raise ValueError(f"name {given!r} is a topic of region {match['region']}, not of the module's region {region}")
+    name = topic_name(match["name"], topic_type)
+    return name, given[: match.start("name")] + name
 
 
 def load_json(value: Any) -> dict:
@@ -412,7 +450,14 @@ def apply_subscription_changes(client, arn: str, changes: dict[str, list]) -> li
 # --- states -----------------------------------------------------------------------------------------------
 
 
-def create(module, client, params: dict, name: str) -> dict:
+def locate(client, name: str, arn: str | None) -> tuple[str | None, dict | None]:
+    """(ARN, attributes) of the topic; attributes None when it does not exist. Given its ARN, one GetTopicAttributes
+    call on it (NotFound: absent); else ListTopics, every page, then GetTopicAttributes on the one found."""
+    arn = arn or find_topic_arn(client, name)
+    return arn, (get_attributes(client, arn) if arn else None)
+
+
+def create(module, client, params: dict, name: str, expected_arn: str | None) -> dict:
     attributes = creation_attributes(params)
     changes = subscription_changes([], params["subscriptions"], params["purge_subscriptions"])
     tags = params["tags"] or {}
@@ -421,6 +466,12 @@ def create(module, client, params: dict, name: str) -> dict:
     if module.check_mode:
         return dict(changed=True, sns_topic=planned, diff=diff)
     arn = create_topic(client, name, attributes, tags)
+    if expected_arn and arn != expected_arn:
+        # CreateTopic makes the topic in the caller's account and partition: the ARN given names others, and a
+        # rerun would look for the topic where it is not.
+        raise ModuleFailure(
+            f"name {expected_arn} is not a topic of the account and partition of these credentials: SNS created {arn}"
+        )
     subscriptions = apply_subscription_changes(client, arn, changes)
     # SNS fills in attributes of its own, the default access policy first of all.
     attributes = get_attributes(client, arn) or attributes
@@ -456,18 +507,16 @@ def update(module, client, params: dict, name: str, arn: str, attributes: dict) 
     return dict(changed=True, sns_topic=after, diff=diff)
 
 
-def ensure_present(module, client, name: str) -> dict:
+def ensure_present(module, client, name: str, given_arn: str | None) -> dict:
     params = module.params
-    arn = find_topic_arn(client, name)
-    attributes = get_attributes(client, arn) if arn else None
+    arn, attributes = locate(client, name, given_arn)
     if attributes is None:
-        return create(module, client, params, name)
+        return create(module, client, params, name, given_arn)
     return update(module, client, params, name, arn, attributes)
 
 
-def ensure_absent(module, client, name: str) -> dict:
-    arn = find_topic_arn(client, name)
-    attributes = get_attributes(client, arn) if arn else None
+def ensure_absent(module, client, name: str, given_arn: str | None) -> dict:
+    arn, attributes = locate(client, name, given_arn)
     if attributes is None:
         return dict(changed=False, sns_topic={}, diff={"before": {}, "after": {}})
     before = topic_view(arn, name, attributes, list_subscriptions(client, arn), tags_from_boto3(list_tags(client, arn)))
@@ -505,10 +554,15 @@ def main() -> None:
             load_json(params[option])
         except ValueError as e:
             module.fail_json(msg=f"{option} is not valid JSON: {e}")
-    name = topic_name(params["name"], params["topic_type"])
+    try:
+        name, arn = topic_reference(params["name"], params["topic_type"], module.region)
+    except ValueError as e:
+        module.fail_json(msg=str(e))
     client = module.retrying_client("sns", extra_codes=RETRY_CODES)
 
-    run_state_action(module, {"present": ensure_present, "absent": ensure_absent}, client, name, diff_mode_only=True)
+    run_state_action(
+        module, {"present": ensure_present, "absent": ensure_absent}, client, name, arn, diff_mode_only=True
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ansible_collections.multiregion.serverless.plugins.modules import sns_topic
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
@@ -420,3 +422,145 @@ def test_check_mode_deletes_nothing(aws):
 def test_no_diff_unless_asked(aws):
     expect_existing(aws)
     assert "diff" not in run_module(sns_topic.main, ARGS)
+
+
+# --- by ARN: one GetTopicAttributes call instead of ListTopics --------------------------------------------
+
+
+def expect_by_arn(aws, attrs=None, subscriptions=None, tags=None):
+    """The reads of an existing topic given by its ARN: no ListTopics."""
+    expect_attributes(aws, attrs or attributes())
+    expect_subscriptions(aws, [subscription()] if subscriptions is None else subscriptions)
+    expect_tags(aws, {"Application": "global-api"} if tags is None else tags)
+
+
+def test_an_unchanged_topic_given_by_arn_is_read_without_listing_topics(aws):
+    listed = aws.sent("sns", "list_topics")
+    expect_by_arn(aws)
+    result = run_module(sns_topic.main, {**ARGS, "name": ARN}, diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert listed == []
+    assert result["sns_topic"]["topic_arn"] == ARN
+    assert result["sns_topic"]["name"] == NAME
+    assert result["diff"]["after"]["name"] == NAME
+
+
+def test_a_topic_given_by_arn_is_the_same_result_as_by_name(aws):
+    expect_existing(aws)
+    by_name = run_module(sns_topic.main, ARGS, diff=True)
+    expect_by_arn(aws)
+    by_arn = run_module(sns_topic.main, {**ARGS, "name": ARN}, diff=True)
+    assert by_arn == by_name
+
+
+def test_a_topic_given_by_arn_that_does_not_exist_is_created_with_the_name_of_the_arn(aws):
+    listed = aws.sent("sns", "list_topics")
+    aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
+    aws.stub("sns").add_response(
+        "create_topic",
+        {"TopicArn": ARN},
+        {
+            "Name": NAME,
+            "Attributes": {"DisplayName": "Alarms", "KmsMasterKeyId": KEY, "Policy": json.dumps(POLICY)},
+            "Tags": [{"Key": "Application", "Value": "global-api"}],
+        },
+    )
+    aws.stub("sns").add_response(
+        "subscribe",
+        {"SubscriptionArn": SUB_ARN},
+        {"TopicArn": ARN, "Protocol": "sqs", "Endpoint": QUEUE, "ReturnSubscriptionArn": True},
+    )
+    expect_attributes(aws, attributes())
+    result = run_module(sns_topic.main, {**ARGS, "name": ARN})
+    assert_changed(result)
+    assert listed == []
+    assert result["sns_topic"]["topic_arn"] == ARN
+    assert result["sns_topic"]["name"] == NAME
+
+
+def test_check_mode_on_a_topic_given_by_arn_that_does_not_exist_creates_nothing(aws):
+    aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
+    result = run_module(sns_topic.main, {**ARGS, "name": ARN}, check_mode=True, diff=True)
+    assert_changed(result)
+    assert result["sns_topic"]["topic_arn"] is None
+    assert result["sns_topic"]["name"] == NAME
+    assert result["diff"]["before"] == {}
+
+
+def test_a_topic_given_by_arn_is_updated(aws):
+    expect_by_arn(aws, attributes(kms="alias/aws/sns"))
+    expect_set(aws, "KmsMasterKeyId", KEY)
+    result = run_module(sns_topic.main, {**ARGS, "name": ARN}, diff=True)
+    assert_changed(result)
+    assert result["diff"]["before"]["kms_master_key_id"] == "alias/aws/sns"
+    assert result["sns_topic"]["kms_master_key_id"] == KEY
+
+
+def test_a_topic_given_by_arn_is_deleted(aws):
+    expect_by_arn(aws)
+    aws.stub("sns").add_response("delete_topic", {}, {"TopicArn": ARN})
+    result = run_module(sns_topic.main, {"name": ARN, "state": "absent"}, diff=True)
+    assert_changed(result)
+    assert result["diff"]["before"]["name"] == NAME
+
+
+def test_a_topic_given_by_arn_that_does_not_exist_is_already_absent(aws):
+    listed = aws.sent("sns", "list_topics")
+    aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
+    assert_unchanged(run_module(sns_topic.main, {"name": ARN, "state": "absent"}))
+    assert listed == []
+
+
+def test_reading_a_topic_given_by_arn_is_retried_when_throttled(aws):
+    aws.stub("sns").add_client_error("get_topic_attributes", **client_error("Throttled", status=429))
+    expect_by_arn(aws)
+    assert_unchanged(run_module(sns_topic.main, {**ARGS, "name": ARN}))
+    assert len(aws.sleeps) == 1
+
+
+def test_a_fifo_topic_given_by_arn_without_its_suffix_is_read_with_it(aws):
+    fifo_arn = f"{ARN}.fifo"
+    expect_attributes(aws, {"TopicArn": fifo_arn, "FifoTopic": "true", "ContentBasedDeduplication": "true"}, fifo_arn)
+    aws.stub("sns").add_response("list_subscriptions_by_topic", {"Subscriptions": []}, {"TopicArn": fifo_arn})
+    aws.stub("sns").add_response("list_tags_for_resource", {"Tags": []}, {"ResourceArn": fifo_arn})
+    result = run_module(sns_topic.main, {"name": ARN, "topic_type": "fifo", "content_based_deduplication": True})
+    assert_unchanged(result)
+    assert result["sns_topic"]["topic_arn"] == fifo_arn
+    assert result["sns_topic"]["name"] == f"{NAME}.fifo"
+
+
+def test_an_arn_of_another_region_is_refused_before_any_call(aws):
+    other = ARN.replace("eu-west-1", "us-east-1")
+    result = run_module(sns_topic.main, {**ARGS, "name": other})
+    assert_fails_with(result, f"name {other!r} is a topic of region us-east-1, not of the module's region eu-west-1")
+
+
+def test_an_arn_that_is_not_a_topic_is_refused_before_any_call(aws):
+    result = run_module(sns_topic.main, {**ARGS, "name": QUEUE})
+    assert_fails_with(result, f"name {QUEUE!r} is not the ARN of an SNS topic")
+
+
+def test_an_arn_of_another_account_fails_once_sns_created_the_topic_elsewhere(aws):
+    foreign = ARN.replace(ACCOUNT, "210987654321")
+    aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
+    aws.stub("sns").add_response("create_topic", {"TopicArn": ARN}, {"Name": NAME})
+    result = run_module(sns_topic.main, {"name": foreign})
+    assert_fails_with(result, f"name {foreign} is not a topic of the account and partition of these credentials")
+    assert ARN in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "given, wanted",
+    [
+        (NAME, (NAME, None)),
+        (ARN, (NAME, ARN)),
+        (f"arn:aws-cn:sns:eu-west-1:{ACCOUNT}:{NAME}", (NAME, f"arn:aws-cn:sns:eu-west-1:{ACCOUNT}:{NAME}")),
+    ],
+)
+def test_topic_reference(given, wanted):
+    assert sns_topic.topic_reference(given, "standard", "eu-west-1") == wanted
+
+
+def test_topic_reference_of_a_fifo_arn():
+    assert sns_topic.topic_reference(ARN, "fifo", "eu-west-1") == (f"{NAME}.fifo", f"{ARN}.fifo")
+    assert sns_topic.topic_reference(f"{ARN}.fifo", "fifo", "eu-west-1") == (f"{NAME}.fifo", f"{ARN}.fifo")
