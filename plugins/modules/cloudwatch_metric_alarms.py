@@ -130,6 +130,11 @@ options:
         alone and not read.
       - C(PutMetricAlarm) sets tags only when it creates an alarm; an existing alarm is tagged with
         C(TagResource) and C(UntagResource).
+      - The tags of the existing alarms are read in one call, the Resource Groups Tagging API's C(GetResources)
+        (100 alarms a call; the caller needs C(tag:GetResources)). That API is eventually consistent, so an alarm whose
+        tags there differ from the wanted ones, or that it does not list, is read again with CloudWatch's
+        C(ListTagsForResource) before anything is written. Without C(tag:GetResources), the task warns once and reads
+        every alarm's tags with C(ListTagsForResource).
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -151,6 +156,8 @@ options:
 notes:
   - The diff has the alarms that change, by name, before and after.
   - Composite alarms are neither read nor deleted.
+  - A tag changed outside Ansible within the Resource Groups Tagging API's propagation delay can be seen one run
+    later; a tag is never written twice.
 extends_documentation_fragment:
   - multiregion.serverless.state
   - amazon.aws.common.modules
@@ -261,6 +268,7 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import BulkTagReader
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -542,6 +550,23 @@ def delete_alarms(client, names: list[str]) -> None:
                 client.delete_alarms(AlarmNames=remaining, aws_retry=True)
 
 
+def read_tags(module, client, alarms: list[dict], current: dict[str, dict], params: dict) -> dict[str, dict]:
+    """The current tags of the existing alarms whose tags the task manages, by name: GetResources for all of them,
+    ListTagsForResource for those it does not show with the wanted tags (module_utils/_tagging.py)."""
+    wanted: dict[str, dict] = {}
+    names_by_arn: dict[str, str] = {}
+    for alarm in alarms:
+        existing = current.get(alarm["name"])
+        tags = wanted_tags(alarm, params.get("tags"))
+        if existing is not None and tags is not None:
+            wanted[existing["AlarmArn"]] = tags
+            names_by_arn[existing["AlarmArn"]] = alarm["name"]
+    found = BulkTagReader(module).current_tags(
+        wanted, params["purge_tags"], lambda arn: list_tags(client, names_by_arn[arn], arn)
+    )
+    return {names_by_arn[arn]: tags for arn, tags in found.items()}
+
+
 # --- states -----------------------------------------------------------------------------------------------
 
 
@@ -549,11 +574,7 @@ def ensure_present(module, client, params: dict) -> dict:
     alarms = params["alarms"]
     names = [a["name"] for a in alarms]
     current = describe_by_names(client, names)
-    current_tags = {}
-    for alarm in alarms:
-        existing = current.get(alarm["name"])
-        if existing is not None and wanted_tags(alarm, params.get("tags")) is not None:
-            current_tags[alarm["name"]] = list_tags(client, alarm["name"], existing["AlarmArn"])
+    current_tags = read_tags(module, client, alarms, current, params)
     steps = plan(alarms, current, current_tags, params.get("tags"), params["purge_tags"])
     to_delete: list[str] = []
     if params["purge"]:

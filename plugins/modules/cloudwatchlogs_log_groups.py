@@ -11,9 +11,15 @@ module: cloudwatchlogs_log_groups
 short_description: Reconcile a list of CloudWatch Logs log groups in one call
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a list of CloudWatch Logs log groups of one region in one task. Each group is read
-    with one C(DescribeLogGroups) call (C(logGroupNamePrefix) and an exact name match, every page) and, when it
-    exists, its tags with C(ListTagsForResource); only what differs is written.
+  - Creates, updates or deletes a list of CloudWatch Logs log groups of one region in one task. Every group of the
+    task is read with one C(DescribeLogGroups) call (C(logGroupIdentifiers), 50 names a call, every page, and an
+    exact name match); the tags of the existing groups whose tags the task manages are read with one call of the
+    Resource Groups Tagging API's C(GetResources) (100 groups a call; the caller needs C(tag:GetResources)). Only
+    what differs is written.
+  - C(GetResources) is eventually consistent, so a group whose tags there differ from the wanted ones, or that it
+    does not list, is read again with CloudWatch Logs' C(ListTagsForResource) before anything is written. Without
+    C(tag:GetResources), the task warns once and reads each group's tags with C(ListTagsForResource). A group whose
+    tags the task leaves alone has them read with C(ListTagsForResource), for the result.
   - A loop of C(amazon.aws.cloudwatchlogs_log_group) costs one module process per group; this module costs one for
     the whole list, with the same check mode, diff and tag purge.
   - A new group gets its key, tags and deletion protection in C(CreateLogGroup), then its retention with
@@ -104,6 +110,8 @@ notes:
   - The diff has the groups that change, by name, before and after; C(absent) is an empty mapping.
   - Check mode reads as a run does and reports the same result, less the C(arn) and C(creation_time) of a group
     still to be created.
+  - A tag changed outside Ansible within the Resource Groups Tagging API's propagation delay can be seen one run
+    later; a tag is never written twice.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -207,6 +215,7 @@ try:
 except ImportError:
     pass  # MultiregionAWSModule reports a missing botocore.
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import BulkTagReader
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -219,6 +228,8 @@ NOT_FOUND = ["ResourceNotFoundException"]
 LogsErrorHandler = error_handler(NOT_FOUND)
 # A concurrent change of the same group (another task, a service creating it) answers OperationAbortedException.
 RETRY_CODES = ["OperationAbortedException"]
+# DescribeLogGroups' logGroupIdentifiers takes 1 to 50 names (botocore's DescribeLogGroupsLogGroupIdentifiers).
+IDENTIFIER_BATCH = 50
 # The values of the API reference's retentionInDays (PutRetentionPolicy); 0 stands for DeleteRetentionPolicy.
 RETENTION_DAYS = (
     *(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731),
@@ -357,11 +368,19 @@ def result_entry(step: dict, described: Optional[dict]) -> dict:
 # --- AWS calls --------------------------------------------------------------------------------------------
 
 
-@LogsErrorHandler.common_error_handler("describe log group {name}")
-def describe_group(client, name: str) -> Optional[dict]:
-    """The group called exactly ``name``, or None: the prefix also matches longer names."""
-    found = paginate(client, "describe_log_groups", logGroupNamePrefix=name).get("logGroups", [])
-    return next((g for g in found if g["logGroupName"] == name), None)
+@LogsErrorHandler.common_error_handler("describe log groups {names}")
+def describe_groups(client, names: list[str]) -> dict[str, dict]:
+    """The groups called exactly one of ``names``, by name: DescribeLogGroups with logGroupIdentifiers, 50 names a
+    call, every page. Only exact names count, whatever the answer holds (an endpoint that ignores
+    logGroupIdentifiers answers every group of the region)."""
+    wanted = list(dict.fromkeys(names))
+    found: dict[str, dict] = {}
+    for start in range(0, len(wanted), IDENTIFIER_BATCH):
+        batch = wanted[start : start + IDENTIFIER_BATCH]
+        for group in paginate(client, "describe_log_groups", logGroupIdentifiers=batch).get("logGroups", []):
+            if group["logGroupName"] in batch:
+                found[group["logGroupName"]] = group
+    return found
 
 
 @LogsErrorHandler.list_error_handler("list the tags of log group {name}", {})
@@ -369,12 +388,28 @@ def list_tags(client, name: str, arn: str) -> dict:
     return client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags") or {}
 
 
-def read_group(client, name: str) -> tuple[Optional[dict], Optional[dict]]:
-    """(DescribeLogGroups' group, the view with its tags), or (None, None) when there is no such group."""
-    described = describe_group(client, name)
-    if described is None:
-        return None, None
-    return described, current_view(described, list_tags(client, name, group_arn(described)))
+def read_tags(
+    tag_reader: BulkTagReader, client, groups: list[dict], found: dict[str, dict], purge_tags: bool
+) -> dict[str, dict]:
+    """The current tags of the existing groups of ``present`` items, by name: GetResources for those whose tags the
+    task manages (ListTagsForResource for those it does not show with the wanted tags, module_utils/_tagging.py),
+    ListTagsForResource for the others (their tags are reported, not managed)."""
+    wanted: dict[str, dict] = {}
+    names_by_arn: dict[str, str] = {}
+    tags: dict[str, dict] = {}
+    for group in groups:
+        name = group["name"]
+        if group["state"] != "present" or name not in found:
+            continue
+        arn = group_arn(found[name])
+        if group.get("tags") is None:
+            tags[name] = list_tags(client, name, arn)
+        else:
+            wanted[arn] = group["tags"]
+            names_by_arn[arn] = name
+    read = tag_reader.current_tags(wanted, purge_tags, lambda arn: list_tags(client, names_by_arn[arn], arn))
+    tags.update({names_by_arn[arn]: current for arn, current in read.items()})
+    return tags
 
 
 @LogsErrorHandler.common_error_handler("list the log groups of prefix {prefix}")
@@ -448,44 +483,49 @@ def delete_group(client, name: str) -> bool:
 
 
 def reconcile(module, client, params: dict) -> dict:
-    described: dict[str, Optional[dict]] = {}
+    names = [g["name"] for g in params["groups"]]
+    found = describe_groups(client, names) if names else {}
+    tags = read_tags(BulkTagReader(module), client, params["groups"], found, params["purge_tags"])
+    described: dict[str, Optional[dict]] = {name: found.get(name) for name in names}
     steps: list[dict] = []
     for group in params["groups"]:
         name = group["name"]
-        if group["state"] == "absent":
-            found = describe_group(client, name)
-            current = None if found is None else current_view(found, None)
-        else:
-            found, current = read_group(client, name)
-        described[name] = found
+        current = None if name not in found else current_view(found[name], tags.get(name))
         steps.append(plan_group(group, current, params["purge_tags"]))
     purged = []
     if params["purge"]:
         listed = {g["name"] for g in params["groups"]}
-        for found in purge_candidates(client, params["purge_prefix"], params.get("purge_filter_tags"), listed):
-            described[found["logGroupName"]] = found
+        for candidate in purge_candidates(client, params["purge_prefix"], params.get("purge_filter_tags"), listed):
+            described[candidate["logGroupName"]] = candidate
             purged.append(
-                plan_group({"name": found["logGroupName"], "state": "absent"}, current_view(found, None), True)
+                plan_group({"name": candidate["logGroupName"], "state": "absent"}, current_view(candidate, None), True)
             )
 
     if not module.check_mode:
         groups = {g["name"]: g for g in params["groups"]}
+        created = []
         for i, step in enumerate(steps):
             name = step["name"]
             if step["action"] == "create":
                 if not create_group(client, name, groups[name]):
                     # Created meanwhile by someone else (a service writing its first event): reconcile that group.
-                    found, current = read_group(client, name)
+                    raced = describe_groups(client, [name]).get(name)
+                    current = None
+                    if raced is not None:
+                        current = current_view(raced, list_tags(client, name, group_arn(raced)))
                     step = steps[i] = plan_group(groups[name], current, params["purge_tags"])
                     if step["action"] == "update":
-                        update_group(client, name, group_arn(found), step["writes"])
-                described[name] = describe_group(client, name)
+                        update_group(client, name, group_arn(raced), step["writes"])
+                created.append(name)
             elif step["action"] == "update":
                 update_group(client, name, group_arn(described[name]), step["writes"])
             elif step["action"] == "delete":
                 delete_group(client, name)
         for step in purged:
             delete_group(client, step["name"])
+        if created:
+            # Their ARN and creation time, for the result: one read for every group created.
+            described.update(describe_groups(client, created))
 
     return {
         "changed": any(s["action"] != "none" for s in steps + purged),

@@ -1,9 +1,17 @@
-"""cloudwatch_metric_alarms' main() through every API path, with botocore's Stubber."""
+"""cloudwatch_metric_alarms' main() through every API path, with botocore's Stubber (responses shaped as the
+CloudWatch and Resource Groups Tagging API references document them).
+
+Every queued response must be consumed and no other request may be made: a test that queues no
+ListTagsForResource for an alarm proves the module does not read its tags one by one."""
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.multiregion.serverless.plugins.modules import cloudwatch_metric_alarms as m
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_mentioning
+from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_unchanged
 from ansible_collections.multiregion.serverless.tests.unit.conftest import client_error
 from ansible_collections.multiregion.serverless.tests.unit.conftest import run_module
 
@@ -70,6 +78,28 @@ def describe(stub, names, alarms, next_token=None, token=None):
     stub.add_response("describe_alarms", response, expected)
 
 
+def get_resources(aws, names, answered):
+    """GetResources for the alarms ``names``, answering ``answered`` (name -> tags)."""
+    aws.stub("resourcegroupstaggingapi").add_response(
+        "get_resources",
+        {
+            "ResourceTagMappingList": [
+                {"ResourceARN": ARN + name, "Tags": [{"Key": k, "Value": v} for k, v in found.items()]}
+                for name, found in answered.items()
+            ]
+        },
+        {"ResourceARNList": [ARN + name for name in names]},
+    )
+
+
+def list_tags(cw, name, found):
+    cw.add_response(
+        "list_tags_for_resource",
+        {"Tags": [{"Key": k, "Value": v} for k, v in found.items()]},
+        {"ResourceARN": ARN + name},
+    )
+
+
 def test_creates_missing_alarms_with_their_tags(aws):
     cw = aws.stub("cloudwatch")
     describe(cw, ["a", "b"], [])
@@ -102,14 +132,100 @@ def test_unchanged_alarms_are_no_change_and_one_call(aws):
     assert [a["alarm_name"] for a in result["alarms"]] == ["a", "b"]
 
 
-def test_unchanged_tags_are_read_and_left(aws):
+def test_unchanged_tags_of_every_alarm_are_read_in_one_call(aws):
+    """A no-op: DescribeAlarms and GetResources, no ListTagsForResource (none is queued, so none may be made)."""
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a", "b"], {"a": {"Deployment": "d"}, "b": {"Deployment": "d", "Alarm": "b"}})
+    result = run_module(
+        m.main, {"alarms": [spec("a"), spec("b", tags={"Alarm": "b"})], "tags": {"Deployment": "d"}}, diff=True
+    )
+    assert_unchanged(result)
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert [a["tags"] for a in result["alarms"]] == [{"Deployment": "d"}, {"Deployment": "d", "Alarm": "b"}]
+
+
+def test_more_than_100_alarms_have_their_tags_read_100_a_call(aws):
+    cw = aws.stub("cloudwatch")
+    names = [f"alarm-{i:03d}" for i in range(120)]
+    describe(cw, names[:100], [described(n) for n in names[:100]])
+    describe(cw, names[100:], [described(n) for n in names[100:]])
+    get_resources(aws, names[:100], {n: {"Deployment": "d"} for n in names[:100]})
+    get_resources(aws, names[100:], {n: {"Deployment": "d"} for n in names[100:]})
+    result = run_module(m.main, {"alarms": [spec(n) for n in names], "tags": {"Deployment": "d"}})
+    assert_unchanged(result)
+
+
+def test_tags_the_tagging_api_shows_different_are_read_again_before_any_write(aws):
+    """GetResources is eventually consistent: a tag written a moment ago may not show there yet. CloudWatch's own
+    ListTagsForResource decides, so the tag is not written again."""
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a", "b"], {"a": {"Deployment": "old"}, "b": {"Deployment": "d"}})
+    list_tags(cw, "a", {"Deployment": "d"})
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}})
+    assert_unchanged(result)
+    assert result["alarms"][0]["tags"] == {"Deployment": "d"}
+
+
+def test_an_alarm_the_tagging_api_does_not_list_is_read_with_its_own_call(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a", "b"], {"b": {"Deployment": "d"}})
+    list_tags(cw, "a", {})
+    cw.add_response("tag_resource", {}, {"ResourceARN": ARN + "a", "Tags": [{"Key": "Deployment", "Value": "d"}]})
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}}, diff=True)
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["diff"]["before"]["a"]["tags"] == {}
+    assert result["diff"]["after"]["a"]["tags"] == {"Deployment": "d"}
+
+
+def test_extra_tags_without_purge_are_no_difference_and_not_read_again(aws):
     cw = aws.stub("cloudwatch")
     describe(cw, ["a"], [described("a")])
-    cw.add_response(
-        "list_tags_for_resource", {"Tags": [{"Key": "Deployment", "Value": "d"}]}, {"ResourceARN": ARN + "a"}
-    )
+    get_resources(aws, ["a"], {"a": {"Deployment": "d", "Extra": "x"}})
+    result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}, "purge_tags": False})
+    assert_unchanged(result)
+    assert result["alarms"][0]["tags"] == {"Deployment": "d", "Extra": "x"}
+
+
+def test_only_existing_alarms_have_their_tags_read(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "new"], [described("a")])
+    get_resources(aws, ["a"], {"a": {"Deployment": "d"}})
+    result = run_module(m.main, {"alarms": [spec("a"), spec("new")], "tags": {"Deployment": "d"}}, check_mode=True)
+    assert_changed(result)
+    assert result["created"] == ["new"]
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "NotAuthorized"])
+def test_without_tag_get_resources_every_alarm_is_read_on_its_own_with_one_warning(aws, code):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    aws.stub("resourcegroupstaggingapi").add_client_error("get_resources", **client_error(code))
+    list_tags(cw, "a", {"Deployment": "d"})
+    list_tags(cw, "b", {"Deployment": "d"})
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}})
+    assert_unchanged(result)
+    assert len([w for w in result["warnings"] if "tag:GetResources is denied" in w]) == 1
+
+
+def test_a_throttled_get_resources_is_retried(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a"], [described("a")])
+    aws.stub("resourcegroupstaggingapi").add_client_error("get_resources", **client_error("ThrottledException"))
+    get_resources(aws, ["a"], {"a": {"Deployment": "d"}})
     result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}})
-    assert result["changed"] is False, result
+    assert_unchanged(result)
+    assert len(aws.sleeps) == 1
+
+
+def test_another_get_resources_error_fails_naming_the_call(aws):
+    describe(aws.stub("cloudwatch"), ["a"], [described("a")])
+    aws.stub("resourcegroupstaggingapi").add_client_error("get_resources", **client_error("InvalidParameterException"))
+    result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}})
+    assert_fails_mentioning(result, "Failed to get the tags of 1 resources with GetResources")
 
 
 def test_a_changed_alarm_is_put_whole_and_only_it(aws):
@@ -136,11 +252,9 @@ def test_check_mode_updates_nothing(aws):
 def test_tags_of_an_existing_alarm_change_with_tag_and_untag(aws):
     cw = aws.stub("cloudwatch")
     describe(cw, ["a"], [described("a")])
-    cw.add_response(
-        "list_tags_for_resource",
-        {"Tags": [{"Key": "Deployment", "Value": "old"}, {"Key": "Stale", "Value": "x"}]},
-        {"ResourceARN": ARN + "a"},
-    )
+    get_resources(aws, ["a"], {"a": {"Deployment": "old", "Stale": "x"}})
+    # Different there, so read again with CloudWatch's own call before anything is written.
+    list_tags(cw, "a", {"Deployment": "old", "Stale": "x"})
     cw.add_response("tag_resource", {}, {"ResourceARN": ARN + "a", "Tags": [{"Key": "Deployment", "Value": "d"}]})
     cw.add_response("untag_resource", {}, {"ResourceARN": ARN + "a", "TagKeys": ["Stale"]})
     result = run_module(m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}})
