@@ -28,6 +28,9 @@ description:
   - With O(invoke_permissions), it also grants API Gateway the right to invoke the Lambda functions (or aliases)
     the integrations call, from this API's stage only, in the same task (what AWS SAM does for an API's functions),
     so no M(amazon.aws.lambda_policy) task is needed after it.
+  - The account and partition of the returned ARNs and of the permissions' source ARN are those of the functions
+    O(invoke_permissions) names by their full ARN; only when none is (or their ARNs disagree) does the module ask
+    STS GetCallerIdentity, one call per run.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
   name:
@@ -155,13 +158,18 @@ options:
         eventually consistent), so the next task and the next run see them.
       - Ignored with O(state=absent); deleting the function removes its policies.
       - Left out, no policy is read or changed.
+      - A function named by its full ARN gives the API's account and partition, which spares the STS
+        GetCallerIdentity call; so such a function must be in the account of the API (and of the credentials in
+        use). To grant a function of another account, use a task of its own (M(amazon.aws.lambda_policy)).
     type: list
     elements: dict
     suboptions:
       function_name:
         description:
           - Name, ARN or partial ARN of the function, with or without a qualifier (V(items-api),
-            V(items-api:live), V(arn:aws:lambda:eu-west-1:123456789012:function:items-api:live)).
+            V(items-api:live), V(arn:aws:lambda:eu-west-1:123456789012:function:items-api:live)). Lambda's
+            GetPolicy, AddPermission and RemovePermission take each form; the full ARN also gives the account and
+            partition, without an STS call.
         type: str
         required: true
       qualifier:
@@ -657,6 +665,17 @@ def wanted_permissions(permissions: list[dict]) -> list[dict]:
     return wanted
 
 
+def identity_of_functions(wanted: list[dict]) -> tuple[str, str] | None:
+    """(account id, partition) of the functions of ``wanted`` named by their full ARN, when they agree; None when none
+    is, or when their ARNs name several accounts or partitions (then the module asks STS)."""
+    found = {
+        (parts[4], parts[1])
+        for parts in (p["function_name"].split(":") for p in wanted)
+        if parts[0] == "arn" and len(parts) == 7
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def policy_statement(policy: dict | None, statement_id: str) -> dict | None:
     """The statement ``statement_id`` of a function policy (GetPolicy's ``Policy``, parsed), or None."""
     for statement in (policy or {}).get("Statement") or []:
@@ -939,15 +958,16 @@ def ensure_present(module, client) -> dict:
     error = stage_option_errors(params["stage"])
     if error:
         raise ModuleFailure(error)
-    if params["invoke_permissions"] is not None:
-        wanted_permissions(params["invoke_permissions"])  # bad input fails before any call
+    # Bad input fails before any call.
+    permissions = wanted_permissions(params["invoke_permissions"]) if params["invoke_permissions"] is not None else []
     try:
         _doc, body, sha256 = prepare_definition(params["definition"], params["name"])
     except DefinitionError as e:
         raise ModuleFailure(str(e)) from e
     wanted = {"body": body, "sha256": sha256, "stage": wanted_stage(params["stage"])}
 
-    account_id, partition = caller_identity(module.retrying_client("sts"))
+    # A function's ARN says the account and partition: no STS call then, on a run that changes nothing either.
+    account_id, partition = identity_of_functions(permissions) or caller_identity(module.retrying_client("sts"))
     stage = get_stage(client, api["id"], wanted["stage"]["name"]) if api else None
     deployment = (
         get_deployment(client, api["id"], stage["deploymentId"]) if stage and stage.get("deploymentId") else None

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from ansible_collections.multiregion.serverless.plugins.modules import apigateway_rest_api
+from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import identity_of_functions
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import main
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import permission_action
 from ansible_collections.multiregion.serverless.plugins.modules.apigateway_rest_api import wanted_permissions
@@ -22,9 +23,13 @@ from ansible_collections.multiregion.serverless.tests.unit.fake_clock import clo
 from .test_apigateway_rest_api import ACCOUNT
 from .test_apigateway_rest_api import API_ID
 from .test_apigateway_rest_api import ARGS
+from .test_apigateway_rest_api import SHA
+from .test_apigateway_rest_api import deployment
 from .test_apigateway_rest_api import queue_current
 from .test_apigateway_rest_api import queue_identity
 from .test_apigateway_rest_api import queue_lookup
+from .test_apigateway_rest_api import rest_api
+from .test_apigateway_rest_api import stage
 
 clock = clock_fixture(apigateway_rest_api)
 
@@ -194,7 +199,8 @@ def test_an_access_error_fails_naming_the_function(aws):
 
 
 def test_one_policy_read_serves_every_statement_of_a_function(aws, clock):
-    queue_current(aws)
+    # One function named by its ARN: the account comes from it, not from STS.
+    queue_current(aws, identity=False)
     other = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:health"
     expect_policy(aws, statement(), statement(sid="second"))
     expect_policy(aws, qualifier=None, function=other)
@@ -310,3 +316,166 @@ def test_state_absent_ignores_the_permissions(aws):
     result = run_module(main, {"name": ARGS["name"], "state": "absent", "invoke_permissions": PERMISSIONS})
     assert_changed(result)
     assert "invoke_permissions" not in result
+
+
+# --- a function named by its ARN: the account and partition without STS -------------------------------------------
+
+FUNCTION_ARN = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{FUNCTION}"
+BY_ARN = dict(ARGS, invoke_permissions=[{"function_name": FUNCTION_ARN, "qualifier": "live", "statement_id": SID}])
+
+
+def expect_arn_policy(aws, *statements):
+    expect_policy(aws, *statements, function=FUNCTION_ARN)
+
+
+def test_a_function_arn_spares_the_sts_call_on_a_run_that_changes_nothing(aws):
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_current(aws, identity=False)
+    expect_arn_policy(aws, statement())
+    result = run_module(main, BY_ARN, diff=True)
+    assert_unchanged(result)
+    assert identities == []
+    assert result["execution_arn"] == f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{API_ID}"
+    assert result["stage"]["arn"] == f"arn:aws:apigateway:eu-west-1::/restapis/{API_ID}/stages/v1"
+    assert result["invoke_permissions"][0]["source_arn"] == SOURCE_ARN
+    assert result["invoke_permissions"][0]["action"] == "none"
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_a_statement_added_by_name_is_the_same_statement_by_arn(aws):
+    # What a rerun sees after a role changed function_name from the name to the ARN: the statement is in place.
+    queue_current(aws)
+    expect_policy(aws, statement())
+    by_name = run_module(main, WITH_PERMISSIONS)
+    queue_current(aws, identity=False)
+    expect_arn_policy(aws, statement())
+    by_arn = run_module(main, BY_ARN)
+    assert_unchanged(by_arn)
+    for key in ("rest_api", "stage", "deployment_id", "invoke_url", "execution_arn"):
+        assert by_arn[key] == by_name[key], key
+    assert by_arn["invoke_permissions"][0] == dict(by_name["invoke_permissions"][0], function_name=FUNCTION_ARN)
+
+
+def test_a_missing_statement_of_a_function_arn_is_added_with_the_account_of_the_arn(aws, clock):
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_current(aws, identity=False)
+    aws.stub("lambda").add_client_error(
+        "get_policy",
+        expected_params={"FunctionName": FUNCTION_ARN, "Qualifier": "live"},
+        **client_error("ResourceNotFoundException", "The resource you requested does not exist.", 404),
+    )
+    expect_add(aws, dict(ADD_REQUEST, FunctionName=FUNCTION_ARN))
+    expect_arn_policy(aws, statement())
+    result = run_module(main, BY_ARN)
+    assert_changed(result)
+    assert result["invoke_permissions"][0]["action"] == "added"
+    assert identities == []
+
+
+def test_a_statement_of_a_function_arn_that_differs_is_replaced(aws, clock):
+    queue_current(aws, identity=False)
+    expect_arn_policy(aws, statement(source_arn=f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{API_ID}/*/*/*"))
+    aws.stub("lambda").add_response(
+        "remove_permission", {}, {"FunctionName": FUNCTION_ARN, "Qualifier": "live", "StatementId": SID}
+    )
+    expect_add(aws, dict(ADD_REQUEST, FunctionName=FUNCTION_ARN))
+    expect_arn_policy(aws, statement())
+    result = run_module(main, BY_ARN)
+    assert_changed(result)
+    assert result["invoke_permissions"][0]["action"] == "replaced"
+
+
+def test_the_policy_of_a_function_arn_is_read_again_when_throttled(aws):
+    queue_current(aws, identity=False)
+    aws.stub("lambda").add_client_error("get_policy", **client_error("TooManyRequestsException", "Rate exceeded", 429))
+    expect_arn_policy(aws, statement())
+    assert_unchanged(run_module(main, BY_ARN))
+    assert len(aws.sleeps) == 1
+
+
+def test_a_new_api_with_a_function_arn_is_created_without_sts(aws, clock):
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_lookup(aws, apis=[])
+    apigw = aws.stub("apigateway")
+    apigw.add_response("create_rest_api", rest_api())
+    apigw.add_response("put_rest_api", rest_api())
+    apigw.add_response("create_deployment", deployment("dep1", SHA))
+    apigw.add_response("create_stage", stage(methodSettings={}, accessLogSettings=None))
+    apigw.add_response("update_stage", stage())
+    expect_arn_policy(aws)
+    expect_add(aws, dict(ADD_REQUEST, FunctionName=FUNCTION_ARN))
+    expect_arn_policy(aws, statement())
+    result = run_module(main, BY_ARN)
+    assert_changed(result)
+    assert identities == []
+    assert result["execution_arn"] == f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{API_ID}"
+    assert result["invoke_permissions"][0]["action"] == "added"
+
+
+def test_check_mode_for_a_new_api_with_a_function_arn_makes_no_sts_call(aws):
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_lookup(aws, apis=[])
+    expect_arn_policy(aws)
+    result = run_module(main, BY_ARN, check_mode=True)
+    assert_changed(result)
+    assert identities == []
+    assert result["invoke_permissions"][0]["source_arn"] is None
+
+
+def test_the_partition_comes_from_the_function_arn(aws):
+    china = f"arn:aws-cn:lambda:eu-west-1:{ACCOUNT}:function:{FUNCTION}"
+    queue_current(aws, identity=False)
+    aws.stub("lambda").add_response(
+        "get_policy",
+        policy(statement(source_arn=f"arn:aws-cn:execute-api:eu-west-1:{ACCOUNT}:{API_ID}/v1/*/*")),
+        {"FunctionName": china, "Qualifier": "live"},
+    )
+    args = dict(ARGS, invoke_permissions=[{"function_name": f"{china}:live", "statement_id": SID}])
+    result = run_module(main, args)
+    assert_unchanged(result)
+    assert result["execution_arn"] == f"arn:aws-cn:execute-api:eu-west-1:{ACCOUNT}:{API_ID}"
+    assert result["invoke_url"] == f"https://{API_ID}.execute-api.eu-west-1.amazonaws.com.cn/v1"
+
+
+def test_function_arns_of_two_accounts_leave_the_account_to_sts(aws):
+    other = f"arn:aws:lambda:eu-west-1:210987654321:function:{FUNCTION}"
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_current(aws)
+    expect_arn_policy(aws, statement())
+    aws.stub("lambda").add_response("get_policy", policy(statement()), {"FunctionName": other, "Qualifier": "live"})
+    args = dict(
+        ARGS,
+        invoke_permissions=[
+            {"function_name": FUNCTION_ARN, "qualifier": "live", "statement_id": SID},
+            {"function_name": other, "qualifier": "live", "statement_id": SID},
+        ],
+    )
+    assert_unchanged(run_module(main, args))
+    assert len(identities) == 1
+
+
+def test_a_function_name_or_partial_arn_leaves_the_account_to_sts(aws):
+    identities = aws.sent("sts", "GetCallerIdentity")
+    queue_current(aws)
+    partial = f"{ACCOUNT}:function:{FUNCTION}"
+    expect_policy(aws, statement(), function=partial)
+    args = dict(ARGS, invoke_permissions=[{"function_name": partial, "qualifier": "live", "statement_id": SID}])
+    assert_unchanged(run_module(main, args))
+    assert len(identities) == 1
+
+
+@pytest.mark.parametrize(
+    "names, identity",
+    [
+        ([FUNCTION], None),
+        ([f"{ACCOUNT}:function:{FUNCTION}"], None),
+        ([FUNCTION, FUNCTION_ARN], (ACCOUNT, "aws")),
+        ([FUNCTION_ARN, FUNCTION_ARN.replace("eu-west-1", "us-east-1")], (ACCOUNT, "aws")),
+        ([FUNCTION_ARN, FUNCTION_ARN.replace(ACCOUNT, "210987654321")], None),
+        ([FUNCTION_ARN, FUNCTION_ARN.replace("arn:aws:", "arn:aws-cn:")], None),
+        ([], None),
+    ],
+)
+def test_identity_of_functions(names, identity):
+    wanted = [{"function_name": name, "qualifier": None, "statement_id": SID} for name in names]
+    assert identity_of_functions(wanted) == identity

@@ -435,7 +435,7 @@ def expect_by_arn(aws, attrs=None, subscriptions=None, tags=None):
 
 
 def test_an_unchanged_topic_given_by_arn_is_read_without_listing_topics(aws):
-    listed = aws.sent("sns", "list_topics")
+    listed = aws.sent("sns", "ListTopics")
     expect_by_arn(aws)
     result = run_module(sns_topic.main, {**ARGS, "name": ARN}, diff=True)
     assert_unchanged_with_equal_diff(result)
@@ -454,7 +454,7 @@ def test_a_topic_given_by_arn_is_the_same_result_as_by_name(aws):
 
 
 def test_a_topic_given_by_arn_that_does_not_exist_is_created_with_the_name_of_the_arn(aws):
-    listed = aws.sent("sns", "list_topics")
+    listed = aws.sent("sns", "ListTopics")
     aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
     aws.stub("sns").add_response(
         "create_topic",
@@ -505,7 +505,7 @@ def test_a_topic_given_by_arn_is_deleted(aws):
 
 
 def test_a_topic_given_by_arn_that_does_not_exist_is_already_absent(aws):
-    listed = aws.sent("sns", "list_topics")
+    listed = aws.sent("sns", "ListTopics")
     aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
     assert_unchanged(run_module(sns_topic.main, {"name": ARN, "state": "absent"}))
     assert listed == []
