@@ -73,6 +73,16 @@ def test_alarms_reconciled_in_one_task(ansible_playbook, boto):
     checked_again = run(ansible_playbook, "--check", "--diff")
     assert checked_again.changed() == {"localhost": 0}, task(checked_again)
 
+    # Drift: tags changed outside Ansible are seen (the tags are read with GetResources, then CloudWatch's own call).
+    cloudwatch.tag_resource(ResourceARN=found["cw-test-rate"]["AlarmArn"], Tags=[{"Key": "Deployment", "Value": "x"}])
+    cloudwatch.tag_resource(ResourceARN=found["cw-test-errors"]["AlarmArn"], Tags=[{"Key": "Owner", "Value": "x"}])
+    drift = run(ansible_playbook, "--check", "--diff")
+    assert task(drift)["updated"] == ["cw-test-errors", "cw-test-rate"]
+    assert task(drift)["diff"]["before"]["cw-test-rate"]["tags"] == {"Deployment": "x"}
+    restored = run(ansible_playbook)
+    assert task(restored)["updated"] == ["cw-test-errors", "cw-test-rate"]
+    assert all(tags(cloudwatch, a) == {"Deployment": "cw-test"} for a in alarms(cloudwatch).values())
+
     updated = run(
         ansible_playbook,
         "-e",

@@ -52,6 +52,17 @@ def test_log_groups_reconciled_in_one_task(ansible_playbook, boto):
     checked_again = run(ansible_playbook, *key_arg, "--check", "--diff")
     assert checked_again.changed() == {"localhost": 0}, task(checked_again)
 
+    # Drift: tags changed outside Ansible are seen (the tags are read with GetResources, then CloudWatch Logs' own
+    # call), and a group whose name only starts like a listed one is still never taken for it.
+    access_arn = found["/lg-test/access"]["arn"].removesuffix(":*")
+    logs.tag_resource(resourceArn=access_arn, tags={"Deployment": "other", "Owner": "x"})
+    drift = run(ansible_playbook, *key_arg, "--check", "--diff")
+    assert task(drift)["updated"] == ["/lg-test/access"]
+    assert task(drift)["diff"]["before"]["/lg-test/access"]["tags"] == {"Deployment": "other", "Owner": "x"}
+    restored = run(ansible_playbook, *key_arg)
+    assert task(restored)["updated"] == ["/lg-test/access"]
+    assert tags(logs, groups(logs)["/lg-test/access"]) == {"Deployment": "lg-test"}
+
     previewed = run(ansible_playbook, *key_arg, "-e", "lg_retention=14", "--check", "--diff")
     assert task(previewed)["updated"] == NAMES
     assert groups(logs)[NAMES[0]]["retentionInDays"] == 30
