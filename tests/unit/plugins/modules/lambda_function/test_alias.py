@@ -104,6 +104,26 @@ def test_an_alias_on_the_newest_version_is_no_change(aws, zips):
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
+def test_the_newest_version_is_taken_from_the_last_page_of_versions(aws, zips):
+    # Lambda lists at most 50 versions a page, oldest first ($LATEST leading): the newest is on the last page, and a
+    # module that stopped at the first page would move the alias back to version 49.
+    expect_get(aws, function())
+    first_page = [configuration()] + [configuration(version=str(i)) for i in range(1, 50)]
+    aws.stub("lambda").add_response(
+        "list_versions_by_function", {"Versions": first_page, "NextMarker": "page-2"}, {"FunctionName": NAME}
+    )
+    aws.stub("lambda").add_response(
+        "list_versions_by_function",
+        {"Versions": [configuration(version="50"), configuration(version="51")]},
+        {"FunctionName": NAME, "Marker": "page-2"},
+    )
+    expect_alias(aws, alias(version="51"))
+    result = run_module(lambda_function.main, args(zips["current"], alias=ALIAS))
+    assert_unchanged(result)
+    assert result["version"] == "51"
+    assert result["alias"]["function_version"] == "51"
+
+
 def test_a_description_left_out_is_left_alone(aws, zips):
     expect_deployed(aws, (1, {}))
     expect_alias(aws, alias(description="set elsewhere"))
