@@ -121,3 +121,22 @@ def test_denied_warns_once_and_reads_the_rest_one_by_one_for_the_rest_of_the_cal
     assert reads[-1] == ARN + "g000"
     assert len(module.warnings) == 1
     assert "tag:GetResources is denied" in module.warnings[0]
+
+
+def test_a_pagination_token_is_not_followed_and_what_is_missing_is_read_one_by_one(aws):
+    """AWS accepts no PaginationToken beside ResourceARNList; an endpoint that pages its answer anyway (the local
+    one, at 50 resources or 100 tags) leaves resources out, which are read with the service's own call."""
+    module = FakeModule(aws)
+    names = ["a", "b", "c"]
+    aws.stub("resourcegroupstaggingapi").add_response(
+        "get_resources",
+        {
+            "ResourceTagMappingList": [{"ResourceARN": ARN + "a", "Tags": [{"Key": "Deployment", "Value": "d"}]}],
+            "PaginationToken": "next",
+        },
+        {"ResourceARNList": [ARN + n for n in names]},
+    )
+    reads, read_one = recorder({ARN + "b": TAGS, ARN + "c": TAGS})
+    found = _tagging.BulkTagReader(module).current_tags({ARN + n: TAGS for n in names}, True, read_one)
+    assert reads == [ARN + "b", ARN + "c"]
+    assert found == {ARN + n: TAGS for n in names}
