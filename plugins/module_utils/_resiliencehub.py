@@ -31,6 +31,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import plain
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import sleep as _sleep
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tag_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import wait_for
 
 NOT_FOUND_CODES = ("ResourceNotFoundException",)
@@ -134,6 +135,17 @@ def poll(fetch, done, description: str, timeout: float, delay: float) -> Any:
 @ResilienceHubErrors.list_error_handler("list tags of {arn}", default_value={})
 def get_tags(client, arn: str) -> dict:
     return client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags") or {}
+
+
+def current_tags(client, resource: dict, arn: str, wanted: Optional[dict], purge: bool) -> dict:
+    """The tags of an application or policy. DescribeApp's App and ListResiliencyPolicies' ResiliencyPolicy carry a
+    ``tags`` member: when it is there and already what the task wants (or the task leaves tags alone), it is used as
+    it is; otherwise ListTagsForResource is asked, so a tag is only ever written after the tagging call itself showed
+    it missing or different."""
+    embedded = resource.get("tags")
+    if isinstance(embedded, dict) and (wanted is None or not any(tag_changes(embedded, wanted, purge))):
+        return dict(embedded)
+    return get_tags(client, arn)
 
 
 @ResilienceHubErrors.common_error_handler("tag {arn}")

@@ -279,6 +279,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import app_view
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import build_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import client_token
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import definition_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import definition_from_api
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import describe_app
@@ -286,7 +287,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import effective_definition
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import find_app
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import find_release
-from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import get_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import list_mappings
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import mapping_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import merge_definitions
@@ -509,7 +509,8 @@ def main():
 
     def ensure() -> dict:
         app = find_app(client, module.params["name"])
-        tags = get_tags(client, app["appArn"]) if app else {}
+        params = module.params
+        tags = current_tags(client, app, app["appArn"], params["tags"], params["purge_tags"]) if app else {}
         if module.params["state"] == "absent":
             return ensure_absent(module, client, app, tags)
         return ensure_present(module, client, app, tags)

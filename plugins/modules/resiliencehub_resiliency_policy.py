@@ -147,8 +147,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._resilience
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import TIERS
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import ResilienceHubErrors
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import apply_policy_changes
+from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import find_policy
-from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import get_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import policy_changes
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import policy_result
 from ansible_collections.multiregion.serverless.plugins.module_utils._resiliencehub import policy_to_api
@@ -255,10 +255,13 @@ def main():
 
     def ensure() -> dict:
         current = find_policy(client, module.params["name"])
-        current_tags = get_tags(client, current["policyArn"]) if current else {}
+        params = module.params
+        tags = (
+            current_tags(client, current, current["policyArn"], params["tags"], params["purge_tags"]) if current else {}
+        )
         if module.params["state"] == "absent":
-            return ensure_absent(module, client, current, current_tags)
-        return ensure_present(module, client, current, current_tags)
+            return ensure_absent(module, client, current, tags)
+        return ensure_present(module, client, current, tags)
 
     run_and_exit(module, ensure)
 

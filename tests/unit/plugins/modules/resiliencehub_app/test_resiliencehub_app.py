@@ -144,12 +144,16 @@ def app(**changes):
     return changed_copy(APP, **changes)
 
 
-def found(stub, current=None, tags=None):
+def found(stub, current=None, tags=None, read_tags=False):
+    """The application described with its ``tags``; ListTagsForResource is expected only with ``read_tags``: when
+    the described tags are not what the task wants (or the description has none), the tagging API's answer decides."""
     current = copy.deepcopy(APP) if current is None else current
     tags = copy.deepcopy(TAGS) if tags is None else tags
+    current.setdefault("tags", tags)
     stub.add_response("list_apps", {"appSummaries": [SUMMARY]}, {"name": NAME})
     stub.add_response("describe_app", {"app": current}, {"appArn": ARN})
-    stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
+    if read_tags:
+        stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
 
 
 def not_found(stub):
@@ -526,13 +530,39 @@ def test_app_without_schedule_counts_as_disabled(aws):
 
 def test_tags_added_and_purged(aws):
     stub = aws.stub("resiliencehub")
-    found(stub, tags={"deployment": "prod", "stale": "1"})
+    found(
+        stub,
+        current=app(tags={"deployment": "prod", "stale": "1"}),
+        tags={"deployment": "prod", "stale": "1"},
+        read_tags=True,
+    )
     versions(stub)
     stub.add_response("untag_resource", {}, {"resourceArn": ARN, "tagKeys": ["stale"]})
     stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"owner": "team"}})
     result = run_module(module.main, args(tags={"deployment": "prod", "owner": "team"}))
     assert result["changed"] is True, result
     assert result["app"]["tags"] == {"deployment": "prod", "owner": "team"}
+
+
+def test_described_tags_that_differ_are_confirmed_before_any_write(aws):
+    # DescribeApp shows an older view of the tags; ListTagsForResource shows them already right: nothing is written.
+    stub = aws.stub("resiliencehub")
+    found(stub, current=app(tags={"deployment": "old"}), tags=TAGS, read_tags=True)
+    versions(stub)
+    result = run_module(module.main, args())
+    assert_unchanged(result)
+    assert result["app"]["tags"] == TAGS
+
+
+def test_a_description_without_tags_reads_them(aws):
+    stub = aws.stub("resiliencehub")
+    stub.add_response("list_apps", {"appSummaries": [SUMMARY]}, {"name": NAME})
+    stub.add_response("describe_app", {"app": {k: v for k, v in APP.items() if k != "tags"}}, {"appArn": ARN})
+    stub.add_response("list_tags_for_resource", {"tags": TAGS}, {"resourceArn": ARN})
+    versions(stub)
+    result = run_module(module.main, args())
+    assert_unchanged(result)
+    assert result["app"]["tags"] == TAGS
 
 
 def test_delete_waits_until_gone(aws):
@@ -602,7 +632,6 @@ def test_listing_follows_next_token(aws):
     stub.add_response("list_apps", {"appSummaries": [other], "nextToken": "t1"}, {"name": NAME})
     stub.add_response("list_apps", {"appSummaries": [SUMMARY]}, {"name": NAME, "nextToken": "t1"})
     stub.add_response("describe_app", {"app": APP}, {"appArn": ARN})
-    stub.add_response("list_tags_for_resource", {"tags": TAGS}, {"resourceArn": ARN})
     versions(stub)
     result = run_module(module.main, args())
     assert result["changed"] is False, result

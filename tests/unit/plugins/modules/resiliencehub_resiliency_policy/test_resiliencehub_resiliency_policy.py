@@ -59,11 +59,15 @@ def policy(**changes):
     return changed_copy(POLICY, **changes)
 
 
-def found(stub, current=None, tags=None):
+def found(stub, current=None, tags=None, read_tags=False):
+    """The policy listed with its ``tags``; ListTagsForResource is expected only with ``read_tags``: when the listed
+    tags are not what the task wants (or the listing has none), the tagging API's own answer decides."""
     current = copy.deepcopy(POLICY) if current is None else current
     tags = copy.deepcopy(TAGS) if tags is None else tags
+    current.setdefault("tags", tags)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [current]}, LIST)
-    stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
+    if read_tags:
+        stub.add_response("list_tags_for_resource", {"tags": tags}, {"resourceArn": ARN})
 
 
 def not_found(stub):
@@ -125,7 +129,8 @@ def test_rto_aliases_match_the_result_keys(aws):
 
 
 def test_omitted_attributes_are_left_alone(aws):
-    found(aws.stub("resiliencehub"), current=policy(dataLocationConstraint="SameContinent"), tags={"other": "x"})
+    current = policy(dataLocationConstraint="SameContinent", tags={"other": "x"})
+    found(aws.stub("resiliencehub"), current=current, tags={"other": "x"})
     result = run_module(module.main, {"name": NAME})
     assert result["changed"] is False, result
     assert result["policy"]["data_location_constraint"] == "SameContinent"
@@ -170,7 +175,12 @@ def test_update_reports_the_new_targets(aws):
 
 def test_tags_added_and_purged(aws):
     stub = aws.stub("resiliencehub")
-    found(stub, tags={"deployment": "prod", "stale": "yes"})
+    found(
+        stub,
+        current=policy(tags={"deployment": "prod", "stale": "yes"}),
+        tags={"deployment": "prod", "stale": "yes"},
+        read_tags=True,
+    )
     stub.add_response("untag_resource", {}, {"resourceArn": ARN, "tagKeys": ["stale"]})
     stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"owner": "team"}})
     result = run_module(module.main, args(tags={"deployment": "prod", "owner": "team"}))
@@ -180,11 +190,41 @@ def test_tags_added_and_purged(aws):
 
 def test_tags_kept_without_purge(aws):
     stub = aws.stub("resiliencehub")
-    found(stub, tags={"deployment": "prod", "stale": "yes"})
+    found(
+        stub,
+        current=policy(tags={"deployment": "prod", "stale": "yes"}),
+        tags={"deployment": "prod", "stale": "yes"},
+        read_tags=True,
+    )
     stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"owner": "team"}})
     result = run_module(module.main, args(tags={"owner": "team"}, purge_tags=False))
     assert result["changed"] is True, result
     assert result["policy"]["tags"] == {"deployment": "prod", "stale": "yes", "owner": "team"}
+
+
+def test_listed_tags_that_already_match_are_not_read_again(aws):
+    # The Stubber fails the run on any call it was not given: no ListTagsForResource here.
+    found(aws.stub("resiliencehub"))
+    result = run_module(module.main, args())
+    assert_unchanged(result)
+    assert result["policy"]["tags"] == TAGS
+
+
+def test_listed_tags_that_differ_are_confirmed_before_any_write(aws):
+    # The listing shows an older view; ListTagsForResource shows the tags already right: nothing is written.
+    found(aws.stub("resiliencehub"), current=policy(tags={"deployment": "old"}), tags=TAGS, read_tags=True)
+    result = run_module(module.main, args())
+    assert_unchanged(result)
+    assert result["policy"]["tags"] == TAGS
+
+
+def test_a_listing_without_tags_reads_them(aws):
+    current = {k: v for k, v in POLICY.items() if k != "tags"}
+    stub = aws.stub("resiliencehub")
+    stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [current]}, LIST)
+    stub.add_response("list_tags_for_resource", {"tags": TAGS}, {"resourceArn": ARN})
+    result = run_module(module.main, args())
+    assert_unchanged(result)
 
 
 def test_delete(aws):
@@ -231,7 +271,6 @@ def test_listing_follows_next_token(aws):
     similar = policy(policyName=NAME + "-old", policyArn=OTHER_ARN)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [similar], "nextToken": "t1"}, LIST)
     stub.add_response("list_resiliency_policies", {"resiliencyPolicies": [POLICY]}, {**LIST, "nextToken": "t1"})
-    stub.add_response("list_tags_for_resource", {"tags": TAGS}, {"resourceArn": ARN})
     result = run_module(module.main, args())
     assert result["changed"] is False, result
     assert result["policy"]["policy_arn"] == ARN
@@ -266,7 +305,7 @@ def test_check_mode_create_makes_no_call(aws):
 
 
 def test_check_mode_update_makes_no_call(aws):
-    found(aws.stub("resiliencehub"))
+    found(aws.stub("resiliencehub"), read_tags=True)
     result = run_module(module.main, args(tier="Critical", tags={}), check_mode=True, diff=True)
     assert result["changed"] is True, result
     assert result["diff"]["before"]["tier"] == "MissionCritical"
