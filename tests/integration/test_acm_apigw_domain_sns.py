@@ -5,16 +5,20 @@ from __future__ import annotations
 from .conftest import mock_rest_api_stage
 from .conftest import succeeded
 from .conftest import task_result
+from .request_log import recorded_requests
 
 PLAYBOOK = "tests/integration/playbooks/acm_apigw_domain_sns.yml"
 DOMAIN = "api.example.test"
 TOPIC = "acm-apigw-sns-alarms"
 KEY_ALIAS = "alias/acm-apigw-sns-test"
 TAGS = {"Application": "global-api"}
+ACCOUNT = "123456789012"
 
 
-def run(ansible_playbook, api_id: str, *args: str):
-    return succeeded(ansible_playbook(PLAYBOOK, "-e", f"acm_apigw_sns_rest_api_id={api_id}", *args))
+def run(ansible_playbook, api_id: str, *args: str, extra_env: dict | None = None):
+    return succeeded(
+        ansible_playbook(PLAYBOOK, "-e", f"acm_apigw_sns_rest_api_id={api_id}", *args, extra_env=extra_env)
+    )
 
 
 def certificates(acm) -> list[dict]:
@@ -91,3 +95,42 @@ def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto):
     assert apigateway.get_domain_names().get("items", []) == []
     assert topic_arns(sns) == []
     assert [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == KEY_ALIAS] == []
+
+
+def test_the_topic_given_by_its_arn_is_read_without_listing_topics(ansible_playbook, boto, clean_endpoint):
+    apigateway, sns = boto("apigateway"), boto("sns")
+    api_id = mock_rest_api_stage(apigateway, "acm-apigw-sns-test")
+    arn = f"arn:aws:sns:eu-west-1:{ACCOUNT}:{TOPIC}"
+    by_arn = ("-e", f"acm_apigw_sns_topic_name={arn}")
+
+    checked = run(ansible_playbook, api_id, "--check", *by_arn)
+    assert task_result(checked, "Alarm topic")["changed"] is True
+    assert topic_arns(sns) == []
+
+    created = run(ansible_playbook, api_id, *by_arn)
+    topic = task_result(created, "Alarm topic")
+    assert topic["changed"] is True
+    assert topic["sns_topic"]["topic_arn"] == arn
+    assert topic["sns_topic"]["name"] == TOPIC
+    assert topic_arns(sns) == [arn]
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["KmsMasterKeyId"] == KEY_ALIAS
+
+    # The rerun by ARN finds the topic with GetTopicAttributes alone; by name, it lists the topics: the same topic,
+    # the same result, no change either way.
+    with recorded_requests(clean_endpoint) as (url, requests):
+        again = run(ansible_playbook, api_id, *by_arn, extra_env={"AWS_ENDPOINT_URL": url})
+        sns_by_arn = [operation for service, operation in requests if service == "sns"]
+        requests.clear()
+        by_name = run(ansible_playbook, api_id, extra_env={"AWS_ENDPOINT_URL": url})
+        sns_by_name = [operation for service, operation in requests if service == "sns"]
+    assert again.changed() == {"localhost": 0}, again.changed_tasks()
+    assert by_name.changed() == {"localhost": 0}, by_name.changed_tasks()
+    assert sns_by_arn == ["GetTopicAttributes", "ListSubscriptionsByTopic", "ListTagsForResource"]
+    assert sns_by_name == ["ListTopics", *sns_by_arn]
+    assert task_result(again, "Alarm topic")["sns_topic"] == task_result(by_name, "Alarm topic")["sns_topic"]
+
+    removed = run(ansible_playbook, api_id, "-e", "acm_apigw_sns_state=absent", *by_arn)
+    assert task_result(removed, "Remove the topic")["changed"] is True
+    assert topic_arns(sns) == []
+    gone = run(ansible_playbook, api_id, "-e", "acm_apigw_sns_state=absent", *by_arn)
+    assert task_result(gone, "Remove the topic")["changed"] is False
