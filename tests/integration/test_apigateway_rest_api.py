@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from .conftest import task_result
+from .request_log import recorded_requests
 
 PLAYBOOK = "tests/integration/playbooks/apigateway_rest_api.yml"
 API = "items-api-test"
@@ -193,3 +194,47 @@ def test_check_mode_on_a_fresh_endpoint_creates_nothing(ansible_playbook, boto, 
     assert apigateway.get_rest_apis()["items"] == []
     assert not apigateway.get_account().get("cloudwatchRoleArn")
     assert boto("lambda").list_functions()["Functions"] == []
+
+
+def test_the_permission_by_the_alias_arn_is_the_same_statement_without_sts(
+    ansible_playbook, boto, lambda_zip, clean_endpoint
+):
+    lam = boto("lambda")
+    by_arn = ("-e", f"api_permission_function={ALIAS_ARN}")
+
+    checked = ansible_playbook(PLAYBOOK, "--check", "-e", f"api_lambda_zip={lambda_zip}", *by_arn)
+    assert checked.returncode == 0, checked.failures() or checked.stderr
+    preview = task_result(checked, "REST API")
+    assert preview["invoke_permissions"][0]["action"] == "added"
+    assert preview["invoke_permissions"][0]["source_arn"] is None
+    assert boto("apigateway").get_rest_apis()["items"] == []
+
+    # Granted by name first, as before; the same task then names the alias by its ARN: the same statement.
+    first = ansible_playbook(PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}")
+    assert first.returncode == 0, first.failures() or first.stderr
+    created = task_result(first, "REST API")
+    with recorded_requests(clean_endpoint) as (url, requests):
+        again = ansible_playbook(
+            PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}", *by_arn, extra_env={"AWS_ENDPOINT_URL": url}
+        )
+        sts_by_arn = [operation for service, operation in requests if service == "sts"]
+        requests.clear()
+        by_name = ansible_playbook(PLAYBOOK, "-e", f"api_lambda_zip={lambda_zip}", extra_env={"AWS_ENDPOINT_URL": url})
+        sts_by_name = [operation for service, operation in requests if service == "sts"]
+    for run in (again, by_name):
+        assert run.returncode == 0, run.failures() or run.stderr
+        assert run.changed() == {"localhost": 0}, run.changed_tasks()
+    # The playbook's own "Account" task asks STS in both runs; the REST API task only when given the name.
+    assert sts_by_name.count("GetCallerIdentity") == sts_by_arn.count("GetCallerIdentity") + 1, (
+        sts_by_arn,
+        sts_by_name,
+    )
+    result = task_result(again, "REST API")
+    assert result["execution_arn"] == created["execution_arn"]
+    assert result["stage"]["arn"] == created["stage"]["arn"]
+    assert result["invoke_permissions"] == [
+        dict(created["invoke_permissions"][0], function_name=ALIAS_ARN.removesuffix(":live"), action="none")
+    ]
+    policy = json.loads(lam.get_policy(FunctionName=API, Qualifier="live")["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["apigateway-invoke"]
+    assert grant(lam)["Condition"] == {"ArnLike": {"AWS:SourceArn": f"{created['execution_arn']}/v1/*/*"}}
