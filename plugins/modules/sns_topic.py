@@ -25,7 +25,7 @@ options:
       - Given a name, the module finds the topic among every page of ListTopics. Given an ARN
         (V(arn:<partition>:sns:<region>:<account>:<name>)), it reads the topic with GetTopicAttributes on that ARN
         alone; a topic that does not exist there is created with the name part of the ARN. Pass the ARN when the
-        account and partition are known: a run that changes nothing then makes no ListTopics call.
+        account and partition are known, so that a run that changes nothing makes no ListTopics call.
       - An ARN must name a topic of the module's region (O(region)) and of the account and partition of the
         credentials in use; the module fails before any call when the region differs, and after CreateTopic when
         the topic SNS created has another ARN.
