@@ -225,7 +225,7 @@ def has_changes(changes: dict) -> bool:
 
 def tag_batches(to_set: dict[str, str], to_remove: list[str]) -> list[dict]:
     """ChangeTagsForResource requests' tag arguments, at most 10 tags added and 10 keys removed in each."""
-    adds = tags_to_boto3(to_set)
+    adds = tags_to_boto3(dict(sorted(to_set.items())))  # in key order: the same request on every run
     removes = sorted(to_remove)
     batches: list[dict] = []
     for start in range(0, max(len(adds), len(removes)), TAG_BATCH):

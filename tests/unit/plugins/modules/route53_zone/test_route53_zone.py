@@ -62,7 +62,7 @@ def expect_tags(aws, tags, zone_id=ZONE_ID):
 def expect_change_tags(aws, add=None, remove=None, zone_id=ZONE_ID):
     params = {"ResourceType": "hostedzone", "ResourceId": zone_id}
     if add:
-        params["AddTags"] = [{"Key": k, "Value": v} for k, v in add.items()]
+        params["AddTags"] = [{"Key": k, "Value": v} for k, v in sorted(add.items())]
     if remove:
         params["RemoveTagKeys"] = remove
     aws.stub("route53").add_response("change_tags_for_resource", {}, params)
