@@ -85,10 +85,13 @@ class StubbedClients:
         """The parameters of every ``operation`` request of ``service`` from now on, retries included: as the
         module gave them (``provide-client-params``), or once botocore has filled in an omitted idempotency
         token (``before-parameter-build``)."""
+        client = self.client(service, region)
+        # botocore's events name operations as the API does (PutResourcePolicy); any other spelling would record
+        # nothing and make an assertion of "no such request" pass whatever the module sends.
+        if operation not in client.meta.service_model.operation_names:
+            raise ValueError(f"{service} has no operation {operation!r}: give the API's name, e.g. PutResourcePolicy")
         requests: list[dict] = []
-        self.client(service, region).meta.events.register(
-            f"{event}.{service}.{operation}", lambda params, **_: requests.append(dict(params))
-        )
+        client.meta.events.register(f"{event}.{service}.{operation}", lambda params, **_: requests.append(dict(params)))
         return requests
 
     def assert_done(self) -> None:

@@ -200,7 +200,7 @@ def test_throttled_listings_are_retried(aws):
     expect_policies(aws, {"policyName": NAME, "policyDocument": DOCUMENT})
     aws.stub("route53").add_client_error("list_query_logging_configs", **client_error("Throttling"))
     expect_configs(aws, config())
-    put_sent = aws.sent("logs", "put_resource_policy", region=LOGS)
+    put_sent = aws.sent("logs", "PutResourcePolicy", region=LOGS)
     result = run_module(main, ARGS)
     assert_unchanged(result)
     assert put_sent == []
