@@ -386,19 +386,6 @@ def list_subscriptions(client, arn: str) -> list[dict]:
     return paginator.paginate(TopicArn=arn).build_full_result().get("Subscriptions", [])
 
 
-SUBSCRIPTION_COUNTS = ("SubscriptionsConfirmed", "SubscriptionsPending", "SubscriptionsDeleted")
-
-
-def current_subscriptions(client, arn: str, attributes: dict, wanted: list[dict] | None) -> list[dict]:
-    """The topic's subscriptions. GetTopicAttributes counts them: a topic that counts none, where none is wanted, is
-    not listed (one call less on every run of a topic without subscribers). The counts can lag behind a subscription
-    made a moment before; a subscription to purge is then found on the next run. Wanted subscriptions are always
-    checked against the listing."""
-    if not wanted and all(attributes.get(count) == "0" for count in SUBSCRIPTION_COUNTS):
-        return []
-    return list_subscriptions(client, arn)
-
-
 @SNSErrorHandler.list_error_handler("list tags of topic {arn}", [])
 def list_tags(client, arn: str) -> list[dict]:
     return client.list_tags_for_resource(ResourceArn=arn, aws_retry=True).get("Tags", [])
@@ -492,7 +479,7 @@ def create(module, client, params: dict, name: str, expected_arn: str | None) ->
 
 
 def update(module, client, params: dict, name: str, arn: str, attributes: dict) -> dict:
-    subscriptions = current_subscriptions(client, arn, attributes, params["subscriptions"])
+    subscriptions = list_subscriptions(client, arn)
     current_tags = tags_from_boto3(list_tags(client, arn))
     before = topic_view(arn, name, attributes, subscriptions, current_tags)
 
@@ -532,8 +519,7 @@ def ensure_absent(module, client, name: str, given_arn: str | None) -> dict:
     arn, attributes = locate(client, name, given_arn)
     if attributes is None:
         return dict(changed=False, sns_topic={}, diff={"before": {}, "after": {}})
-    subscriptions = current_subscriptions(client, arn, attributes, None)
-    before = topic_view(arn, name, attributes, subscriptions, tags_from_boto3(list_tags(client, arn)))
+    before = topic_view(arn, name, attributes, list_subscriptions(client, arn), tags_from_boto3(list_tags(client, arn)))
     changed = True if module.check_mode else delete_topic(client, arn)
     return dict(changed=changed, sns_topic={}, diff={"before": diff_view(before), "after": {}})
 

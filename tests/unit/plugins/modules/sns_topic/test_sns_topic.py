@@ -261,39 +261,6 @@ def test_content_based_deduplication_is_switched(aws):
     assert result["sns_topic"]["content_based_deduplication"] is True
 
 
-NO_SUBSCRIPTIONS = {"SubscriptionsConfirmed": "0", "SubscriptionsPending": "0", "SubscriptionsDeleted": "0"}
-
-
-def test_a_topic_counting_no_subscription_is_not_listed_when_none_is_wanted(aws):
-    # The Stubber fails the run on any call it was not given: no ListSubscriptionsByTopic here.
-    expect_list(aws, [ARN])
-    expect_attributes(aws, attributes(**NO_SUBSCRIPTIONS))
-    expect_tags(aws, {"Application": "global-api"})
-    result = run_module(sns_topic.main, dict(ARGS, subscriptions=[]), diff=True)
-    assert_unchanged_with_equal_diff(result)
-    assert result["sns_topic"]["subscriptions"] == []
-
-
-def test_a_topic_counting_no_subscription_is_listed_when_one_is_wanted(aws):
-    expect_existing(aws, attrs=attributes(**NO_SUBSCRIPTIONS), subscriptions=[])
-    aws.stub("sns").add_response(
-        "subscribe",
-        {"SubscriptionArn": SUB_ARN},
-        {"TopicArn": ARN, "Protocol": "sqs", "Endpoint": QUEUE, "ReturnSubscriptionArn": True},
-    )
-    result = run_module(sns_topic.main, ARGS)
-    assert result["changed"] is True, result
-
-
-@pytest.mark.parametrize("count", ["SubscriptionsConfirmed", "SubscriptionsPending", "SubscriptionsDeleted"])
-def test_a_topic_counting_a_subscription_is_listed_to_purge_it(aws, count):
-    expect_existing(aws, attrs=attributes(**dict(NO_SUBSCRIPTIONS, **{count: "1"})))
-    aws.stub("sns").add_response("unsubscribe", {}, {"SubscriptionArn": SUB_ARN})
-    result = run_module(sns_topic.main, dict(ARGS, subscriptions=[]))
-    assert result["changed"] is True, result
-    assert result["sns_topic"]["subscriptions"] == []
-
-
 def test_subscriptions_are_replaced(aws):
     expect_existing(aws, subscriptions=[subscription("email", "old@example.com")])
     aws.stub("sns").add_response("unsubscribe", {}, {"SubscriptionArn": SUB_ARN})
