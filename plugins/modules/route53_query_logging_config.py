@@ -152,6 +152,8 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _resource_policy
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import RETRY_CODES
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import zone_id
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -162,7 +164,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import snake_result
 
 Route53ErrorHandler = error_handler(["NoSuchQueryLoggingConfig"])
-RETRY_CODES = ["Throttling", "PriorRequestNotComplete"]
 # Route 53 may not see a resource policy put a moment ago: CreateQueryLoggingConfig is tried again for this long
 # after this call put the policy, and only then.
 POLICY_PROPAGATION = "InsufficientCloudWatchLogsResourcePolicy"
@@ -173,10 +174,6 @@ LOGS_REGION = "us-east-1"
 
 
 # --- pure functions ---------------------------------------------------------------------------------------
-
-
-def zone_id(value: str) -> str:
-    return value.split("/")[-1]
 
 
 def log_group_key(arn: Optional[str]) -> str:

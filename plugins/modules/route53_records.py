@@ -191,10 +191,11 @@ change_status:
   sample: INSYNC
 """
 
-import re
 from typing import Any
 from typing import Optional
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import dns_name
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import zone_id
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import given_options
@@ -223,16 +224,6 @@ LIST_PAGE = "300"
 # --- pure functions ---------------------------------------------------------------------------------------
 
 
-def _unescape(name: str) -> str:
-    """Route 53 returns some characters of names as octal escapes: ``\\052`` for ``*``."""
-    return re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), name)
-
-
-def norm_name(name: str) -> str:
-    """A record name as Route 53 stores it: lower case, unescaped, with the final dot."""
-    return _unescape(name).lower().rstrip(".") + "."
-
-
 def norm_alias_name(name: str) -> str:
     """An alias target compared as terraform-provider-aws does: no final dot, lower case, no dualstack. prefix."""
     name = name.lower().rstrip(".")
@@ -240,7 +231,7 @@ def norm_alias_name(name: str) -> str:
 
 
 def record_key(record: dict) -> tuple[str, str, str]:
-    return (norm_name(record["Name"]), record["Type"], record.get("SetIdentifier") or "")
+    return (dns_name(record["Name"]), record["Type"], record.get("SetIdentifier") or "")
 
 
 def key_label(key: tuple[str, str, str]) -> str:
@@ -260,7 +251,7 @@ ROUTING_FIELDS = {
 
 def wanted_record(item: dict) -> dict:
     """The ResourceRecordSet of a record of the task."""
-    record: dict[str, Any] = {"Name": norm_name(item["name"]), "Type": item["type"]}
+    record: dict[str, Any] = {"Name": dns_name(item["name"]), "Type": item["type"]}
     record.update(given_options(item, ROUTING_FIELDS, keep_falsy=("weight", "multi_value_answer")))
     alias = item.get("alias")
     if alias:
@@ -278,7 +269,7 @@ def wanted_record(item: dict) -> dict:
 def comparable(record: dict) -> dict:
     """A record set in a form where equal means the same answer: values as a set, names normalised."""
     out = {k: v for k, v in record.items() if v is not None}
-    out["Name"] = norm_name(out["Name"])
+    out["Name"] = dns_name(out["Name"])
     if "ResourceRecords" in out:
         out["ResourceRecords"] = sorted(r["Value"] for r in out["ResourceRecords"])
     if "AliasTarget" in out:
@@ -295,12 +286,12 @@ def comparable(record: dict) -> dict:
 
 
 def purgeable(record: dict, names: set[str], types: Optional[set[str]], zone_name: Optional[str]) -> bool:
-    if norm_name(record["Name"]) not in names:
+    if dns_name(record["Name"]) not in names:
         return False
     if types is not None and record["Type"] not in types:
         return False
     # The zone's NS and SOA records live at its apex and go only with the zone.
-    return not (record["Type"] in ZONE_TYPES and (zone_name is None or norm_name(record["Name"]) == zone_name))
+    return not (record["Type"] in ZONE_TYPES and (zone_name is None or dns_name(record["Name"]) == zone_name))
 
 
 def plan_changes(
@@ -327,7 +318,7 @@ def plan_changes(
         existing = by_key.get(key)
         if existing is None or comparable(existing) != comparable(wanted):
             upserts.append({"Action": "UPSERT", "ResourceRecordSet": wanted})
-    names = {norm_name(n) for n in purge_names}
+    names = {dns_name(n) for n in purge_names}
     types = set(purge_types) if purge_types is not None else None
     deleted = {record_key(d["ResourceRecordSet"]) for d in deletes}
     for record in current:
@@ -360,7 +351,7 @@ def record_view(record: Optional[dict]) -> dict:
     view = snake_result(shown)
     if "resource_records" in view:
         view["values"] = view.pop("resource_records")
-    view["name"] = norm_name(view["name"])
+    view["name"] = dns_name(view["name"])
     return view
 
 
@@ -373,7 +364,7 @@ def validate(params: dict) -> list[str]:
     seen: dict[tuple, int] = {}
     for i, item in enumerate(params["records"]):
         where = f"records[{i}] ({item['name']} {item['type']})"
-        key = (norm_name(item["name"]), item["type"], item.get("set_identifier") or "")
+        key = (dns_name(item["name"]), item["type"], item.get("set_identifier") or "")
         if key in seen:
             errors.append(f"{where}: the same record as records[{seen[key]}]")
         seen.setdefault(key, i)
@@ -400,10 +391,6 @@ def validate(params: dict) -> list[str]:
 # --- AWS calls --------------------------------------------------------------------------------------------
 
 
-def zone_id(value: str) -> str:
-    return value.split("/")[-1]
-
-
 @Route53ErrorHandler.common_error_handler("list the records named {name}")
 def records_named(client, zone: str, name: str) -> list[dict]:
     """The record sets of ``name``: a listing from that name on, stopped at the first other name.
@@ -412,16 +399,16 @@ def records_named(client, zone: str, name: str) -> list[dict]:
     usually answers for a name, where reading the whole zone would take one call per 300 records. Pages go on
     with NextRecordName/Type/Identifier while they are still within the name.
     """
-    wanted = norm_name(name)
+    wanted = dns_name(name)
     found: list[dict] = []
     params: dict[str, Any] = {"HostedZoneId": zone, "StartRecordName": wanted, "MaxItems": LIST_PAGE}
     while True:
         page = client.list_resource_record_sets(aws_retry=True, **params)
         for record in page.get("ResourceRecordSets", []):
-            if norm_name(record["Name"]) != wanted:
+            if dns_name(record["Name"]) != wanted:
                 return found
             found.append(record)
-        if not page.get("IsTruncated") or norm_name(page.get("NextRecordName") or "") != wanted:
+        if not page.get("IsTruncated") or dns_name(page.get("NextRecordName") or "") != wanted:
             return found
         params = {
             "HostedZoneId": zone,
@@ -435,7 +422,7 @@ def records_named(client, zone: str, name: str) -> list[dict]:
 
 @Route53ErrorHandler.common_error_handler("find hosted zone {zone}")
 def zone_name(client, zone: str) -> str:
-    return norm_name(client.get_hosted_zone(Id=zone, aws_retry=True)["HostedZone"]["Name"])
+    return dns_name(client.get_hosted_zone(Id=zone, aws_retry=True)["HostedZone"]["Name"])
 
 
 @Route53ErrorHandler.common_error_handler("change the records of hosted zone {zone}")
@@ -458,7 +445,7 @@ def get_change(client, change_id: str) -> dict:
 def reconcile(module, client, params: dict) -> dict:
     zone = zone_id(params["hosted_zone_id"])
     names = sorted(
-        {norm_name(item["name"]) for item in params["records"]} | {norm_name(n) for n in params["purge_names"]}
+        {dns_name(item["name"]) for item in params["records"]} | {dns_name(n) for n in params["purge_names"]}
     )
     current: list[dict] = []
     for name in names:

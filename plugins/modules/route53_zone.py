@@ -136,7 +136,6 @@ change_status:
   sample: PENDING
 """
 
-import re
 import uuid
 from typing import Any
 from typing import Optional
@@ -146,6 +145,9 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import RETRY_CODES
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import dns_name
+from ansible_collections.multiregion.serverless.plugins.module_utils._route53 import zone_id
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -161,7 +163,6 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 
 Route53ErrorHandler = error_handler(["NoSuchHostedZone"])
 # Route 53 throttles with Throttling (retried by AWSRetry) and PriorRequestNotComplete (in the shared list too).
-RETRY_CODES = ["Throttling", "PriorRequestNotComplete"]
 # Zones of one name come together in ListHostedZonesByName; a page this size almost always holds all of them and
 # stays small (Route 53 allows 100).
 LIST_PAGE = "10"
@@ -175,16 +176,6 @@ REFERENCE_PREFIX = "multiregion.serverless-"
 # --- pure functions ---------------------------------------------------------------------------------------
 
 
-def zone_name(name: str) -> str:
-    """A zone name as Route 53 lists it: lower case, ``\\052`` and the like unescaped, with the final dot."""
-    name = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), name)
-    return name.lower().rstrip(".") + "."
-
-
-def zone_id(value: str) -> str:
-    return value.split("/")[-1]
-
-
 def caller_reference() -> str:
     """A CallerReference never sent before, for one creation and its retries: Route 53 asks for a new one for every
     CreateHostedZone and answers a reused one with HostedZoneAlreadyExists."""
@@ -193,8 +184,8 @@ def caller_reference() -> str:
 
 def matching_zones(zones: list[dict], name: str) -> list[dict]:
     """The public zones named ``name`` among ``zones`` (a ListHostedZonesByName page)."""
-    wanted = zone_name(name)
-    return [z for z in zones if zone_name(z["Name"]) == wanted and not (z.get("Config") or {}).get("PrivateZone")]
+    wanted = dns_name(name)
+    return [z for z in zones if dns_name(z["Name"]) == wanted and not (z.get("Config") or {}).get("PrivateZone")]
 
 
 def current_comment(zone: dict) -> str:
@@ -240,7 +231,7 @@ def tag_batches(to_set: dict[str, str], to_remove: list[str]) -> list[dict]:
 
 def view(name: str, comment: Optional[str], tags: Optional[dict]) -> dict:
     """One side of the diff."""
-    shown: dict[str, Any] = {"name": zone_name(name), "comment": comment or "", "private_zone": False}
+    shown: dict[str, Any] = {"name": dns_name(name), "comment": comment or "", "private_zone": False}
     if tags is not None:
         shown["tags"] = tags
     return shown
@@ -273,16 +264,16 @@ def zones_named(client, name: str) -> list[dict]:
     stops at the first zone of another name, so one call usually answers. A page full of zones of the name goes on
     from NextDNSName and NextHostedZoneId.
     """
-    wanted = zone_name(name)
+    wanted = dns_name(name)
     found: list[dict] = []
     params: dict[str, Any] = {"DNSName": wanted, "MaxItems": LIST_PAGE}
     while True:
         page = client.list_hosted_zones_by_name(aws_retry=True, **params)
         for zone in page.get("HostedZones", []):
-            if zone_name(zone["Name"]) != wanted:
+            if dns_name(zone["Name"]) != wanted:
                 return found
             found.append(zone)
-        if not page.get("IsTruncated") or zone_name(page.get("NextDNSName") or "") != wanted:
+        if not page.get("IsTruncated") or dns_name(page.get("NextDNSName") or "") != wanted:
             return found
         params = {"DNSName": page["NextDNSName"], "HostedZoneId": page["NextHostedZoneId"], "MaxItems": LIST_PAGE}
 
@@ -311,7 +302,7 @@ def create_zone(client, name: str, comment: Optional[str], reference: str) -> di
         config["Comment"] = comment
     try:
         answer = client.create_hosted_zone(
-            Name=zone_name(name), CallerReference=reference, HostedZoneConfig=config, aws_retry=True
+            Name=dns_name(name), CallerReference=reference, HostedZoneConfig=config, aws_retry=True
         )
     except botocore.exceptions.ClientError as e:
         if not is_not_found(e, ["HostedZoneAlreadyExists"]):
@@ -347,10 +338,10 @@ def delete_zone(client, zone: str, name: str) -> dict:
     except botocore.exceptions.ClientError as e:
         if is_not_found(e, ["HostedZoneNotEmpty"]):
             raise ModuleFailure(
-                f"Hosted zone {zone_name(name)} ({zone}) holds records other than its NS and SOA records: Route 53 "
+                f"Hosted zone {dns_name(name)} ({zone}) holds records other than its NS and SOA records: Route 53 "
                 "deletes only an empty zone (HostedZoneNotEmpty). Delete those records first; nothing was deleted.",
                 zone_id=zone,
-                name=zone_name(name),
+                name=dns_name(name),
             ) from e
         raise
 
@@ -365,16 +356,16 @@ def get_change(client, change_id: str) -> dict:
 
 def find_zone(client, params: dict) -> Optional[dict]:
     """The public zone the task is about, or None; fails when the id names another zone or the name is ambiguous."""
-    name = zone_name(params["zone"])
+    name = dns_name(params["zone"])
     if params.get("hosted_zone_id"):
         wanted_id = zone_id(params["hosted_zone_id"])
         zone = get_zone(client, wanted_id)
         if zone is None:
             return None
-        if zone_name(zone["Name"]) != name or (zone.get("Config") or {}).get("PrivateZone"):
+        if dns_name(zone["Name"]) != name or (zone.get("Config") or {}).get("PrivateZone"):
             kind = "private zone" if (zone.get("Config") or {}).get("PrivateZone") else "zone"
             raise ModuleFailure(
-                f"hosted_zone_id={wanted_id} is the {kind} {zone_name(zone['Name'])}, not the public zone {name} "
+                f"hosted_zone_id={wanted_id} is the {kind} {dns_name(zone['Name'])}, not the public zone {name} "
                 "that zone names"
             )
         return zone
@@ -405,7 +396,7 @@ def wait_insync(client, change: dict, timeout: int) -> dict:
 def zone_result(zone: Optional[dict], name: str, comment: Optional[str], tags: Optional[dict]) -> dict:
     result: dict[str, Any] = {
         "zone_id": zone_id(zone["Id"]) if zone and zone.get("Id") else None,
-        "name": zone_name(zone["Name"] if zone else name),
+        "name": dns_name(zone["Name"] if zone else name),
         "comment": comment or None,
         "private_zone": False,
     }
@@ -425,7 +416,7 @@ def ensure_present(module, client) -> dict:
     if current is None and params.get("hosted_zone_id"):
         raise ModuleFailure(
             f"hosted_zone_id={zone_id(params['hosted_zone_id'])}: no such hosted zone. Leave hosted_zone_id out to "
-            f"create the zone {zone_name(name)}"
+            f"create the zone {dns_name(name)}"
         )
     managed_tags = params.get("tags") is not None
     current_tags = zone_tags(client, zone_id(current["Id"])) if current is not None and managed_tags else {}
@@ -470,7 +461,7 @@ def ensure_absent(module, client) -> dict:
     result: dict[str, Any] = {
         "changed": current is not None,
         "zone_id": zone_id(current["Id"]) if current is not None else None,
-        "name": zone_name(name),
+        "name": dns_name(name),
         "comment": None,
         "diff": {"before": view(name, current_comment(current), None) if current is not None else {}, "after": {}},
     }

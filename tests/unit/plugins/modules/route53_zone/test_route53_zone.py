@@ -458,11 +458,3 @@ def test_tags_go_ten_at_a_time():
     batches = module.tag_batches(to_set, ["r1"])
     assert [len(b.get("AddTags", [])) for b in batches] == [10, 2]
     assert [b.get("RemoveTagKeys") for b in batches] == [["r1"], None]
-
-
-@pytest.mark.parametrize(
-    "given, expected",
-    [("Example.COM", "example.com."), ("example.com.", "example.com."), ("\\052.example.com", "*.example.com.")],
-)
-def test_zone_name(given, expected):
-    assert module.zone_name(given) == expected
