@@ -83,17 +83,8 @@ def expect_existing(aws, attrs=None, subscriptions=None, tags=None):
     expect_tags(aws, {"Application": "global-api"} if tags is None else tags)
 
 
-def expect_set(aws, name, value):
-    aws.stub("sns").add_response(
-        "set_topic_attributes", {}, {"TopicArn": ARN, "AttributeName": name, "AttributeValue": value}
-    )
-
-
-# --- create -----------------------------------------------------------------------------------------------
-
-
-def test_creates_an_encrypted_topic_with_its_subscriptions(aws):
-    expect_list(aws, [])
+def expect_created_with_a_subscription(aws):
+    """CreateTopic with ARGS' attributes and tags, its SQS subscription, and the attributes read back."""
     aws.stub("sns").add_response(
         "create_topic",
         {"TopicArn": ARN},
@@ -109,6 +100,20 @@ def test_creates_an_encrypted_topic_with_its_subscriptions(aws):
         {"TopicArn": ARN, "Protocol": "sqs", "Endpoint": QUEUE, "ReturnSubscriptionArn": True},
     )
     expect_attributes(aws, attributes())
+
+
+def expect_set(aws, name, value):
+    aws.stub("sns").add_response(
+        "set_topic_attributes", {}, {"TopicArn": ARN, "AttributeName": name, "AttributeValue": value}
+    )
+
+
+# --- create -----------------------------------------------------------------------------------------------
+
+
+def test_creates_an_encrypted_topic_with_its_subscriptions(aws):
+    expect_list(aws, [])
+    expect_created_with_a_subscription(aws)
     result = run_module(sns_topic.main, ARGS)
     assert_changed(result)
     topic = result["sns_topic"]
@@ -456,21 +461,7 @@ def test_a_topic_given_by_arn_is_the_same_result_as_by_name(aws):
 def test_a_topic_given_by_arn_that_does_not_exist_is_created_with_the_name_of_the_arn(aws):
     listed = aws.sent("sns", "ListTopics")
     aws.stub("sns").add_client_error("get_topic_attributes", **client_error("NotFound", "Topic does not exist", 404))
-    aws.stub("sns").add_response(
-        "create_topic",
-        {"TopicArn": ARN},
-        {
-            "Name": NAME,
-            "Attributes": {"DisplayName": "Alarms", "KmsMasterKeyId": KEY, "Policy": json.dumps(POLICY)},
-            "Tags": [{"Key": "Application", "Value": "global-api"}],
-        },
-    )
-    aws.stub("sns").add_response(
-        "subscribe",
-        {"SubscriptionArn": SUB_ARN},
-        {"TopicArn": ARN, "Protocol": "sqs", "Endpoint": QUEUE, "ReturnSubscriptionArn": True},
-    )
-    expect_attributes(aws, attributes())
+    expect_created_with_a_subscription(aws)
     result = run_module(sns_topic.main, {**ARGS, "name": ARN})
     assert_changed(result)
     assert listed == []
