@@ -89,6 +89,13 @@ def test_failover_routing_then_delete(ansible_playbook, boto):
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
     assert_nothing_changes(ansible_playbook, *purge)
 
+    # With dns_failover_delete_zone the zone goes too (route53_zone, by the id the role found it under).
+    zone = (*purge, "-e", "dns_failover_delete_zone=true")
+    dropped = ansible_playbook(PLAYBOOK, *zone)
+    assert dropped.returncode == 0, dropped.failures() or dropped.stdout[-3000:]
+    assert ZONE not in [z["Name"] for z in route53.list_hosted_zones()["HostedZones"]]
+    assert_nothing_changes(ansible_playbook, *zone)
+
 
 def assert_us_east_1_resources(boto, route53) -> None:
     """The zone's query logging (Route53.2) and the alarms' topic, in us-east-1, encrypted with the role's key."""
