@@ -185,7 +185,11 @@ def caller_reference() -> str:
 def matching_zones(zones: list[dict], name: str) -> list[dict]:
     """The public zones named ``name`` among ``zones`` (a ListHostedZonesByName page)."""
     wanted = dns_name(name)
-    return [z for z in zones if dns_name(z["Name"]) == wanted and not (z.get("Config") or {}).get("PrivateZone")]
+    return [z for z in zones if dns_name(z["Name"]) == wanted and not is_private(z)]
+
+
+def is_private(zone: dict) -> bool:
+    return bool((zone.get("Config") or {}).get("PrivateZone"))
 
 
 def current_comment(zone: dict) -> str:
@@ -362,8 +366,8 @@ def find_zone(client, params: dict) -> Optional[dict]:
         zone = get_zone(client, wanted_id)
         if zone is None:
             return None
-        if dns_name(zone["Name"]) != name or (zone.get("Config") or {}).get("PrivateZone"):
-            kind = "private zone" if (zone.get("Config") or {}).get("PrivateZone") else "zone"
+        if dns_name(zone["Name"]) != name or is_private(zone):
+            kind = "private zone" if is_private(zone) else "zone"
             raise ModuleFailure(
                 f"hosted_zone_id={wanted_id} is the {kind} {dns_name(zone['Name'])}, not the public zone {name} "
                 "that zone names"
