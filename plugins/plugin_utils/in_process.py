@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: multiregion.serverless contributors
+# Apache License 2.0 (see LICENSE)
+"""The action that runs this collection's modules in the task's worker process when the host is the controller.
+
+Every module of the collection runs where its AWS calls are made: on a host with ``ansible_connection: local``
+whose ``ansible_python_interpreter`` is the controller's own Python (``{{ ansible_playbook_python }}``). There a
+module process buys nothing but its cost: a fresh interpreter that imports ansible-core's module code, boto3 and
+the collection's ``module_utils``, and parses botocore's service models again, for every task. This action runs
+such a module in the worker process Ansible has already forked for the task, with the same arguments and the same
+result: the module's own ``main()`` reads its parameters and prints its result as it does under AnsiballZ, and
+ansible-core's own parser reads that result. The worker process ends with the task, so nothing one module leaves
+in memory reaches the next.
+
+What the worker finds already in memory was loaded once, in the controller's main process, when the strategy first
+loaded this action's class (before it forked any worker): boto3, ansible-core's module code, the collection's
+``module_utils``, and a botocore data loader that has parsed the models of the services the collection calls. Each
+boto3 session a module opens in the worker is given that loader, as every client of one boto3 session shares its
+session's loader (the models are read-only data).
+
+Anything else runs the module as a process, as ansible-core's ``normal`` action does: another connection, become,
+async, another interpreter, a controller without boto3 or amazon.aws, or ``multiregion_serverless_in_process:
+false``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import pkgutil
+import runpy
+import shutil
+import sys
+import tempfile
+import traceback
+
+from ansible import constants as C
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.common.json import Direction
+from ansible.module_utils.common.json import get_module_encoder
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.plugins.loader import filter_loader
+from ansible.plugins.loader import test_loader
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+try:
+    import boto3
+    import botocore.session
+
+    # Loaded here so that every worker forked after this finds them in memory.
+    from ansible_collections.multiregion.serverless.plugins.module_utils import common  # noqa: F401
+except ImportError:  # pragma: no cover - the module processes then report what is missing, as without this action
+    HAS_DEPENDENCIES = False
+else:
+    HAS_DEPENDENCIES = True
+
+display = Display()
+
+# The variable that turns in-process execution off (it is on by default).
+SWITCH = "multiregion_serverless_in_process"
+# Connections whose commands run on the controller itself.
+LOCAL_TRANSPORTS = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local", "mitogen_local"))
+# The serialization profile of a module that declares none, which is every module here.
+PROFILE = "legacy"
+# The services the collection's modules call (botocore names), whose models the shared loader parses once.
+SERVICES = (
+    "acm",
+    "apigateway",
+    "application-autoscaling",
+    "backup",
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "fis",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "resiliencehub",
+    "resourcegroupstaggingapi",
+    "route53",
+    "route53resolver",
+    "sns",
+    "ssm",
+    "sts",
+    "wafv2",
+)
+# The data files every client reads, whatever its service.
+COMMON_DATA = ("endpoints", "partitions", "sdk-default-configuration", "_retry")
+
+
+def warm_data_loader(services=SERVICES):
+    """A botocore data loader that has parsed ``services``' models, and the ``AWS_DATA_PATH`` it was made for.
+
+    It is the loader a boto3 session makes (boto3's own data path included). A model botocore cannot find is left
+    to be looked up as usual, by whichever client asks for it.
+    """
+    session = boto3.session.Session()
+    loader = session._loader  # pylint: disable=protected-access
+    loader.list_available_services("service-2")
+    for name in COMMON_DATA:
+        loader.load_data(name)
+    for service in services:
+        for type_name in ("service-2", "endpoint-rule-set-1"):
+            with contextlib.suppress(Exception):
+                loader.load_service_model(service, type_name)
+    return session._session.get_config_variable("data_path"), loader  # pylint: disable=protected-access
+
+
+@contextlib.contextmanager
+def shared_data_loader(warm):
+    """While in the block, a botocore session made for the warm loader's data path is given that loader."""
+    if warm is None:
+        yield
+        return
+    data_path, loader = warm
+    original = botocore.session.create_loader
+
+    def create_loader(search_path_string=None):
+        return loader if search_path_string == data_path else original(search_path_string)
+
+    botocore.session.create_loader = create_loader
+    try:
+        yield
+    finally:
+        botocore.session.create_loader = original
+
+
+def same_interpreter(interpreter: object) -> bool:
+    """Whether the host's interpreter (a templated ``ansible_python_interpreter``) is the controller's Python."""
+    if not isinstance(interpreter, str) or not interpreter.strip():
+        return False
+    path = interpreter.strip()
+    if not os.path.isabs(path):
+        path = shutil.which(path) or path
+    return os.path.realpath(path) == os.path.realpath(sys.executable)
+
+
+def module_fqn(resolved_fqcn: str) -> str:
+    """The Python name of a collection module (``ns.coll.mod``: ``ansible_collections.ns.coll.plugins.modules.mod``)."""
+    namespace, collection, name = resolved_fqcn.split(".", 2)
+    return f"ansible_collections.{namespace}.{collection}.plugins.modules.{name}"
+
+
+def run_module(fqn: str, module_args: dict, profile: str = PROFILE) -> dict:
+    """Run a module as ``__main__`` in this process, as AnsiballZ runs it in its own: what it printed, and its exit.
+
+    The module reads its parameters from ``basic._ANSIBLE_ARGS`` (which AnsiballZ sets too) and ends with
+    ``exit_json`` or ``fail_json``, which print the result and raise ``SystemExit``. An exception that escapes the
+    module becomes a failed result with its traceback, as under AnsiballZ.
+    """
+    encoder = get_module_encoder(profile, Direction.CONTROLLER_TO_MODULE)
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode()
+    basic._ANSIBLE_PROFILE = profile
+    # A module reports the warnings and deprecations its process collected: here, only its own.
+    module_warnings._global_warnings.clear()
+    module_warnings._global_deprecations.clear()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            runpy.run_module(fqn, run_name="__main__", alter_sys=True)
+        except SystemExit as ended:
+            rc = ended.code if isinstance(ended.code, int) else (0 if ended.code is None else 1)
+        except Exception as ex:  # pylint: disable=broad-exception-caught
+            rc = 1
+            print(json.dumps(dict(failed=True, msg=f"{type(ex).__name__}: {ex}", exception=traceback.format_exc())))
+        else:
+            rc = 1
+            print(json.dumps(dict(failed=True, msg=f"{fqn} ended without exit_json or fail_json")))
+    return dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue())
+
+
+@contextlib.contextmanager
+def task_environment(environment: dict):
+    """The process environment with the task's ``environment`` on top, as the module's own process would have it."""
+    saved = dict(os.environ)
+    os.environ.update({str(key): str(value) for key, value in environment.items()})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def warm_jinja_plugins() -> None:
+    """Have ansible-core's filter and test loaders index their plugins now, in this process.
+
+    Each loader indexes every filter (or test) of ansible-core's and the configured plugin paths the first time a
+    template asks it for one, and keeps the index. Asked here, in the controller's main process, the index is made
+    once and every worker forked afterwards has it; otherwise each task's worker makes it again.
+    """
+    for loader, name in ((filter_loader, "ansible.builtin.bool"), (test_loader, "ansible.builtin.defined")):
+        with contextlib.suppress(Exception):
+            loader.get(name)
+    # The collection's own filters, which a loader imports by their Python name.
+    with contextlib.suppress(Exception):
+        from ansible_collections.multiregion.serverless.plugins import filter as filters
+
+        for found in pkgutil.iter_modules(filters.__path__):
+            importlib.import_module(f"{filters.__name__}.{found.name}")
+
+
+# Made in the controller's main process when the strategy first loads this action, before it forks the workers.
+WARM_DATA_LOADER = None
+if HAS_DEPENDENCIES:
+    try:
+        WARM_DATA_LOADER = warm_data_loader()
+    except Exception:  # pylint: disable=broad-exception-caught  # pragma: no cover - clients then load their own
+        WARM_DATA_LOADER = None
+warm_jinja_plugins()
+
+
+class ActionModule(NormalAction):
+    """ansible-core's ``normal`` action, whose module runs in the worker process where that is the same thing."""
+
+    def in_process_module(self, task_vars: dict) -> str | None:
+        """The module's Python name when it runs in this process, else None (it then runs as a process)."""
+        if self._task.async_val or not HAS_DEPENDENCIES:
+            return None
+        if self._play_context.become or self._connection.transport not in LOCAL_TRANSPORTS:
+            return None
+        if not boolean(self._templar.template(task_vars.get(SWITCH, True)), strict=False):
+            return None
+        if not same_interpreter(self._templar.template(task_vars.get("ansible_python_interpreter"))):
+            return None
+        context = self._shared_loader_obj.module_loader.find_plugin_with_context(
+            self._task.action, collection_list=self._task.collections
+        )
+        if not context.resolved or not context.resolved_fqcn.startswith("multiregion.serverless."):
+            return None
+        return module_fqn(context.resolved_fqcn)
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        fqn = self.in_process_module(task_vars)
+        if fqn is None:
+            return super().run(tmp, task_vars)
+        # ActionBase's checks (check mode, async) without the normal action's module process.
+        result = ActionBase.run(self, tmp, task_vars)
+        return merge_hash(result, self.run_in_process(fqn, task_vars))
+
+    def run_in_process(self, fqn: str, task_vars: dict) -> dict:
+        """The result of the task's module run in this process, as ``_execute_module`` returns a module's."""
+        module_args = dict(self._task.args)
+        self._update_module_args(self._task.action, module_args, task_vars)
+        environment: dict = {}
+        self._compute_environment_string(raw_environment_out=environment)
+        # The module's temporary directory, removed here: this process ends without running atexit handlers.
+        module_args["_ansible_tmpdir"] = tmpdir = tempfile.mkdtemp(prefix="in-process-", dir=C.DEFAULT_LOCAL_TMP)
+        display.vvv(f"Running {fqn} in the task's worker process")
+        try:
+            with task_environment(environment), shared_data_loader(WARM_DATA_LOADER):
+                result = run_module(fqn, module_args)
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        utr = self._parse_returned_data(result, PROFILE)
+        utr.remove_internal_keys()
+        return utr.as_result_dict(for_round_trip=True)
