@@ -38,6 +38,7 @@ import tempfile
 import traceback
 
 from ansible import constants as C
+from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.json import Direction
@@ -59,7 +60,15 @@ try:
 except ImportError:  # pragma: no cover - the module processes then report what is missing, as without this action
     HAS_DEPENDENCIES = False
 else:
-    HAS_DEPENDENCIES = True
+    # What AnsiballZ sets in a module process, and this action sets here: with another ansible-core that lacks one
+    # of them, the modules run as processes.
+    HAS_DEPENDENCIES = (
+        hasattr(basic, "_ANSIBLE_ARGS")
+        and hasattr(basic, "_ANSIBLE_PROFILE")
+        and hasattr(module_utils_internal, "is_controller")
+        and hasattr(module_warnings, "_global_warnings")
+        and hasattr(module_warnings, "_global_deprecations")
+    )
 
 display = Display()
 
@@ -163,7 +172,7 @@ def run_module(fqn: str, module_args: dict, profile: str = PROFILE) -> dict:
     module_warnings._global_warnings.clear()
     module_warnings._global_deprecations.clear()
     stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), module_side():
         try:
             runpy.run_module(fqn, run_name="__main__", alter_sys=True)
         except SystemExit as ended:
@@ -175,6 +184,20 @@ def run_module(fqn: str, module_args: dict, profile: str = PROFILE) -> dict:
             rc = 1
             print(json.dumps(dict(failed=True, msg=f"{fqn} ended without exit_json or fail_json")))
     return dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue())
+
+
+@contextlib.contextmanager
+def module_side():
+    """ansible-core's module code behaving as in a module process, where it returns warnings with the result.
+
+    In the controller's processes the same code shows a warning at once and encodes JSON for the controller.
+    """
+    controller = module_utils_internal.is_controller
+    module_utils_internal.is_controller = False
+    try:
+        yield
+    finally:
+        module_utils_internal.is_controller = controller
 
 
 @contextlib.contextmanager

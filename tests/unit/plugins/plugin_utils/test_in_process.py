@@ -1,0 +1,282 @@
+"""plugin_utils/in_process.py: when a module runs in the worker process, and that it then gives what a process gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from types import SimpleNamespace
+from unittest.mock import MagicMock
+
+import boto3
+import botocore.loaders
+import pytest
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.plugins.loader import connection_loader
+from ansible.template import Templar
+from ansible.template import trust_as_template
+
+from ansible_collections.multiregion.serverless.plugins.plugin_utils import in_process
+
+FIXTURE_MODULE = "in_process_fixture_module"
+
+# A module as every module here ends: exit_json or fail_json; plus the ways a module can end badly.
+FIXTURE_SOURCE = textwrap.dedent(
+    """
+    import os
+
+    from ansible.module_utils.basic import AnsibleModule
+
+
+    def main():
+        module = AnsibleModule(
+            argument_spec=dict(
+                name=dict(type="str", required=True),
+                end=dict(type="str", default="exit", choices=["exit", "fail", "raise", "return"]),
+                secret=dict(type="str", no_log=True),
+            ),
+            supports_check_mode=True,
+        )
+        end = module.params["end"]
+        if end == "fail":
+            module.fail_json(msg="asked to fail", name=module.params["name"])
+        if end == "raise":
+            raise RuntimeError("broken module")
+        if end == "return":
+            return
+        module.warn("a warning of this run")
+        module.exit_json(
+            changed=not module.check_mode,
+            name=module.params["name"],
+            pid=os.getpid(),
+            environment=os.environ.get("IN_PROCESS_TEST"),
+            tmpdir_exists=os.path.isdir(module.tmpdir),
+        )
+
+
+    if __name__ == "__main__":
+        main()
+    """
+)
+
+
+@pytest.fixture
+def fixture_module(tmp_path, monkeypatch):
+    (tmp_path / f"{FIXTURE_MODULE}.py").write_text(FIXTURE_SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return FIXTURE_MODULE
+
+
+def printed(result: dict) -> dict:
+    return json.loads(result["stdout"].strip().splitlines()[-1])
+
+
+# run_module
+
+
+def test_a_module_runs_here_on_its_parameters_and_its_result_is_what_it_printed(fixture_module):
+    result = in_process.run_module(
+        fixture_module, {"name": "one", "_ansible_check_mode": False, "_ansible_inject_invocation": True}
+    )
+    assert result["rc"] == 0
+    out = printed(result)
+    assert (out["changed"], out["name"], out["pid"]) == (True, "one", os.getpid())
+    assert [w["event"]["msg"] for w in out["warnings"]] == ["a warning of this run"]
+    assert out["invocation"]["module_args"]["name"] == "one"
+
+
+def test_check_mode_and_no_log_reach_the_module(fixture_module):
+    out = printed(
+        in_process.run_module(
+            fixture_module,
+            {"name": "x", "secret": "s3cr3t", "_ansible_check_mode": True, "_ansible_inject_invocation": True},
+        )
+    )
+    assert out["changed"] is False
+    assert out["invocation"]["module_args"]["secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert "s3cr3t" not in json.dumps(out)
+
+
+def test_warnings_left_by_earlier_code_in_the_process_are_not_the_modules(fixture_module):
+    with in_process.module_side():
+        module_warnings.warn("left by earlier code")
+    out = printed(in_process.run_module(fixture_module, {"name": "x"}))
+    assert [w["event"]["msg"] for w in out["warnings"]] == ["a warning of this run"]
+
+
+def test_fail_json_is_a_failed_result_with_exit_status_one(fixture_module):
+    result = in_process.run_module(fixture_module, {"name": "x", "end": "fail"})
+    assert result["rc"] == 1
+    assert printed(result)["failed"] is True and printed(result)["msg"] == "asked to fail"
+
+
+def test_bad_parameters_fail_as_in_a_module_process(fixture_module):
+    result = in_process.run_module(fixture_module, {"end": "exit"})
+    assert result["rc"] == 1
+    assert "missing required arguments: name" in printed(result)["msg"]
+
+
+def test_an_exception_that_escapes_the_module_is_a_failed_result_with_its_traceback(fixture_module):
+    result = in_process.run_module(fixture_module, {"name": "x", "end": "raise"})
+    assert result["rc"] == 1
+    out = printed(result)
+    assert out["failed"] is True and out["msg"] == "RuntimeError: broken module"
+    assert "Traceback" in out["exception"]
+
+
+def test_a_module_that_ends_without_exit_json_is_a_failure(fixture_module):
+    result = in_process.run_module(fixture_module, {"name": "x", "end": "return"})
+    assert result["rc"] == 1
+    assert printed(result)["msg"] == f"{fixture_module} ended without exit_json or fail_json"
+
+
+def test_nothing_the_module_prints_reaches_this_process_output(fixture_module, capsys):
+    in_process.run_module(fixture_module, {"name": "x"})
+    assert capsys.readouterr() == ("", "")
+
+
+# what decides
+
+
+def test_the_controllers_interpreter_is_the_same_one_by_any_path(tmp_path, monkeypatch):
+    link = tmp_path / "python-link"
+    link.symlink_to(sys.executable)
+    assert in_process.same_interpreter(sys.executable)
+    assert in_process.same_interpreter(f" {link} ")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert in_process.same_interpreter("python-link")
+
+
+@pytest.mark.parametrize("interpreter", [None, "", "  ", "/usr/bin/false", "no-such-python", 3])
+def test_any_other_or_no_interpreter_is_not_the_same(interpreter):
+    assert not in_process.same_interpreter(interpreter)
+
+
+def test_the_python_name_of_a_collection_module():
+    assert (
+        in_process.module_fqn("multiregion.serverless.kms_key")
+        == "ansible_collections.multiregion.serverless.plugins.modules.kms_key"
+    )
+
+
+def test_the_task_environment_is_set_for_the_module_and_taken_back(monkeypatch):
+    monkeypatch.setenv("IN_PROCESS_KEPT", "before")
+    monkeypatch.delenv("IN_PROCESS_TEST", raising=False)
+    with in_process.task_environment({"IN_PROCESS_TEST": 1, "IN_PROCESS_KEPT": "during"}):
+        assert (os.environ["IN_PROCESS_TEST"], os.environ["IN_PROCESS_KEPT"]) == ("1", "during")
+    assert "IN_PROCESS_TEST" not in os.environ and os.environ["IN_PROCESS_KEPT"] == "before"
+
+
+def test_sessions_made_in_the_block_share_the_warm_loader_and_others_do_not():
+    data_path, loader = warm = in_process.warm_data_loader(services=("sts",))
+    assert isinstance(loader, botocore.loaders.Loader)
+    with in_process.shared_data_loader(warm):
+        shared = boto3.session.Session(region_name="eu-west-1")
+        assert shared._loader is loader
+        assert shared.client("sts").meta.service_model.service_name == "sts"
+    assert boto3.session.Session()._loader is not loader
+    with in_process.shared_data_loader((f"{data_path}-other", loader)):
+        assert boto3.session.Session()._loader is not loader
+    with in_process.shared_data_loader(None):
+        assert boto3.session.Session()._loader is not loader
+
+
+# the action
+
+
+def action_for(task_vars: dict, *, transport="local", become=False, async_val=0, resolved="multiregion.serverless.x"):
+    task = Task()
+    task.action = "multiregion.serverless.x"
+    task.args = {"name": "from the task"}
+    task.async_val = async_val
+    play_context = PlayContext()
+    play_context.become = become
+    connection = connection_loader.get("local", play_context, None)
+    if transport != "local":
+        connection = MagicMock(transport=transport)
+    module_loader = MagicMock()
+    module_loader.find_plugin_with_context.return_value = SimpleNamespace(
+        resolved=resolved is not None, resolved_fqcn=resolved
+    )
+    loader = DataLoader()
+    action = in_process.ActionModule(
+        task=task,
+        connection=connection,
+        play_context=play_context,
+        loader=loader,
+        templar=Templar(loader=loader, variables=task_vars),
+        shared_loader_obj=None,
+    )
+    action._shared_loader_obj = SimpleNamespace(module_loader=module_loader)
+    return action
+
+
+# As an inventory gives it: a template.
+CONTROLLER_PYTHON = {
+    "ansible_python_interpreter": trust_as_template("{{ ansible_playbook_python }}"),
+    "ansible_playbook_python": sys.executable,
+}
+
+
+def test_a_module_of_the_collection_on_the_controller_runs_here():
+    assert (
+        action_for(CONTROLLER_PYTHON).in_process_module(CONTROLLER_PYTHON)
+        == "ansible_collections.multiregion.serverless.plugins.modules.x"
+    )
+
+
+@pytest.mark.parametrize(
+    "task_vars, settings",
+    [
+        ({**CONTROLLER_PYTHON, "multiregion_serverless_in_process": "false"}, {}),
+        ({**CONTROLLER_PYTHON, "multiregion_serverless_in_process": False}, {}),
+        ({"ansible_python_interpreter": "/usr/bin/python3-elsewhere"}, {}),
+        ({}, {}),
+        (CONTROLLER_PYTHON, {"transport": "ssh"}),
+        (CONTROLLER_PYTHON, {"become": True}),
+        (CONTROLLER_PYTHON, {"async_val": 30}),
+        (CONTROLLER_PYTHON, {"resolved": "amazon.aws.kms_key_info"}),
+        (CONTROLLER_PYTHON, {"resolved": None}),
+    ],
+    ids=["off", "off-bool", "other-python", "no-python", "ssh", "become", "async", "other-collection", "unresolved"],
+)
+def test_anything_else_runs_as_a_module_process(task_vars, settings, monkeypatch):
+    action = action_for(task_vars, **settings)
+    assert action.in_process_module(task_vars) is None
+    process = MagicMock(return_value={"ran": "as a process"})
+    monkeypatch.setattr(NormalAction, "run", process)
+    assert action.run(task_vars=task_vars) == {"ran": "as a process"}
+    process.assert_called_once()
+
+
+def test_the_action_returns_the_modules_result_as_its_process_would(fixture_module, monkeypatch):
+    monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
+    monkeypatch.setattr(NormalAction, "run", MagicMock(side_effect=AssertionError("no module process")))
+    action = action_for(CONTROLLER_PYTHON)
+    action._task.environment = [{"IN_PROCESS_TEST": trust_as_template("{{ 'from the task' | upper }}")}]
+    result = action.run(task_vars=CONTROLLER_PYTHON)
+    assert (result["changed"], result["name"], result["pid"]) == (True, "from the task", os.getpid())
+    assert result["environment"] == "FROM THE TASK" and "IN_PROCESS_TEST" not in os.environ
+    assert result["tmpdir_exists"] is True
+    assert [warning.event.msg for warning in result["warnings"]] == ["a warning of this run"]
+    assert not [key for key in result if key.startswith("_ansible_") and key != "_ansible_no_log"]
+
+
+def test_in_check_mode_the_action_says_so_to_the_module(fixture_module, monkeypatch):
+    monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
+    action = action_for(CONTROLLER_PYTHON)
+    action._task.check_mode = True
+    assert action.run(task_vars=CONTROLLER_PYTHON)["changed"] is False
+
+
+def test_a_failing_module_is_a_failed_task(fixture_module, monkeypatch):
+    monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
+    action = action_for(CONTROLLER_PYTHON)
+    action._task.args = {"name": "x", "end": "fail"}
+    result = action.run(task_vars=CONTROLLER_PYTHON)
+    assert result["failed"] is True and result["msg"] == "asked to fail"
