@@ -1,9 +1,11 @@
 """Benchmark: deploy every region to a fresh local endpoint, then run again (a no-op), for each strategy and
 region count asked for, and compare each run with the floor of the same API calls.
 
-For each run it reports the wall time, the tasks executed (task x host results), the module calls per region
-(module processes started on the controller: one per task, one per item of a looped task; set_fact, assert, debug,
-include and other controller-only actions are not counted), the AWS API calls (every request the endpoint
+For each run it reports the wall time, the tasks executed (task x host results), the module calls per region (one
+per task, one per item of a looped task; set_fact, assert, debug, include and other controller-only actions are not
+counted) and how many of them started a module process (the calls of other collections' modules: this collection's
+run in the task's worker process on these region hosts, plugins/plugin_utils/in_process.py, which
+tests/integration/test_in_process.py shows from the runs' logs), the AWS API calls (every request the endpoint
 received), and a lower bound: the time it takes to send the same recorded requests again, in order, over one
 keep-alive HTTP session (no Ansible, no SDK serialisation: the floor any tool making these calls could reach).
 
@@ -18,8 +20,10 @@ none). The endpoint the runs talk to is moto's server with a recording layer in 
 Next to the bound it reports what the tasks alone account for ("tasks s"): each configuration also runs three
 tiny playbooks on the same region hosts (one debug task; ten module tasks, each one STS call; ten set_fact tasks)
 to measure the start of ansible-playbook and what one module task and one controller-only task cost when every
-region host runs it at once, and multiplies them by the busiest region's counts. The gap between the bound and that
-figure is the price of running one module process per task, whatever the task does.
+region host runs it at once, and multiplies them by the busiest region's counts. A module task is measured twice:
+as a module process (amazon.aws.aws_caller_info) and in the worker process (multiregion.serverless.
+ec2_prefix_list_info, one EC2 call each). The gap between the bound and that figure is the price of running one
+Ansible task per step, whatever the task does.
 
 API calls per deployed resource are given against two counts (bench/resources.py): every resource the deployment
 manages, each listed with its own service's API, and the resources the endpoint's tagging API returns for the
@@ -28,10 +32,11 @@ deployment's tag (a subset: that API leaves several services out).
 The playbook measured is playbooks/deploy.yml (the core and auxiliary phases): what a scheduled drift check runs
 (awx/resources.yml). The DR phase's drills create and delete copies on purpose, so a rerun of them is no no-op.
 
-Strategies: ``default`` (Ansible's linear strategy, one module process per task and host) and ``mitogen``
+Strategies: ``default`` (Ansible's linear strategy, one worker process per task and host) and ``mitogen``
 (Mitogen's mitogen_linear: one interpreter per host kept alive, imports cached; each region host is given its own
-interpreter path so regions still run in parallel, see docs/performance.md). Mitogen is measured when the
-``mitogen`` package is installed (requirements-dev.txt installs it).
+interpreter path so regions still run in parallel, see docs/performance.md). With either, this collection's modules
+run in the worker process (the region hosts' interpreter paths are links in the controller's own ``bin/``).
+Mitogen is measured when the ``mitogen`` package is installed (requirements-dev.txt installs it).
 
     .venv/bin/python bench/bench.py [--inventory inventories/local] [--strategies default,mitogen] [--regions 2,3]
 
@@ -71,6 +76,8 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing
 SEED = 20261206
 PLAYBOOK = "playbooks/deploy.yml"
 RECORDING_SERVER = [sys.executable, str(ROOT / "bench" / "moto_recording_server.py")]
+# This collection's modules, which run in the task's worker process on the bench's region hosts.
+IN_PROCESS = "multiregion.serverless."
 # Actions that run on the controller only: no module process, no AWS call.
 CONTROLLER_ONLY = {
     "add_host",
@@ -172,17 +179,12 @@ def run_playbook(url: str, inventories: list[str], strategy: str, playbook: Path
         for host, result in task["hosts"].items()
         if not result.get("skipped")
     ]
-    modules: Counter = Counter()
-    controller: Counter = Counter()
-    for host, result in executed:
-        if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY:
-            modules[host] += module_processes(result)
-        else:
-            controller[host] += 1
+    modules, processes, controller = count_tasks(executed)
     return {
         "seconds": elapsed,
         "tasks_executed": len(executed),
         "module_calls_per_region": dict(sorted(modules.items())),
+        "module_processes_per_region": dict(sorted(processes.items())),
         "controller_tasks_per_region": dict(sorted(controller.items())),
         "changed": sum(s["changed"] for s in data["stats"].values()),
     }
@@ -190,8 +192,10 @@ def run_playbook(url: str, inventories: list[str], strategy: str, playbook: Path
 
 def task_costs(tmp: Path, url: str, inventories: list[str], strategy: str, count: int = 10) -> dict:
     """What one task costs with this strategy, every region host running it at once: a playbook of ``count``
-    module tasks (amazon.aws.aws_caller_info, one STS call each), one of ``count`` controller-only tasks
-    (set_fact), and one of a single debug task (the start and end of ansible-playbook)."""
+    module tasks run as module processes (amazon.aws.aws_caller_info, one STS call each), one of ``count`` module
+    tasks run in the worker process (multiregion.serverless.ec2_prefix_list_info, one EC2 call each), one of
+    ``count`` controller-only tasks (set_fact), and one of a single debug task (the start and end of
+    ansible-playbook)."""
 
     def playbook(name: str, task: dict, tasks: int) -> Path:
         path = tmp / f"task-cost-{name}.yml"
@@ -205,13 +209,19 @@ def task_costs(tmp: Path, url: str, inventories: list[str], strategy: str, count
         return path
 
     module = {"amazon.aws.aws_caller_info": {"region": "{{ aws_region }}"}, "check_mode": False}
+    own = {
+        "multiregion.serverless.ec2_prefix_list_info": {"services": ["s3"], "region": "{{ aws_region }}"},
+        "check_mode": False,
+    }
     fact = {"ansible.builtin.set_fact": {"bench_value": "{{ inventory_hostname }}"}}
     start = run_playbook(url, inventories, strategy, playbook("start", {"ansible.builtin.debug": {"msg": "x"}}, 1))
     modules = run_playbook(url, inventories, strategy, playbook("module", module, count))
+    own_modules = run_playbook(url, inventories, strategy, playbook("in-process", own, count))
     facts = run_playbook(url, inventories, strategy, playbook("controller", fact, count))
     return {
         "start_seconds": start["seconds"],
         "module_task_seconds": (modules["seconds"] - start["seconds"]) / count,
+        "in_process_task_seconds": (own_modules["seconds"] - start["seconds"]) / count,
         "controller_task_seconds": (facts["seconds"] - start["seconds"]) / count,
     }
 
@@ -220,15 +230,37 @@ def modelled_seconds(run: dict, costs: dict) -> float:
     """The wall time the run's tasks alone account for: the start, and the busiest region's module and
     controller-only tasks at what one such task costs when every region host runs it at once."""
     busiest = max(run["module_calls_per_region"], key=run["module_calls_per_region"].get)
+    processes = run["module_processes_per_region"].get(busiest, 0)
     return (
         costs["start_seconds"]
-        + run["module_calls_per_region"][busiest] * costs["module_task_seconds"]
+        + processes * costs["module_task_seconds"]
+        + (run["module_calls_per_region"][busiest] - processes) * costs["in_process_task_seconds"]
         + run["controller_tasks_per_region"].get(busiest, 0) * costs["controller_task_seconds"]
     )
 
 
+def count_tasks(executed: list[tuple[str, dict]]) -> tuple[Counter, Counter, Counter]:
+    """Per host: the module calls, the module processes among them, and the controller-only tasks."""
+    modules: Counter = Counter()
+    processes: Counter = Counter()
+    controller: Counter = Counter()
+    for host, result in executed:
+        action = result.get("action", "")
+        if action.split(".")[-1] not in CONTROLLER_ONLY:
+            modules[host] += module_processes(result)
+            processes[host] += 0 if action.startswith(IN_PROCESS) else module_processes(result)
+        else:
+            controller[host] += 1
+    return modules, processes, controller
+
+
+def spread(per_region: dict) -> str:
+    """The least and the most of the regions' counts."""
+    return f"{min(per_region.values())}-{max(per_region.values())}" if per_region else "-"
+
+
 def module_processes(result: dict) -> int:
-    """Module processes a task result stands for: one, or one per loop item that was not skipped."""
+    """Module calls a task result stands for: one, or one per loop item that was not skipped."""
     if "results" in result:
         return sum(1 for item in result["results"] if not item.get("skipped"))
     return 1
@@ -380,17 +412,19 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
 
     header = (
-        f"{'configuration':<22} {'run':<13} {'wall s':>7} {'tasks':>6} {'modules/region':>15} {'changed':>8} "
+        f"{'configuration':<22} {'run':<13} {'wall s':>7} {'tasks':>6} {'modules/region':>15} {'processes':>10} "
+        f"{'changed':>8} "
         f"{'API calls':>10} {'bound s':>8} {'failed':>7} {'ratio':>6} {'tasks s':>8}"
     )
     print(header)
     print("-" * len(header))
     for result in results:
         for name, r in result["runs"].items():
-            per_region = r["module_calls_per_region"]
-            modules = f"{min(per_region.values())}-{max(per_region.values())}" if per_region else "-"
+            modules = spread(r["module_calls_per_region"])
+            processes = spread(r["module_processes_per_region"])
             print(
                 f"{result['label']:<22} {name:<13} {r['seconds']:>7.1f} {r['tasks_executed']:>6} {modules:>15} "
+                f"{processes:>10} "
                 f"{r['changed']:>8} {r['api_calls']:>10} {r['bound_seconds']:>8.2f} {r['bound_failed_replays']:>7} "
                 f"{r['ratio']:>5.0f}x {r['modelled_seconds']:>8.1f}"
             )
@@ -403,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         costs = result["task_costs"]
         print(
             f"{result['label']}: start {costs['start_seconds']:.2f} s, "
-            f"a module task {costs['module_task_seconds']:.2f} s, "
+            f"a module task {costs['module_task_seconds']:.2f} s as a process and "
+            f"{costs['in_process_task_seconds']:.2f} s in the worker process, "
             f"a controller-only task {costs['controller_task_seconds']:.3f} s"
         )
     for result in results:

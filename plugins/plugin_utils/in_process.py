@@ -143,13 +143,19 @@ def shared_data_loader(warm):
 
 
 def same_interpreter(interpreter: object) -> bool:
-    """Whether the host's interpreter (a templated ``ansible_python_interpreter``) is the controller's Python."""
+    """Whether the host's interpreter (a templated ``ansible_python_interpreter``) is the controller's Python.
+
+    The same Python in the same environment: the same binary, reached from the same folder (a virtualenv's
+    ``bin/``, whose links all lead to one binary, each environment with packages of its own).
+    """
     if not isinstance(interpreter, str) or not interpreter.strip():
         return False
     path = interpreter.strip()
     if not os.path.isabs(path):
         path = shutil.which(path) or path
-    return os.path.realpath(path) == os.path.realpath(sys.executable)
+    return os.path.realpath(path) == os.path.realpath(sys.executable) and os.path.realpath(
+        os.path.dirname(os.path.abspath(path))
+    ) == os.path.realpath(os.path.dirname(os.path.abspath(sys.executable)))
 
 
 def module_fqn(resolved_fqcn: str) -> str:

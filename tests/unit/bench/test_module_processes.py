@@ -1,4 +1,4 @@
-"""The benchmark counts a module process per task, and one per item of a looped task."""
+"""The benchmark counts a module call per task and per item of a looped task, and the processes among them."""
 
 from __future__ import annotations
 
@@ -32,3 +32,33 @@ def test_a_loop_is_one_process_per_item_that_ran(bench):
 def test_the_not_applied_report_starts_no_process(bench):
     assert "not_applied" in bench.CONTROLLER_ONLY
     assert not (Path(ROOT) / "plugins" / "action" / "not_applied.py").read_text().count("_execute_module")
+
+
+def test_this_collections_modules_are_calls_without_a_process(bench):
+    executed = [
+        ("eu-west-1", {"action": "multiregion.serverless.ec2_vpc", "changed": False}),
+        ("eu-west-1", {"action": "multiregion.serverless.iam_roles", "results": [{}, {"skipped": True}, {}]}),
+        ("eu-west-1", {"action": "community.aws.wafv2_web_acl", "changed": False}),
+        ("eu-west-1", {"action": "ansible.builtin.set_fact"}),
+        ("eu-central-1", {"action": "multiregion.serverless.not_applied"}),
+        ("eu-central-1", {"action": "amazon.aws.ec2_vpc_net"}),
+    ]
+    modules, processes, controller = bench.count_tasks(executed)
+    assert modules == {"eu-west-1": 4, "eu-central-1": 1}
+    assert processes == {"eu-west-1": 1, "eu-central-1": 1}
+    assert controller == {"eu-west-1": 1, "eu-central-1": 1}
+
+
+def test_the_modelled_time_prices_processes_and_in_process_calls_apart(bench):
+    run = {
+        "module_calls_per_region": {"a": 10, "b": 4},
+        "module_processes_per_region": {"a": 2, "b": 0},
+        "controller_tasks_per_region": {"a": 5},
+    }
+    costs = {
+        "start_seconds": 1.0,
+        "module_task_seconds": 0.5,
+        "in_process_task_seconds": 0.1,
+        "controller_task_seconds": 0.02,
+    }
+    assert bench.modelled_seconds(run, costs) == pytest.approx(1.0 + 2 * 0.5 + 8 * 0.1 + 5 * 0.02)

@@ -143,13 +143,17 @@ def test_nothing_the_module_prints_reaches_this_process_output(fixture_module, c
 # what decides
 
 
-def test_the_controllers_interpreter_is_the_same_one_by_any_path(tmp_path, monkeypatch):
-    link = tmp_path / "python-link"
-    link.symlink_to(sys.executable)
+def test_the_controllers_interpreter_is_the_same_by_its_path_or_its_name(monkeypatch):
     assert in_process.same_interpreter(sys.executable)
-    assert in_process.same_interpreter(f" {link} ")
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert in_process.same_interpreter("python-link")
+    assert in_process.same_interpreter(f" {sys.executable} ")
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable))
+    assert in_process.same_interpreter(os.path.basename(sys.executable))
+
+
+def test_the_same_binary_from_another_folder_is_another_environment(tmp_path):
+    link = tmp_path / "python"
+    link.symlink_to(sys.executable)
+    assert not in_process.same_interpreter(str(link))
 
 
 @pytest.mark.parametrize("interpreter", [None, "", "  ", "/usr/bin/false", "no-such-python", 3])
