@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import textwrap
+from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import MagicMock
 
@@ -284,3 +285,13 @@ def test_a_failing_module_is_a_failed_task(fixture_module, monkeypatch):
     action._task.args = {"name": "x", "end": "fail"}
     result = action.run(task_vars=CONTROLLER_PYTHON)
     assert result["failed"] is True and result["msg"] == "asked to fail"
+
+
+def test_every_module_of_the_collection_has_the_in_process_action():
+    root = Path(__file__).parents[4]
+    modules = {path.stem for path in (root / "plugins" / "modules").glob("*.py")}
+    actions = {path.stem for path in (root / "plugins" / "action").glob("*.py")}
+    assert modules - actions == set()
+    for name in modules - {"not_applied"}:
+        source = (root / "plugins" / "action" / f"{name}.py").read_text()
+        assert "plugin_utils.in_process import ActionModule" in source, name
