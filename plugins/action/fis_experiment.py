@@ -9,4 +9,6 @@ with the controller's Python), else as a process; see plugins/plugin_utils/in_pr
 
 from __future__ import annotations
 
-from ansible_collections.multiregion.serverless.plugins.plugin_utils.in_process import ActionModule  # noqa: F401
+from ansible_collections.multiregion.serverless.plugins.plugin_utils.in_process import ActionModule
+
+__all__ = ["ActionModule"]

@@ -56,6 +56,7 @@ try:
     import botocore.session
 
     # Loaded here so that every worker forked after this finds them in memory.
+    # pylint: disable-next=unused-import
     from ansible_collections.multiregion.serverless.plugins.module_utils import common  # noqa: F401
 except ImportError:  # pragma: no cover - the module processes then report what is missing, as without this action
     HAS_DEPENDENCIES = False

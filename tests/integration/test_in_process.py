@@ -43,7 +43,7 @@ def test_in_process_and_as_a_process_a_module_creates_keeps_and_checks_alike(ans
     assert PROCESS in log and IN_PROCESS not in log
     assert kept.changed() == {"localhost": 0}
     assert task_result(kept, "Key")["key"] == key
-    kept_here, _ = run(ansible_playbook, tmp_path, "kept-in-process")
+    kept_here = run(ansible_playbook, tmp_path, "kept-in-process")[0]
     assert kept_here.changed() == {"localhost": 0}
 
     # Check mode and diff of a change: the same result both ways, and nothing changed.
