@@ -173,6 +173,7 @@ def run_module(fqn: str, module_args: dict, profile: str = PROFILE) -> dict:
     module becomes a failed result with its traceback, as under AnsiballZ.
     """
     encoder = get_module_encoder(profile, Direction.CONTROLLER_TO_MODULE)
+    saved = basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE
     basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode()
     basic._ANSIBLE_PROFILE = profile
     # A module reports the warnings and deprecations its process collected: here, only its own.
@@ -190,6 +191,8 @@ def run_module(fqn: str, module_args: dict, profile: str = PROFILE) -> dict:
         else:
             rc = 1
             print(json.dumps(dict(failed=True, msg=f"{fqn} ended without exit_json or fail_json")))
+        finally:
+            basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = saved
     return dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue())
 
 

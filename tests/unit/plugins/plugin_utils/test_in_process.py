@@ -13,6 +13,7 @@ from unittest.mock import MagicMock
 import boto3
 import botocore.loaders
 import pytest
+from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
@@ -108,6 +109,12 @@ def test_warnings_left_by_earlier_code_in_the_process_are_not_the_modules(fixtur
         module_warnings.warn("left by earlier code")
     out = printed(in_process.run_module(fixture_module, {"name": "x"}))
     assert [w["event"]["msg"] for w in out["warnings"]] == ["a warning of this run"]
+
+
+def test_the_parameters_given_to_the_module_are_not_left_behind(fixture_module):
+    before = basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE
+    in_process.run_module(fixture_module, {"name": "x"})
+    assert (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE) == before
 
 
 def test_fail_json_is_a_failed_result_with_exit_status_one(fixture_module):
