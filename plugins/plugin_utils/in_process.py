@@ -14,13 +14,13 @@ in memory reaches the next.
 
 What the worker finds already in memory was loaded once, in the controller's main process, when the strategy first
 loaded this action's class (before it forked any worker): boto3, ansible-core's module code, the collection's
-``module_utils``, and a botocore data loader that has parsed the models of the services the collection calls. Each
-boto3 session a module opens in the worker is given that loader, as every client of one boto3 session shares its
-session's loader (the models are read-only data).
+``module_utils`` and filters, the index of ansible-core's Jinja filters and tests, and a botocore data loader that
+has parsed the models of the services the collection calls. Each boto3 session a module opens in the worker is
+given that loader, as every client of one boto3 session shares its session's loader (the models are read-only).
 
 Anything else runs the module as a process, as ansible-core's ``normal`` action does: another connection, become,
-async, another interpreter, a controller without boto3 or amazon.aws, or ``multiregion_serverless_in_process:
-false``.
+async, another interpreter or virtualenv, a controller without boto3 or amazon.aws, an ansible-core older than
+2.21, or ``multiregion_serverless_in_process: false``.
 """
 
 from __future__ import annotations
@@ -48,8 +48,18 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.plugins.loader import filter_loader
 from ansible.plugins.loader import test_loader
+from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
+
+# ansible-core's module-running interface used here (the result parser of 2.21) is that of 2.21.
+MINIMUM_ANSIBLE_CORE = (2, 21)
+
+
+def recent_enough(version: str) -> bool:
+    """Whether an ansible-core version (``2.21.5``, ``2.22.0.dev0``) has the interface used here."""
+    return tuple(int(part) for part in version.split(".")[:2]) >= MINIMUM_ANSIBLE_CORE
+
 
 try:
     import boto3
@@ -61,10 +71,11 @@ try:
 except ImportError:  # pragma: no cover - the module processes then report what is missing, as without this action
     HAS_DEPENDENCIES = False
 else:
-    # What AnsiballZ sets in a module process, and this action sets here: with another ansible-core that lacks one
-    # of them, the modules run as processes.
+    # The ansible-core this is written and tested against, and what AnsiballZ sets in a module process and this
+    # action sets here: with an older ansible-core, or another that lacks one of them, the modules run as processes.
     HAS_DEPENDENCIES = (
-        hasattr(basic, "_ANSIBLE_ARGS")
+        recent_enough(ansible_version)
+        and hasattr(basic, "_ANSIBLE_ARGS")
         and hasattr(basic, "_ANSIBLE_PROFILE")
         and hasattr(module_utils_internal, "is_controller")
         and hasattr(module_warnings, "_global_warnings")

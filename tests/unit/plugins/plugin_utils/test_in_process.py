@@ -169,6 +169,13 @@ def test_any_other_or_no_interpreter_is_not_the_same(interpreter):
     assert not in_process.same_interpreter(interpreter)
 
 
+@pytest.mark.parametrize(
+    "version, recent", [("2.19.14", False), ("2.20.9", False), ("2.21.5", True), ("2.22.0.dev0", True)]
+)
+def test_only_an_ansible_core_with_the_interface_used_runs_modules_here(version, recent):
+    assert in_process.recent_enough(version) is recent
+
+
 def test_the_python_name_of_a_collection_module():
     assert (
         in_process.module_fqn("multiregion.serverless.kms_key")
