@@ -272,7 +272,11 @@ class ActionModule(NormalAction):
             return None
         if not boolean(self._templar.template(task_vars.get(SWITCH, True)), strict=False):
             return None
-        if not same_interpreter(self._templar.template(task_vars.get("ansible_python_interpreter"))):
+        # The interpreter of the host the task runs on: the delegated one's, as ansible-core picks it for a module.
+        host_vars = task_vars
+        if self._task.delegate_to:
+            host_vars = (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to) or {}
+        if not same_interpreter(self._templar.template(host_vars.get("ansible_python_interpreter"))):
             return None
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(
             self._task.action, collection_list=self._task.collections

@@ -249,6 +249,28 @@ def test_a_module_of_the_collection_on_the_controller_runs_here():
     )
 
 
+def test_a_task_delegated_to_the_controller_with_its_python_runs_here():
+    task_vars = {
+        "ansible_python_interpreter": "/usr/bin/python3-elsewhere",
+        "ansible_delegated_vars": {"localhost": {"ansible_python_interpreter": sys.executable}},
+    }
+    action = action_for(task_vars)
+    action._task.delegate_to = "localhost"
+    assert action.in_process_module(task_vars) == "ansible_collections.multiregion.serverless.plugins.modules.x"
+
+
+@pytest.mark.parametrize(
+    "delegated_vars",
+    [{}, {"localhost": {}}, {"localhost": {"ansible_python_interpreter": "/usr/bin/python3-elsewhere"}}],
+    ids=["no-delegated-vars", "no-interpreter", "other-python"],
+)
+def test_a_delegated_task_runs_here_only_with_the_delegated_hosts_python_the_controllers(delegated_vars):
+    task_vars = {**CONTROLLER_PYTHON, "ansible_delegated_vars": delegated_vars}
+    action = action_for(task_vars)
+    action._task.delegate_to = "localhost"
+    assert action.in_process_module(task_vars) is None
+
+
 @pytest.mark.parametrize(
     "task_vars, settings",
     [
