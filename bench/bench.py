@@ -17,13 +17,12 @@ none). The endpoint the runs talk to is moto's server with a recording layer in 
 - the first deploy against a fresh endpoint: after each answer, the ids the fresh endpoint returned are paired
   with the recorded ones and rewritten into the requests that follow, so every request names what exists.
 
-Next to the bound it reports what the tasks alone account for ("tasks s"): each configuration also runs three
-tiny playbooks on the same region hosts (one debug task; ten module tasks, each one STS call; ten set_fact tasks)
-to measure the start of ansible-playbook and what one module task and one controller-only task cost when every
-region host runs it at once, and multiplies them by the busiest region's counts. A module task is measured twice:
-as a module process (amazon.aws.aws_caller_info) and in the worker process (multiregion.serverless.
-ec2_prefix_list_info, one EC2 call each). The gap between the bound and that figure is the price of running one
-Ansible task per step, whatever the task does.
+Next to the bound it reports what the tasks alone account for ("tasks s"): each configuration also runs four tiny
+playbooks on the same region hosts (one debug task; ten module tasks run as module processes, each one STS call,
+amazon.aws.aws_caller_info; ten run in the worker process, each one EC2 call, multiregion.serverless.
+ec2_prefix_list_info; ten set_fact tasks) to measure the start of ansible-playbook and what one task of each kind
+costs when every region host runs it at once, and multiplies them by the busiest region's counts. The gap between
+the bound and that figure is the price of running one Ansible task per step, whatever the task does.
 
 API calls per deployed resource are given against two counts (bench/resources.py): every resource the deployment
 manages, each listed with its own service's API, and the resources the endpoint's tagging API returns for the
@@ -247,8 +246,8 @@ def count_tasks(executed: list[tuple[str, dict]]) -> tuple[Counter, Counter, Cou
     for host, result in executed:
         action = result.get("action", "")
         if action.split(".")[-1] not in CONTROLLER_ONLY:
-            modules[host] += module_processes(result)
-            processes[host] += 0 if action.startswith(IN_PROCESS) else module_processes(result)
+            modules[host] += module_calls(result)
+            processes[host] += 0 if action.startswith(IN_PROCESS) else module_calls(result)
         else:
             controller[host] += 1
     return modules, processes, controller
@@ -259,7 +258,7 @@ def spread(per_region: dict) -> str:
     return f"{min(per_region.values())}-{max(per_region.values())}" if per_region else "-"
 
 
-def module_processes(result: dict) -> int:
+def module_calls(result: dict) -> int:
     """Module calls a task result stands for: one, or one per loop item that was not skipped."""
     if "results" in result:
         return sum(1 for item in result["results"] if not item.get("skipped"))

@@ -20,13 +20,13 @@ def bench():
     return module
 
 
-def test_a_task_is_one_process(bench):
-    assert bench.module_processes({"action": "amazon.aws.ec2_vpc_net", "changed": False}) == 1
+def test_a_task_is_one_module_call(bench):
+    assert bench.module_calls({"action": "amazon.aws.ec2_vpc_net", "changed": False}) == 1
 
 
-def test_a_loop_is_one_process_per_item_that_ran(bench):
+def test_a_loop_is_one_module_call_per_item_that_ran(bench):
     result = {"action": "amazon.aws.ec2_vpc_subnet", "results": [{"changed": False}, {"skipped": True}, {}]}
-    assert bench.module_processes(result) == 2
+    assert bench.module_calls(result) == 2
 
 
 def test_the_not_applied_report_starts_no_process(bench):
