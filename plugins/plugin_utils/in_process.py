@@ -86,8 +86,9 @@ display = Display()
 
 # The variable that turns in-process execution off (it is on by default).
 SWITCH = "multiregion_serverless_in_process"
-# Connections whose commands run on the controller itself.
-LOCAL_TRANSPORTS = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local", "mitogen_local"))
+# The transport of a connection whose commands run on the controller itself: ansible-core's local connection, and
+# Mitogen's, which says the same.
+LOCAL_TRANSPORT = "local"
 # The serialization profile of a module that declares none, which is every module here.
 PROFILE = "legacy"
 # The services the collection's modules call (botocore names), whose models the shared loader parses once.
@@ -268,7 +269,7 @@ class ActionModule(NormalAction):
         """The module's Python name when it runs in this process, else None (it then runs as a process)."""
         if self._task.async_val or not HAS_DEPENDENCIES:
             return None
-        if self._play_context.become or self._connection.transport not in LOCAL_TRANSPORTS:
+        if self._play_context.become or self._connection.transport != LOCAL_TRANSPORT:
             return None
         if not boolean(self._templar.template(task_vars.get(SWITCH, True)), strict=False):
             return None
