@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -295,10 +296,15 @@ def test_anything_else_runs_as_a_module_process(task_vars, settings, monkeypatch
     process.assert_called_once()
 
 
-def test_the_action_returns_the_modules_result_as_its_process_would(fixture_module, monkeypatch):
+@pytest.fixture
+def action(fixture_module, monkeypatch):
+    """The action of a task of the collection on the controller, whose module is the fixture module."""
     monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
+    return action_for(CONTROLLER_PYTHON)
+
+
+def test_the_action_returns_the_modules_result_as_its_process_would(action, monkeypatch):
     monkeypatch.setattr(NormalAction, "run", MagicMock(side_effect=AssertionError("no module process")))
-    action = action_for(CONTROLLER_PYTHON)
     action._task.environment = [{"IN_PROCESS_TEST": trust_as_template("{{ 'from the task' | upper }}")}]
     result = action.run(task_vars=CONTROLLER_PYTHON)
     assert (result["changed"], result["name"], result["pid"]) == (True, "from the task", os.getpid())
@@ -308,16 +314,12 @@ def test_the_action_returns_the_modules_result_as_its_process_would(fixture_modu
     assert not [key for key in result if key.startswith("_ansible_") and key != "_ansible_no_log"]
 
 
-def test_in_check_mode_the_action_says_so_to_the_module(fixture_module, monkeypatch):
-    monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
-    action = action_for(CONTROLLER_PYTHON)
+def test_in_check_mode_the_action_says_so_to_the_module(action):
     action._task.check_mode = True
     assert action.run(task_vars=CONTROLLER_PYTHON)["changed"] is False
 
 
-def test_a_failing_module_is_a_failed_task(fixture_module, monkeypatch):
-    monkeypatch.setattr(in_process, "module_fqn", lambda fqcn: fixture_module)
-    action = action_for(CONTROLLER_PYTHON)
+def test_a_failing_module_is_a_failed_task(action):
     action._task.args = {"name": "x", "end": "fail"}
     result = action.run(task_vars=CONTROLLER_PYTHON)
     assert result["failed"] is True and result["msg"] == "asked to fail"
@@ -331,3 +333,11 @@ def test_every_module_of_the_collection_has_the_in_process_action():
     for name in modules - {"not_applied"}:
         source = (root / "plugins" / "action" / f"{name}.py").read_text()
         assert "plugin_utils.in_process import ActionModule" in source, name
+
+
+def test_the_shared_loader_parses_every_service_a_module_makes_a_client_of():
+    root = Path(__file__).parents[4]
+    called = set()
+    for path in (root / "plugins").rglob("*.py"):
+        called |= set(re.findall(r"\b(?:retrying_)?client\(\s*\"([a-z0-9-]+)\"", path.read_text()))
+    assert called and called <= set(in_process.SERVICES)
