@@ -51,6 +51,7 @@ from ansible.plugins.loader import test_loader
 from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
+from ansible_collections.multiregion.serverless.plugins.plugin_utils import template_cache
 
 # ansible-core's module-running interface used here (the result parser of 2.21) is that of 2.21.
 MINIMUM_ANSIBLE_CORE = (2, 21)
@@ -260,6 +261,8 @@ if HAS_DEPENDENCIES:
     except Exception:  # pylint: disable=broad-exception-caught  # pragma: no cover - clients then load their own
         WARM_DATA_LOADER = None
 warm_jinja_plugins()
+# Each template compiled in this run is compiled once, not once per task and host (plugin_utils/template_cache.py).
+TEMPLATE_CACHE = template_cache.install(C.DEFAULT_LOCAL_TMP)
 
 
 class ActionModule(NormalAction):
