@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: template
-author: multiregion.serverless contributors
+author: multiregion.serverless maintainers (!UNKNOWN)
 short_description: Render a template file, as ansible.builtin.template does, without deep-copying every variable
 description:
   - Returns a list of strings, one per template file named, each the file rendered with Jinja2, exactly as the

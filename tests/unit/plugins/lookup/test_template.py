@@ -80,7 +80,7 @@ def test_the_template_gets_a_copy_one_level_deep():
     lazy = NoDeepCopy()
     variables = {"tags": nested, "lazy": lazy}
     copied = copy.deepcopy(template._OneLevelCopy(variables))
-    assert type(copied) is dict
+    assert isinstance(copied, dict) and not isinstance(copied, template._OneLevelCopy)
     assert copied == variables and copied["tags"] is nested and copied["lazy"] is lazy
     copied["template_path"] = "added"
     assert "template_path" not in variables

@@ -33,8 +33,8 @@ def compiled(monkeypatch, tmp_path):
     return calls
 
 
-def render(template: str, variables: dict = VARIABLES):
-    return Templar(variables=variables).template(trust_as_template(template))
+def render(template: str, variables: dict | None = None):
+    return Templar(variables=VARIABLES if variables is None else variables).template(trust_as_template(template))
 
 
 def test_a_template_is_compiled_once_then_loaded_with_the_same_result(compiled, tmp_path):
