@@ -60,7 +60,10 @@ EXAMPLES = r"""
 
 - name: Render a YAML list with extra variables
   ansible.builtin.set_fact:
-    alarms: "{{ lookup('multiregion.serverless.template', 'alarms.yml.j2', template_vars={'threshold': 5}) | from_yaml }}"
+    alarms: "{{ lookup('multiregion.serverless.template', 'alarms.yml.j2', template_vars=limits) | from_yaml }}"
+  vars:
+    limits:
+      threshold: 5
 """
 
 RETURN = r"""

@@ -51,6 +51,7 @@ from ansible.plugins.loader import test_loader
 from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
+
 from ansible_collections.multiregion.serverless.plugins.plugin_utils import template_cache
 
 # ansible-core's module-running interface used here (the result parser of 2.21) is that of 2.21.

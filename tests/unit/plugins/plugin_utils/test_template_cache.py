@@ -93,22 +93,25 @@ def test_a_damaged_file_is_compiled_again(compiled, tmp_path):
     assert compiled == [template, template]
 
 
+def key(environment, source="{{ a }}", name=None, filename=None, defer_init=False, escape_backslashes=None):
+    return template_cache.cache_key(environment, source, name, filename, False, defer_init, escape_backslashes)
+
+
 def test_the_key_changes_with_everything_the_code_depends_on():
     environment = AnsibleEnvironment()
-    key = template_cache.cache_key(environment, "{{ a }}", None, None, False, False, None)
-    assert key == template_cache.cache_key(environment, "{{ a }}", None, None, False, False, None)
+    assert key(environment) == key(environment)
     others = {
-        template_cache.cache_key(environment, "{{ b }}", None, None, False, False, None),
-        template_cache.cache_key(environment, "{{ a }}", "name", None, False, False, None),
-        template_cache.cache_key(environment, "{{ a }}", None, "file.j2", False, False, None),
-        template_cache.cache_key(environment, "{{ a }}", None, None, False, True, None),
-        template_cache.cache_key(environment, "{{ a }}", None, None, False, False, True),
-        template_cache.cache_key(environment, "{{ a }}", None, None, False, False, False),
-        template_cache.cache_key(environment.overlay(variable_start_string="<<"), "{{ a }}", None, None, False, False, None),
-        template_cache.cache_key(environment.overlay(trim_blocks=False), "{{ a }}", None, None, False, False, None),
-        template_cache.cache_key(environment.overlay(keep_trailing_newline=True), "{{ a }}", None, None, False, False, None),
+        key(environment, source="{{ b }}"),
+        key(environment, name="name"),
+        key(environment, filename="file.j2"),
+        key(environment, defer_init=True),
+        key(environment, escape_backslashes=True),
+        key(environment, escape_backslashes=False),
+        key(environment.overlay(variable_start_string="<<")),
+        key(environment.overlay(trim_blocks=False)),
+        key(environment.overlay(keep_trailing_newline=True)),
     }
-    assert key not in others and len(others) == 9
+    assert key(environment) not in others and len(others) == 9
 
 
 def test_raw_python_source_is_never_kept(compiled, tmp_path):
