@@ -6,7 +6,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv"
-BUILD="${MULTIREGION_OUT:-$ROOT/.build}/sanity"
+# The Makefile's folder for this checkout (outside the collection), also when the script is run by itself.
+OUT="${MULTIREGION_OUT:-$HOME/.cache/multiregion-serverless/checkouts/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)}"
+BUILD="$OUT/sanity"
 TREE="$BUILD/ansible_collections/multiregion/serverless"
 CACHE="$HOME/.ansible/test/cache"
 
