@@ -158,6 +158,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _audit as audit
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import marker_pages
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
@@ -305,15 +306,10 @@ class Reader:
 
     def web_acls(self) -> None:
         client = self.client("wafv2")
-        summaries, marker = [], None
-        while True:
-            params = {"Scope": "REGIONAL", "Limit": 100}
-            if marker:
-                params["NextMarker"] = marker
-            page = client.list_web_acls(aws_retry=True, **params)
+        summaries = []
+        for page in marker_pages(client.list_web_acls, Scope="REGIONAL", Limit=100):
             summaries += page.get("WebACLs", [])
-            marker = page.get("NextMarker")
-            if not marker or not page.get("WebACLs"):
+            if not page.get("WebACLs"):
                 break
         acls = []
         for summary in summaries:

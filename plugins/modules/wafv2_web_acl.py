@@ -277,6 +277,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import RETRY_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
+from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import marker_pages
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -532,18 +533,6 @@ def acl_result(acl: dict, tags: Optional[dict]) -> dict:
 
 
 # --- AWS calls --------------------------------------------------------------------------------------------
-
-
-def marker_pages(call: Callable[..., dict], **params: Any):
-    """The pages of a WAFv2 listing, one request at a time, following NextMarker (WAFv2 has no botocore paginator, and
-    ``paginate`` reads every page where a caller may stop at the first that answers it)."""
-    while True:
-        page = call(aws_retry=True, **params)
-        yield page
-        marker = page.get("NextMarker")
-        if not marker or marker == params.get("NextMarker"):
-            return
-        params = dict(params, NextMarker=marker)
 
 
 @WAFErrorHandler.common_error_handler("list the {scope} web ACLs to find {name}")

@@ -17,6 +17,8 @@ loaded this action's class (before it forked any worker): boto3, ansible-core's 
 ``module_utils`` and filters, the index of ansible-core's Jinja filters and tests, and a botocore data loader that
 has parsed the models of the services the collection calls. Each boto3 session a module opens in the worker is
 given that loader, as every client of one boto3 session shares its session's loader (the models are read-only).
+The same import installs the run's cache of compiled templates (``template_cache.py``), which every later task's
+worker uses, whatever its action.
 
 Anything else runs the module as a process, as ansible-core's ``normal`` action does: another connection, become,
 async, another interpreter or virtualenv, a controller without boto3 or amazon.aws, an ansible-core older than
@@ -263,7 +265,7 @@ if HAS_DEPENDENCIES:
         WARM_DATA_LOADER = None
 warm_jinja_plugins()
 # Each template compiled in this run is compiled once, not once per task and host (plugin_utils/template_cache.py).
-TEMPLATE_CACHE = template_cache.install(C.DEFAULT_LOCAL_TMP)
+template_cache.install(C.DEFAULT_LOCAL_TMP)
 
 
 class ActionModule(NormalAction):
