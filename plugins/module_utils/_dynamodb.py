@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from typing import Any
+from typing import Callable
 
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
@@ -173,14 +174,20 @@ def table_result(table: dict, backups: dict, ttl: dict, tags: dict) -> dict:
     }
 
 
-def describe_full(client, name: str) -> dict | None:
-    """The table as ``table_result`` shapes it, or None when it does not exist."""
+def describe_full(client, name: str, known_tags: Callable[[str], dict | None] | None = None) -> dict | None:
+    """The table as ``table_result`` shapes it, or None when it does not exist.
+
+    ``known_tags`` (given the table's ARN) answers the table's tags without ListTagsOfResource, or None to have them
+    read: dynamodb_table's O(known_tags), module_utils/_tagging.py. Left out, the tags are read.
+    """
     table = describe_table(client, name)
     if table is None:
         return None
     backups = describe_continuous_backups(client, name)
     ttl = describe_time_to_live(client, name)
-    tags = list_tags(client, table["TableArn"])
+    tags = known_tags(table["TableArn"]) if known_tags else None
+    if tags is None:
+        tags = list_tags(client, table["TableArn"])
     return table_result(table, backups, ttl, tags)
 
 

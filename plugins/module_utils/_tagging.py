@@ -16,6 +16,12 @@ consistent with the services' own tagging calls, so the service stays the author
 
 When ``tag:GetResources`` is denied, ``BulkTagReader`` warns once, naming the permission, and reads every resource
 with ``read_one`` for the rest of the module call.
+
+The same rule applies to ``known_tags``: a module option taking the tags, by ARN, that a ``GetResources`` call made
+earlier in the run answered (``deployment_facts_info``'s ``tagged_resources``: one call per region for every
+resource of a deployment, instead of one tag read per resource and module). A resource whose tags there already are
+the wanted ones is not read again; any other is read as above. What a snapshot can miss is a tag changed outside the
+deployment in the moments before it was taken (the tagging API's lag): the next run sees it.
 """
 
 from __future__ import annotations
@@ -72,17 +78,41 @@ def get_resources(client, arns: list[str], count: int) -> Optional[dict[str, dic
     return {m["ResourceARN"]: tags_from_boto3(m.get("Tags")) for m in answer.get("ResourceTagMappingList") or []}
 
 
+def known_current_tags(
+    known: Optional[Mapping[str, Any]], arn: Optional[str], wanted: Optional[dict], purge_tags: bool
+) -> Optional[dict]:
+    """The tags ``known`` (a ``known_tags`` option) gives ``arn`` when they already are ``wanted``, else None (the
+    caller then reads them with the service's own call). ``wanted=None`` (tags left alone) is never answered here."""
+    if not known or not arn or wanted is None:
+        return None
+    trusted, _to_read = trusted_tags(_known_by_arn(known), {arn: wanted}, purge_tags)
+    return trusted.get(arn)
+
+
+def _known_by_arn(known: Mapping[str, Any]) -> dict[str, dict]:
+    """``known`` with every value a dict of strings (a malformed entry is left out, so it is read as usual)."""
+    return {
+        arn: {str(k): str(v) for k, v in tags.items()}
+        for arn, tags in known.items()
+        if isinstance(arn, str) and isinstance(tags, Mapping)
+    }
+
+
+KNOWN_TAGS_OPTION = dict(type="dict", default={})
+
+
 class BulkTagReader:
     """Reads the current tags of a module call's resources, GetResources first (see this file's docstring).
 
     One per module call: the client is created (in the module's region) only when there is something to ask, and a
-    denied GetResources is asked no more.
+    denied GetResources is asked no more. ``known`` (a ``known_tags`` option) is trusted first, by the same rule.
     """
 
-    def __init__(self, module: Any) -> None:
+    def __init__(self, module: Any, known: Optional[Mapping[str, Any]] = None) -> None:
         self._module = module
         self._client = None
         self._denied = False
+        self._known = _known_by_arn(known or {})
 
     def _tagging_client(self):
         if self._client is None:
@@ -111,7 +141,9 @@ class BulkTagReader:
         tags the task manages belong there), read as this file's docstring says."""
         if not wanted:
             return {}
-        trusted, to_read = trusted_tags(self._answered(list(wanted)), wanted, purge_tags)
+        trusted, to_ask = trusted_tags(self._known, wanted, purge_tags)
+        answered, to_read = trusted_tags(self._answered(to_ask), {arn: wanted[arn] for arn in to_ask}, purge_tags)
+        trusted.update(answered)
         for arn in to_read:
             trusted[arn] = read_one(arn)
         return {arn: trusted[arn] for arn in wanted}

@@ -71,6 +71,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -183,6 +184,8 @@ import uuid
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -363,6 +366,13 @@ def delete_certificate(client, arn: str) -> bool:
     return True
 
 
+def current_certificate_tags(client, params: dict, arn: str) -> dict:
+    """The certificate's tags: those of O(known_tags) when they already are the wanted ones, else
+    ListTagsForCertificate."""
+    known = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
+    return known if known is not None else tags_from_acm(list_tags(client, arn))
+
+
 def find_certificates(client, params: dict, names: frozenset, statuses: list[str]) -> list[dict]:
     found = []
     for summary in list_certificates(client, statuses):
@@ -437,7 +447,7 @@ def ensure_present(module, client, params: dict, names: frozenset) -> dict:
             f"{'issued' if best_match(candidates).get('Status') == 'ISSUED' else 'newest'} one"
         )
     detail = best_match(candidates)
-    current_tags = tags_from_acm(list_tags(client, detail["CertificateArn"])) if detail else {}
+    current_tags = current_certificate_tags(client, params, detail["CertificateArn"]) if detail else {}
     before = diff_view(detail, current_tags)
 
     if detail is None:
@@ -505,6 +515,7 @@ def main() -> None:
         key_algorithm=dict(type="str", choices=["RSA_2048", "EC_prime256v1", "EC_secp384r1"]),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
         state=dict(type="str", choices=["present", "absent"], default="present"),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=900),

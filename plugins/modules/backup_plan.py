@@ -108,6 +108,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -215,6 +216,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._backup imp
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import list_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -459,13 +462,21 @@ def get_plan(client, plan_id: str) -> Optional[dict]:
     return client.get_backup_plan(BackupPlanId=plan_id, aws_retry=True)
 
 
-def read_plan(client, name: str) -> tuple[Optional[dict], dict]:
-    """(GetBackupPlan's answer, the plan's tags) of the plan called ``name``, or (None, {})."""
+def read_plan(client, name: str, params: Optional[dict] = None) -> tuple[Optional[dict], dict]:
+    """(GetBackupPlan's answer, the plan's tags) of the plan called ``name``, or (None, {}).
+
+    With ``params`` (the module's, to plan with), the tags O(known_tags) gives the plan are taken when they already
+    are the wanted ones (module_utils/_tagging.py); otherwise, or without ``params``, they are read with ListTags.
+    """
     listed = find_plan(client, name)
     got = get_plan(client, listed["BackupPlanId"]) if listed else None
     if not got:
         return None, {}
-    return got, list_tags(client, got["BackupPlanArn"], PLAN)
+    arn = got["BackupPlanArn"]
+    tags = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"]) if params else None
+    if tags is None:
+        tags = list_tags(client, arn, PLAN)
+    return got, tags
 
 
 @BackupErrorHandler.list_error_handler("list selections of backup plan {plan_id}", [])
@@ -553,7 +564,7 @@ def ensure_present(module, client) -> dict:
         document["AdvancedBackupSettings"] = camel(params["advanced_backup_settings"])
     want_selection = wanted_selection(params["selection"])
 
-    got, current_tags = read_plan(client, name)
+    got, current_tags = read_plan(client, name, params)
     current = got.get("BackupPlan") if got else None
     changes = plan_changes(current, current_tags, document, params["tags"], params["purge_tags"])
     if current is not None and params["advanced_backup_settings"] is None and current.get("AdvancedBackupSettings"):
@@ -660,6 +671,7 @@ def main() -> None:
         state=dict(type="str", choices=["present", "absent"], default="present"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.retrying_client("backup")

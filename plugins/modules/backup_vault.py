@@ -46,6 +46,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -118,6 +119,8 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._backup imp
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import list_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
@@ -228,13 +231,21 @@ def delete_vault(client, name: str) -> bool:
 # ---- the module ----------------------------------------------------------------------------------------------
 
 
+def read_tags(client, vault: dict, params: dict) -> dict:
+    """The vault's current tags: those O(known_tags) gives it when they already are the wanted ones
+    (module_utils/_tagging.py), else ListTags' answer."""
+    arn = vault["BackupVaultArn"]
+    known = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
+    return known if known is not None else list_tags(client, arn, VAULT)
+
+
 def ensure_present(module, client) -> dict:
     params = module.params
     name = params["name"]
     key_arn = resolve_kms_key_arn(lambda: module.retrying_client("kms"), params["encryption_key_arn"])
 
     current = find_vault(client, name)
-    current_tags = list_tags(client, current["BackupVaultArn"], VAULT) if current else {}
+    current_tags = read_tags(client, current, params) if current else {}
     plan = plan_vault(current, current_tags, key_arn, params["tags"], params["purge_tags"])
     if plan["key_conflict"]:
         raise ModuleFailure(msg=plan["key_conflict"], backup_vault=vault_result(current, current_tags))
@@ -287,6 +298,7 @@ def main() -> None:
         state=dict(type="str", choices=["present", "absent"], default="present"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.retrying_client("backup")

@@ -162,6 +162,7 @@ extends_documentation_fragment:
   - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -268,6 +269,7 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import BulkTagReader
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -551,8 +553,8 @@ def delete_alarms(client, names: list[str]) -> None:
 
 
 def read_tags(module, client, alarms: list[dict], current: dict[str, dict], params: dict) -> dict[str, dict]:
-    """The current tags of the existing alarms whose tags the task manages, by name: GetResources for all of them,
-    ListTagsForResource for those it does not show with the wanted tags (module_utils/_tagging.py)."""
+    """The current tags of the existing alarms whose tags the task manages, by name: O(known_tags) and GetResources
+    for all of them, ListTagsForResource for those neither shows with the wanted tags (module_utils/_tagging.py)."""
     wanted: dict[str, dict] = {}
     names_by_arn: dict[str, str] = {}
     for alarm in alarms:
@@ -561,7 +563,7 @@ def read_tags(module, client, alarms: list[dict], current: dict[str, dict], para
         if existing is not None and tags is not None:
             wanted[existing["AlarmArn"]] = tags
             names_by_arn[existing["AlarmArn"]] = alarm["name"]
-    found = BulkTagReader(module).current_tags(
+    found = BulkTagReader(module, params["known_tags"]).current_tags(
         wanted, params["purge_tags"], lambda arn: list_tags(client, names_by_arn[arn], arn)
     )
     return {names_by_arn[arn]: tags for arn, tags in found.items()}
@@ -683,6 +685,7 @@ def main() -> None:
         alarms=dict(type="list", elements="dict", options=alarm_options, default=[]),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
         purge=dict(type="bool", default=False),
         purge_prefix=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),

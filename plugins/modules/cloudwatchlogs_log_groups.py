@@ -115,6 +115,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -215,6 +216,7 @@ try:
 except ImportError:
     pass  # MultiregionAWSModule reports a missing botocore.
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import BulkTagReader
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -391,9 +393,9 @@ def list_tags(client, name: str, arn: str) -> dict:
 def read_tags(
     tag_reader: BulkTagReader, client, groups: list[dict], found: dict[str, dict], purge_tags: bool
 ) -> dict[str, dict]:
-    """The current tags of the existing groups of ``present`` items, by name: GetResources for those whose tags the
-    task manages (ListTagsForResource for those it does not show with the wanted tags, module_utils/_tagging.py),
-    ListTagsForResource for the others (their tags are reported, not managed)."""
+    """The current tags of the existing groups of ``present`` items, by name: the reader's (O(known_tags), then
+    GetResources) for those whose tags the task manages (ListTagsForResource for those neither shows with the wanted
+    tags, module_utils/_tagging.py), ListTagsForResource for the others (their tags are reported, not managed)."""
     wanted: dict[str, dict] = {}
     names_by_arn: dict[str, str] = {}
     tags: dict[str, dict] = {}
@@ -485,7 +487,7 @@ def delete_group(client, name: str) -> bool:
 def reconcile(module, client, params: dict) -> dict:
     names = [g["name"] for g in params["groups"]]
     found = describe_groups(client, names) if names else {}
-    tags = read_tags(BulkTagReader(module), client, params["groups"], found, params["purge_tags"])
+    tags = read_tags(BulkTagReader(module, params["known_tags"]), client, params["groups"], found, params["purge_tags"])
     described: dict[str, Optional[dict]] = {name: found.get(name) for name in names}
     steps: list[dict] = []
     for group in params["groups"]:
@@ -552,6 +554,7 @@ def main() -> None:
         retention=dict(type="int"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
         purge=dict(type="bool", default=False),
         purge_prefix=dict(type="str"),
         purge_filter_tags=dict(type="dict"),

@@ -17,8 +17,14 @@ description:
     C(AllAvailabilityZones) AWS returns only zones whose opt-in status is C(opt-in-not-required) or C(opted-in)),
     and the AWS-managed prefix lists of O(prefix_list_services) (EC2 DescribePrefixLists, every page, as
     M(multiregion.serverless.ec2_prefix_list_info) returns them).
+  - With O(tagged_with), every resource carrying those tags in each region of O(tag_regions), with its tags
+    (Resource Groups Tagging API C(GetResources) with C(TagFilters), every page). The modules of a run take it as
+    their O(multiregion.serverless.kms_key#module:known_tags), so that a no-op reads the tags once per run and
+    region instead of once per resource.
   - A region whose lookup fails fails the module, naming the region. A region that is not enabled for the
-    account answers C(AuthFailure).
+    account answers C(AuthFailure). The tagged resources only save calls, so a region whose C(GetResources) fails
+    (denied, not enabled) is left out of RV(tagged_resources) with a warning; the modules then read those tags
+    themselves.
   - Only reads; check mode makes the same calls.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
@@ -33,6 +39,19 @@ options:
     type: list
     elements: str
     default: [s3, dynamodb]
+  tagged_with:
+    description:
+      - Tags (key and value) that every resource to list in RV(tagged_resources) carries, for example the
+        deployment's C(Deployment) tag. Each becomes a C(TagFilters) entry; a resource must carry all of them.
+      - Omitted or empty, no resource is listed and the tagging API is not called.
+    type: dict
+  tag_regions:
+    description:
+      - The regions whose tagged resources to list. Omitted, the regions of O(regions).
+      - A deployment also lists the region where its account-wide resources are (us-east-1 for the DNS failover's
+        alarms, topic, key and query log group).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -52,6 +71,15 @@ EXAMPLES = r"""
     deployment_partition: "{{ facts.partition }}"
     deployment_availability_zones: "{{ facts.regions[aws_region].availability_zone_names }}"
     deployment_prefix_lists: "{{ facts.regions[aws_region].prefix_lists_by_service }}"
+
+- name: Also list what the deployment has tagged, in its regions and in us-east-1
+  multiregion.serverless.deployment_facts_info:
+    regions: [eu-west-1, eu-central-1]
+    tagged_with:
+      Deployment: mrdemo
+    tag_regions: [eu-west-1, eu-central-1, us-east-1]
+  register: facts
+  run_once: true
 """
 
 RETURN = r"""
@@ -105,12 +133,23 @@ regions:
       type: dict
       sample: {"dynamodb": {"prefix_list_id": "pl-6fa54006", "prefix_list_name": "com.amazonaws.eu-west-1.dynamodb",
                "cidrs": ["52.94.24.0/23"]}}
+tagged_resources:
+  description:
+    - Every resource of O(tag_regions) that carries the tags of O(tagged_with), keyed by ARN, with all its tags, as
+      C(GetResources) answered (the tagging API lags a little behind the services' own tagging calls).
+    - Empty without O(tagged_with).
+  returned: always
+  type: dict
+  sample: {"arn:aws:sns:eu-west-1:123456789012:mrdemo-alarms": {"Deployment": "mrdemo"}}
 """
+
+from typing import Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_list_names
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_lists_by_service
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import RETRY_CODES as TAGGING_RETRY_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
@@ -118,6 +157,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils.common impo
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import run_and_exit
+from ansible_collections.multiregion.serverless.plugins.module_utils.common import tags_from_boto3
 
 Errors = error_handler([])
 
@@ -164,6 +204,39 @@ def by_service(region: str, services: list[str], lists: list[dict]) -> dict[str,
     return keyed
 
 
+# GetResources answers these when the caller may not call it, or the region is not enabled for the account: the
+# region's tagged resources are left out (the modules read their tags themselves).
+TAGGING_SKIPPED_CODES = (
+    "AccessDeniedException",
+    "NotAuthorized",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "AuthFailure",
+    "OptInRequired",
+)
+TaggingErrors = error_handler(TAGGING_SKIPPED_CODES)
+
+
+@TaggingErrors.list_error_handler("list the resources tagged {tags} in {region}")
+def tagged_resources(client, region: str, tags: dict) -> Optional[dict[str, dict]]:
+    """Every resource of ``region`` carrying all of ``tags``, by ARN, every page; None when the call is refused."""
+    filters = [{"Key": k, "Values": [v]} for k, v in sorted(tags.items())]
+    found: dict[str, dict] = {}
+    token = ""
+    while True:
+        # ResourcesPerPage at its maximum: a deployment's resources in a region fit in one or two pages. Each page is
+        # retried on its own (ThrottledException included): the paginator would bypass the retrying client.
+        page = client.get_resources(
+            TagFilters=filters, ResourcesPerPage=100, aws_retry=True, **({"PaginationToken": token} if token else {})
+        )
+        found.update(
+            {m["ResourceARN"]: tags_from_boto3(m.get("Tags")) for m in page.get("ResourceTagMappingList") or []}
+        )
+        token = page.get("PaginationToken") or ""
+        if not token:
+            return found
+
+
 def region_facts(client, region: str, services: list[str]) -> dict:
     """One region's zones and prefix lists. A failure names the region, and says so when it looks not enabled."""
     try:
@@ -197,6 +270,10 @@ def validate(params: dict, default_region) -> list[str]:
         errors.append("regions: a region name is empty")
     if any(not s for s in params["prefix_list_services"]):
         errors.append("prefix_list_services: a service name is empty")
+    if params["tag_regions"] is not None and not all(params["tag_regions"]):
+        errors.append("tag_regions: a region name is empty")
+    if any(not str(k) for k in params["tagged_with"] or {}):
+        errors.append("tagged_with: a tag key is empty")
     return errors
 
 
@@ -204,11 +281,15 @@ def main() -> None:
     argument_spec = dict(
         regions=dict(type="list", elements="str"),
         prefix_list_services=dict(type="list", elements="str", default=["s3", "dynamodb"]),
+        tagged_with=dict(type="dict"),
+        tag_regions=dict(type="list", elements="str"),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.fail_on_errors(validate(module.params, module.region))
     regions = unique(module.params["regions"] if module.params["regions"] is not None else [module.region])
     services = unique(module.params["prefix_list_services"])
+    tags = {str(k): str(v) for k, v in (module.params["tagged_with"] or {}).items()}
+    tag_regions = unique(module.params["tag_regions"] if module.params["tag_regions"] is not None else regions)
 
     def describe() -> dict:
         # STS in the module's region (the first region's when the module has none): one call for the account.
@@ -216,7 +297,17 @@ def main() -> None:
         facts = {
             region: region_facts(module.retrying_client("ec2", region=region), region, services) for region in regions
         }
-        return {"changed": False, **identity, "regions": facts}
+        tagged: dict[str, dict] = {}
+        for region in tag_regions if tags else []:
+            client = module.retrying_client("resourcegroupstaggingapi", region=region, extra_codes=TAGGING_RETRY_CODES)
+            found = tagged_resources(client, region, tags)
+            if found is None:
+                module.warn(
+                    f"The resources tagged {tags} in {region} could not be listed (tag:GetResources refused, or the"
+                    " region not enabled): the modules read their tags themselves"
+                )
+            tagged.update(found or {})
+        return {"changed": False, **identity, "regions": facts, "tagged_resources": tagged}
 
     run_and_exit(module, describe)
 

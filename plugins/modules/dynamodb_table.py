@@ -178,6 +178,7 @@ extends_documentation_fragment:
   - multiregion.serverless.state
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -322,6 +323,8 @@ table:
 """
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
@@ -358,6 +361,7 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=1200),
     tags=dict(type="dict", aliases=["resource_tags"]),
     purge_tags=dict(type="bool", default=True),
+    known_tags=KNOWN_TAGS_OPTION,
 )
 
 
@@ -499,11 +503,17 @@ def main() -> None:
     )
     client = module.retrying_client("dynamodb", extra_codes=ddb.RETRY_CODES)
     region = module.region
+    params = module.params
+
+    def known(arn: str) -> dict | None:
+        # The tags O(known_tags) gives the table when they already are the wanted ones (module_utils/_tagging.py).
+        return known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
+
     run_and_exit(
         module,
         {
-            "present": lambda: ensure_present(module, client, ddb.describe_full(client, module.params["name"]), region),
-            "absent": lambda: ensure_absent(module, client, ddb.describe_full(client, module.params["name"]), region),
+            "present": lambda: ensure_present(module, client, ddb.describe_full(client, params["name"], known), region),
+            "absent": lambda: ensure_absent(module, client, ddb.describe_full(client, params["name"]), region),
         },
     )
 

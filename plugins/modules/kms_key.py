@@ -16,7 +16,8 @@ description:
     rotation, enabled state and tags.
   - It reads only what it manages, four calls on a key that needs no change (C(DescribeKey) on the alias,
     C(GetKeyRotationStatus), C(GetKeyPolicy), C(ListResourceTags)); C(amazon.aws.kms_key) also reads the key's
-    grants, every policy and every alias of the account on each run.
+    grants, every policy and every alias of the account on each run. When O(known_tags) already shows the key's
+    wanted tags, C(ListResourceTags) is left out (three calls).
   - The key policy is compared as a policy (statement and list order, a one-item list or a string), not as text.
 author: multiregion.serverless maintainers (!UNKNOWN)
 options:
@@ -76,6 +77,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 """
 
@@ -163,6 +165,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import KMSErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
@@ -332,11 +336,17 @@ def get_tags(client, key_id: str) -> dict:
     return tags_from_boto3(tags, "TagKey", "TagValue")
 
 
-def read_key(client, metadata: dict, alias: str) -> dict:
+def read_key(client, metadata: dict, alias: str, params: dict) -> dict:
+    """The full view of the key. Its tags are those of O(known_tags) when they already are the wanted ones, else
+    read with ListResourceTags."""
     key_id = metadata["KeyId"]
     # Rotation is a property of key material KMS generated; keys of other origins have none to read.
     rotation = get_rotation(client, key_id) if metadata.get("Origin", "AWS_KMS") == "AWS_KMS" else None
-    return key_view(metadata, alias, rotation, get_policy(client, key_id), get_tags(client, key_id))
+    policy = get_policy(client, key_id)
+    tags = known_current_tags(params["known_tags"], metadata.get("Arn"), params["tags"], params["purge_tags"])
+    if tags is None:
+        tags = get_tags(client, key_id)
+    return key_view(metadata, alias, rotation, policy, tags)
 
 
 @KMSErrorHandler.common_error_handler("create KMS key {alias}")
@@ -477,7 +487,7 @@ def ensure_present(module, client, alias: str, params: dict) -> dict:
     metadata = describe_key(client, alias)
     if metadata is None:
         return create(module, client, alias, params)
-    current = read_key(client, customer_managed(metadata, alias), alias)
+    current = read_key(client, customer_managed(metadata, alias), alias, params)
     changes = key_changes(current, params)
     after = changed_key(current, changes)
     diff = {"before": diff_view(current), "after": diff_view(after)}
@@ -510,6 +520,7 @@ def main() -> None:
         enabled=dict(type="bool", default=True),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
         pending_window=dict(type="int", default=30),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )

@@ -15,8 +15,9 @@ description:
     (CloudWatch metrics and sampled requests) and tags.
   - The web ACL is found by name with C(ListWebACLs), page by page (C(NextMarker)), stopping at the page that holds
     the name; then it is read with one C(GetWebACL), and its tags with C(ListTagsForResource) only when O(tags) is
-    given. A web ACL that is as asked costs those three calls (two without O(tags)); then only what differs is
-    written (C(CreateWebACL), C(UpdateWebACL), C(TagResource), C(UntagResource), C(DeleteWebACL)).
+    given and O(known_tags) does not already show them. A web ACL that is as asked costs those three calls (two
+    without O(tags), or with O(known_tags) showing the wanted tags); then only what differs is written
+    (C(CreateWebACL), C(UpdateWebACL), C(TagResource), C(UntagResource), C(DeleteWebACL)).
   - Only the options given are compared, each normalised as WAF describes it. The rules are compared in the order of
     their priorities; the values WAF fills in when a request leaves them out count as given (a rate-based rule's
     C(EvaluationWindowSec) of 300, a body's C(OversizeHandling) of C(CONTINUE), ...); an empty list counts as absent;
@@ -104,6 +105,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
+  - multiregion.serverless.known_tags
   - amazon.aws.boto3
 notes:
   - The diff shows the web ACL's name, description, default action, rules and visibility configuration as they are
@@ -275,6 +277,8 @@ except ImportError:
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import RETRY_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import marker_pages
@@ -650,7 +654,12 @@ def ensure_present(module, client, options: dict, model: Model) -> dict:
         return ensure_created(module, client, options, model)
 
     managed_tags = options["tags"] is not None
-    current_tags = web_acl_tags(client, name, current["ARN"]) if managed_tags else None
+    current_tags = None
+    if managed_tags:
+        # Those of known_tags when they already are the wanted ones, else ListTagsForResource.
+        current_tags = known_current_tags(options["known_tags"], current["ARN"], options["tags"], options["purge_tags"])
+        if current_tags is None:
+            current_tags = web_acl_tags(client, name, current["ARN"])
     to_set, to_remove = tag_changes(current_tags, options["tags"], options["purge_tags"])
     after_tags = updated_tags(current_tags, to_set, to_remove) if managed_tags else None
     request = update_request(current, options, model)
@@ -709,6 +718,7 @@ def main() -> None:
         metric_name=dict(type="str"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        known_tags=KNOWN_TAGS_OPTION,
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = MultiregionAWSModule(argument_spec=argument_spec, supports_check_mode=True)

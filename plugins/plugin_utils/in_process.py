@@ -14,9 +14,10 @@ in memory reaches the next.
 
 What the worker finds already in memory was loaded once, in the controller's main process, when the strategy first
 loaded this action's class (before it forked any worker): boto3, ansible-core's module code, the collection's
-``module_utils`` and filters, the index of ansible-core's Jinja filters and tests, and a botocore data loader that
-has parsed the models of the services the collection calls. Each boto3 session a module opens in the worker is
-given that loader, as every client of one boto3 session shares its session's loader (the models are read-only).
+``module_utils`` and filters, the index of ansible-core's Jinja filters and tests, a botocore data loader that
+has parsed the models of the services the collection calls, and botocore's builtin event handlers registered once.
+Each boto3 session a module opens in the worker is given that loader, as every client of one boto3 session shares
+its session's loader (the models are read-only), and starts from a copy of those handlers.
 The same import installs the run's cache of compiled templates (``template_cache.py``), which every later task's
 worker uses, whatever its action.
 
@@ -28,6 +29,7 @@ async, another interpreter or virtualenv, a controller without boto3 or amazon.a
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib
 import io
 import json
@@ -67,6 +69,7 @@ def recent_enough(version: str) -> bool:
 
 try:
     import boto3
+    import botocore.hooks
     import botocore.session
 
     # Loaded here so that every worker forked after this finds them in memory.
@@ -157,6 +160,42 @@ def shared_data_loader(warm):
         yield
     finally:
         botocore.session.create_loader = original
+
+
+def warm_event_hooks():
+    """An event emitter with botocore's builtin handlers registered, as a new botocore session registers them.
+
+    A session registers about 130 of them, each event name aliased and filed in a prefix tree: a good part of what a
+    boto3 session costs, and amazon.aws' ``module_utils`` makes a session for every client. Copied, the same tree
+    costs a fraction of that.
+    """
+    emitter = botocore.hooks.HierarchicalEmitter()
+    # The session's own registration, on a session object that has nothing but its events: the same handlers, in
+    # the same order, through the same aliasing, as Session.__init__ registers them.
+    registrar = botocore.session.Session.__new__(botocore.session.Session)
+    registrar._events = botocore.hooks.EventAliaser(emitter)  # pylint: disable=protected-access
+    botocore.session.Session._register_builtin_handlers(registrar, registrar._events)  # pylint: disable=protected-access
+    return emitter
+
+
+@contextlib.contextmanager
+def warm_sessions(emitter):
+    """While in the block, each new botocore session (boto3 makes one per ``boto3.session.Session()``) starts from a
+    copy of ``emitter`` instead of registering the builtin handlers again. Each copy is its own: a handler a session
+    registers later reaches no other session."""
+    if emitter is None:
+        yield
+        return
+    original = botocore.session.get_session
+
+    def get_session(env_vars=None):
+        return botocore.session.Session(env_vars, event_hooks=copy.copy(emitter), include_builtin_handlers=False)
+
+    botocore.session.get_session = get_session
+    try:
+        yield
+    finally:
+        botocore.session.get_session = original
 
 
 def same_interpreter(interpreter: object) -> bool:
@@ -258,11 +297,16 @@ def warm_jinja_plugins() -> None:
 
 # Made in the controller's main process when the strategy first loads this action, before it forks the workers.
 WARM_DATA_LOADER = None
+WARM_EVENT_HOOKS = None
 if HAS_DEPENDENCIES:
     try:
         WARM_DATA_LOADER = warm_data_loader()
     except Exception:  # pylint: disable=broad-exception-caught  # pragma: no cover - clients then load their own
         WARM_DATA_LOADER = None
+    try:
+        WARM_EVENT_HOOKS = warm_event_hooks()
+    except Exception:  # pylint: disable=broad-exception-caught  # pragma: no cover - sessions then register their own
+        WARM_EVENT_HOOKS = None
 warm_jinja_plugins()
 # Each template compiled in this run is compiled once, not once per task and host (plugin_utils/template_cache.py).
 template_cache.install(C.DEFAULT_LOCAL_TMP)
@@ -311,7 +355,7 @@ class ActionModule(NormalAction):
         module_args["_ansible_tmpdir"] = tmpdir = tempfile.mkdtemp(prefix="in-process-", dir=C.DEFAULT_LOCAL_TMP)
         display.vvv(f"Running {fqn} in the task's worker process")
         try:
-            with task_environment(environment), shared_data_loader(WARM_DATA_LOADER):
+            with task_environment(environment), shared_data_loader(WARM_DATA_LOADER), warm_sessions(WARM_EVENT_HOOKS):
                 result = run_module(fqn, module_args)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)

@@ -140,3 +140,48 @@ def test_a_pagination_token_is_not_followed_and_what_is_missing_is_read_one_by_o
     found = _tagging.BulkTagReader(module).current_tags({ARN + n: TAGS for n in names}, True, read_one)
     assert reads == [ARN + "b", ARN + "c"]
     assert found == {ARN + n: TAGS for n in names}
+
+
+@pytest.mark.parametrize(
+    "known, arn, wanted, purge, expected",
+    [
+        # The snapshot has the wanted tags: taken.
+        ({ARN + "a": TAGS}, ARN + "a", TAGS, True, TAGS),
+        # Not in it, another value, or an extra tag under purge: not taken (the caller reads).
+        ({ARN + "b": TAGS}, ARN + "a", TAGS, True, None),
+        ({ARN + "a": {"Deployment": "old"}}, ARN + "a", TAGS, False, None),
+        ({ARN + "a": {**TAGS, "Extra": "x"}}, ARN + "a", TAGS, True, None),
+        # Without purge an extra tag is no difference: taken with it.
+        ({ARN + "a": {**TAGS, "Extra": "x"}}, ARN + "a", TAGS, False, {**TAGS, "Extra": "x"}),
+        # Tags left alone (wanted None), no snapshot, no ARN yet: never answered here.
+        ({ARN + "a": TAGS}, ARN + "a", None, True, None),
+        ({}, ARN + "a", TAGS, True, None),
+        (None, ARN + "a", TAGS, True, None),
+        ({ARN + "a": TAGS}, None, TAGS, True, None),
+        # A malformed entry (not a mapping) is ignored; values are compared as strings.
+        ({ARN + "a": "Deployment=d"}, ARN + "a", TAGS, True, None),
+        ({ARN + "a": {"Count": 3}}, ARN + "a", {"Count": "3"}, True, {"Count": "3"}),
+    ],
+)
+def test_known_current_tags(known, arn, wanted, purge, expected):
+    assert _tagging.known_current_tags(known, arn, wanted, purge) == expected
+
+
+def test_known_tags_are_trusted_first_and_only_the_rest_asked_and_read(aws):
+    module = FakeModule(aws)
+    known = {ARN + "a": TAGS, ARN + "b": {"Deployment": "old"}}
+    # Only b (differs in the snapshot) and c (missing from it) are asked; b's answer differs again: read.
+    answer(aws, ["b", "c"], {"b": {"Deployment": "old"}, "c": TAGS})
+    reads, read_one = recorder({ARN + "b": {"Deployment": "old"}})
+    found = _tagging.BulkTagReader(module, known).current_tags({ARN + n: TAGS for n in "abc"}, True, read_one)
+    assert reads == [ARN + "b"]
+    assert found == {ARN + "a": TAGS, ARN + "b": {"Deployment": "old"}, ARN + "c": TAGS}
+    assert list(found) == [ARN + n for n in "abc"]
+
+
+def test_known_tags_that_answer_everything_create_no_client(aws):
+    module = FakeModule(aws)
+    reads, read_one = recorder({})
+    found = _tagging.BulkTagReader(module, {ARN + "a": TAGS}).current_tags({ARN + "a": TAGS}, True, read_one)
+    assert found == {ARN + "a": TAGS}
+    assert module.clients == [] and reads == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -13,6 +14,8 @@ from unittest.mock import MagicMock
 
 import boto3
 import botocore.loaders
+import botocore.session
+import botocore.stub
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
@@ -204,6 +207,74 @@ def test_sessions_made_in_the_block_share_the_warm_loader_and_others_do_not():
         assert boto3.session.Session()._loader is not loader
     with in_process.shared_data_loader(None):
         assert boto3.session.Session()._loader is not loader
+
+
+def handler_key(handler):
+    """What identifies a handler across sessions: boto3 registers partials and bound methods made for its session."""
+    if isinstance(handler, functools.partial):
+        return ("partial", handler_key(handler.func), handler.args, tuple(sorted(handler.keywords.items())))
+    if hasattr(handler, "__func__"):
+        return ("method", handler.__func__.__qualname__, type(handler.__self__).__name__)
+    return getattr(handler, "__qualname__", None) or type(handler).__qualname__
+
+
+def handler_tree(session_or_emitter) -> dict:
+    """Each event prefix of the emitter's tree with its handlers, first, middle and last, in order."""
+    emitter = getattr(session_or_emitter, "_original_handler", session_or_emitter)
+    found = {}
+
+    def walk(node, path):
+        if node.get("values") is not None:
+            found[path] = tuple(tuple(handler_key(h) for h in part) for part in node["values"])
+        for chunk, child in node.get("children", {}).items():
+            walk(child, f"{path}.{chunk}" if path else chunk)
+
+    walk(emitter._handlers._root, "")
+    return found
+
+
+def test_sessions_made_in_the_block_start_from_a_copy_of_the_builtin_handlers():
+    emitter = in_process.warm_event_hooks()
+    fresh = botocore.session.Session()
+    assert handler_tree(fresh) == handler_tree(emitter) and len(handler_tree(fresh)) > 50
+    with in_process.warm_sessions(emitter):
+        first = boto3.session.Session(region_name="eu-west-1")._session
+        second = botocore.session.get_session()
+    # The same handlers as a session that registered its own (boto3's own added to a boto3 session's), none twice.
+    assert handler_tree(second) == handler_tree(fresh)
+    assert handler_tree(first) == handler_tree(boto3.session.Session(region_name="eu-west-1")._session)
+    assert handler_tree(first) != handler_tree(fresh)
+    # Each a copy: what one session registers later reaches neither the other nor the next.
+    assert first._original_handler is not emitter and first._original_handler is not second._original_handler
+
+    def extra(**kwargs):
+        return None
+
+    first.register("before-call.sts.GetCallerIdentity", extra)
+    assert handler_tree(first) != handler_tree(second)
+    assert handler_tree(second) == handler_tree(emitter) == handler_tree(fresh)
+    # Outside the block, sessions register their own again.
+    assert botocore.session.get_session()._original_handler is not emitter
+
+
+def test_a_client_of_a_warm_session_sends_and_parses_as_any_other():
+    with in_process.warm_sessions(in_process.warm_event_hooks()):
+        client = boto3.session.Session(
+            aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret", region_name="eu-west-1"
+        ).client("sts")
+    with botocore.stub.Stubber(client) as stub:
+        stub.add_response(
+            "get_caller_identity",
+            {"UserId": "u", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/u"},
+            {},
+        )
+        assert client.get_caller_identity()["Account"] == "123456789012"
+
+
+def test_without_warm_handlers_sessions_are_left_alone():
+    original = botocore.session.get_session
+    with in_process.warm_sessions(None):
+        assert botocore.session.get_session is original
 
 
 # the action

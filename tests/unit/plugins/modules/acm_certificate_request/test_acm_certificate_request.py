@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
 from botocore.stub import ANY
 
 from ansible_collections.multiregion.serverless.plugins.modules import acm_certificate_request as acm
@@ -436,3 +437,74 @@ def test_check_mode_deletes_nothing(aws):
 def test_no_diff_unless_asked(aws):
     expect_existing(aws)
     assert "diff" not in run_module(acm.main, ARGS)
+
+
+# --- known_tags: the tags a GetResources snapshot showed earlier in the run -------------------------------
+
+TAGS = {"Application": "global-api"}
+TAGGED = {**ARGS, "tags": TAGS}
+
+
+def expect_existing_without_tags(aws, status="ISSUED"):
+    """The listing and description of an existing certificate, but ListTagsForCertificate."""
+    expect_list(aws, [summary(status=status)])
+    expect_describe(aws, detail(status=status))
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_showing_the_wanted_tags_are_not_read_again(aws, check_mode):
+    expect_existing(aws, tags=[{"Key": "Application", "Value": "global-api"}])
+    read = run_module(acm.main, TAGGED, check_mode=check_mode, diff=True)
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing_without_tags(aws)
+    known = {ARN: dict(TAGS), OTHER_ARN: {"Application": "other"}}
+    result = run_module(acm.main, {**TAGGED, "known_tags": known}, check_mode=check_mode, diff=True)
+    assert_unchanged(result)
+    assert tag_reads == []
+    assert result == read  # the same result and diff as with the tags read
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_known_tags_with_another_value_are_read_and_the_update_planned(aws):
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing(aws, tags=[{"Key": "Application", "Value": "old"}])
+    aws.stub("acm").add_response(
+        "add_tags_to_certificate", {}, {"CertificateArn": ARN, "Tags": [{"Key": "Application", "Value": "global-api"}]}
+    )
+    result = run_module(acm.main, {**TAGGED, "known_tags": {ARN: {"Application": "old"}}}, diff=True)
+    assert_changed(result)
+    assert tag_reads == [{"CertificateArn": ARN}]
+    assert result["diff"]["before"]["tags"] == {"Application": "old"}
+    assert result["certificate"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_certificate_are_read(aws):
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing(aws, tags=[{"Key": "Application", "Value": "global-api"}])
+    assert_unchanged(run_module(acm.main, {**TAGGED, "known_tags": {OTHER_ARN: dict(TAGS)}}))
+    assert tag_reads == [{"CertificateArn": ARN}]
+
+
+def test_known_tags_with_an_extra_tag_are_no_difference_without_purge(aws):
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing_without_tags(aws)
+    known = {ARN: {**TAGS, "Owner": "ops"}}
+    result = run_module(acm.main, {**TAGGED, "purge_tags": False, "known_tags": known}, diff=True)
+    assert_unchanged(result)
+    assert tag_reads == []
+    assert result["certificate"]["tags"] == {**TAGS, "Owner": "ops"}
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_known_tags_with_an_extra_tag_are_read_with_purge(aws):
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing(aws, tags=[{"Key": "Application", "Value": "global-api"}])
+    assert_unchanged(run_module(acm.main, {**TAGGED, "known_tags": {ARN: {**TAGS, "Owner": "ops"}}}))
+    assert tag_reads == [{"CertificateArn": ARN}]
+
+
+def test_known_tags_are_not_taken_when_the_task_leaves_tags_alone(aws):
+    tag_reads = aws.sent("acm", "ListTagsForCertificate")
+    expect_existing(aws, tags=[{"Key": "Application", "Value": "global-api"}])
+    assert_unchanged(run_module(acm.main, {**ARGS, "known_tags": {ARN: dict(TAGS)}}))
+    assert tag_reads == [{"CertificateArn": ARN}]

@@ -496,3 +496,93 @@ def test_absent_when_the_plan_went_between_list_and_get(aws):
     result = run_module(module.main, {"name": NAME, "state": "absent"})
 
     assert result["changed"] is False
+
+
+# ---- known_tags ----------------------------------------------------------------------------------------------
+
+
+def found_without_tags(stub, rules=None):
+    """The plan listed and got, its tags not read."""
+    listed(stub, "someone-elses", NAME)
+    got(stub, rules)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_with_the_wanted_tags_read_no_tags(aws, check_mode):
+    found_without_tags(aws.stub("backup"))
+    reads = aws.sent("backup", "ListTags")
+
+    result = run_module(module.main, args(known_tags={ARN: TAGS}), check_mode=check_mode, diff=True)
+
+    assert result["changed"] is False
+    assert reads == []
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert result["diff"]["before"]["tags"] == TAGS
+    assert result["plan"]["tags"] == TAGS
+    assert result["plan"]["backup_plan_id"] == PLAN_ID
+
+
+def test_known_tags_with_the_wanted_tags_and_a_changed_rule_update_the_plan_only(aws):
+    stub = aws.stub("backup")
+    found_without_tags(stub, rules=aws_rules([dict(RULES[0], lifecycle={"delete_after_days": 1}), RULES[1]]))
+    stub.add_response(
+        "update_backup_plan",
+        {"BackupPlanId": PLAN_ID, "BackupPlanArn": ARN, "VersionId": "v2"},
+        {"BackupPlanId": PLAN_ID, "BackupPlan": {"BackupPlanName": NAME, "Rules": api_rules()}},
+    )
+    reads = aws.sent("backup", "ListTags")
+
+    result = run_module(module.main, args(known_tags={ARN: TAGS}), diff=True)
+
+    assert result["changed"] is True
+    assert reads == []
+    assert result["diff"]["before"]["tags"] == result["diff"]["after"]["tags"] == TAGS
+    assert result["plan"]["version_id"] == "v2"
+
+
+def test_known_tags_with_another_value_are_read_and_updated(aws):
+    stub = aws.stub("backup")
+    existing(stub, tag_set={"Deployment": "old"})
+    stub.add_response("tag_resource", {}, {"ResourceArn": ARN, "Tags": TAGS})
+
+    result = run_module(module.main, args(known_tags={ARN: {"Deployment": "other"}}), diff=True)
+
+    assert result["changed"] is True
+    assert result["diff"]["before"]["tags"] == {"Deployment": "old"}
+    assert result["diff"]["after"]["tags"] == TAGS
+    assert result["plan"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_plan_are_read(aws):
+    existing(aws.stub("backup"))
+
+    result = run_module(module.main, args(known_tags={"arn:aws:backup:eu-west-1:123456789012:backup-plan:x": TAGS}))
+
+    assert result["changed"] is False
+    assert result["plan"]["tags"] == TAGS
+
+
+def test_known_tags_with_an_extra_tag_without_purge_read_no_tags(aws):
+    found_without_tags(aws.stub("backup"))
+    reads = aws.sent("backup", "ListTags")
+
+    result = run_module(module.main, args(purge_tags=False, known_tags={ARN: {**TAGS, "Other": "x"}}))
+
+    assert result["changed"] is False
+    assert reads == []
+    assert result["plan"]["tags"] == {**TAGS, "Other": "x"}
+
+
+def test_absent_reads_the_tags_whatever_known_tags_say(aws):
+    stub = aws.stub("backup")
+    existing(stub)
+    stub.add_response("delete_backup_plan", {"BackupPlanId": PLAN_ID, "VersionId": "v1"}, {"BackupPlanId": PLAN_ID})
+
+    result = run_module(
+        module.main,
+        {"name": NAME, "state": "absent", "delete_selections": False, "tags": TAGS, "known_tags": {ARN: TAGS}},
+        diff=True,
+    )
+
+    assert result["changed"] is True
+    assert result["diff"]["before"]["tags"] == TAGS

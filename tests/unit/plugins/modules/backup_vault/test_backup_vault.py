@@ -377,3 +377,89 @@ def test_tags_on_several_pages_are_merged(aws):
 
     assert result["changed"] is False
     assert result["backup_vault"]["tags"] == {"Deployment": "prod", "Owner": "team"}
+
+
+# ---- known_tags ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_with_the_wanted_tags_read_no_tags(aws, check_mode):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    reads = aws.sent("backup", "ListTags")
+
+    result = run_module(
+        module.main,
+        {"name": NAME, "encryption_key_arn": KEY, "tags": TAGS, "known_tags": {ARN: TAGS}},
+        check_mode=check_mode,
+        diff=True,
+    )
+
+    assert_unchanged_with_equal_diff(result)
+    assert reads == []
+    assert result["backup_vault"]["tags"] == TAGS
+    assert result["diff"]["before"] == {"backup_vault_name": NAME, "encryption_key_arn": KEY, "tags": TAGS}
+
+
+def test_known_tags_with_another_value_are_read_and_updated(aws):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    tags(stub, {"Deployment": "old"})
+    stub.add_response("tag_resource", {}, {"ResourceArn": ARN, "Tags": TAGS})
+
+    # The snapshot differs from the wanted tags: ListTags is asked, and its answer is the one planned with.
+    result = run_module(
+        module.main, {"name": NAME, "tags": TAGS, "known_tags": {ARN: {"Deployment": "other"}}}, diff=True
+    )
+
+    assert result["changed"] is True
+    assert result["diff"]["before"]["tags"] == {"Deployment": "old"}
+    assert result["diff"]["after"]["tags"] == TAGS
+    assert result["backup_vault"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_vault_are_read(aws):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    tags(stub, TAGS)
+
+    result = run_module(module.main, {"name": NAME, "tags": TAGS, "known_tags": {ARN + "-other": TAGS}})
+
+    assert result["changed"] is False
+    assert result["backup_vault"]["tags"] == TAGS
+
+
+def test_known_tags_with_an_extra_tag_without_purge_read_no_tags(aws):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    reads = aws.sent("backup", "ListTags")
+    known = {ARN: {**TAGS, "Owner": "team"}}
+
+    result = run_module(module.main, {"name": NAME, "tags": TAGS, "purge_tags": False, "known_tags": known})
+
+    assert result["changed"] is False
+    assert reads == []
+    assert result["backup_vault"]["tags"] == {**TAGS, "Owner": "team"}
+
+
+def test_known_tags_with_an_extra_tag_under_purge_are_read(aws):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    tags(stub, {**TAGS, "Owner": "team"})
+    stub.add_response("untag_resource", {}, {"ResourceArn": ARN, "TagKeyList": ["Owner"]})
+
+    result = run_module(module.main, {"name": NAME, "tags": TAGS, "known_tags": {ARN: {**TAGS, "Owner": "team"}}})
+
+    assert result["changed"] is True
+    assert result["backup_vault"]["tags"] == TAGS
+
+
+def test_known_tags_are_not_used_when_tags_are_left_alone(aws):
+    stub = aws.stub("backup")
+    listed(stub, vault())
+    tags(stub, {"Owner": "team"})
+
+    result = run_module(module.main, {"name": NAME, "known_tags": {ARN: {"Owner": "team"}}})
+
+    assert result["changed"] is False
+    assert result["backup_vault"]["tags"] == {"Owner": "team"}

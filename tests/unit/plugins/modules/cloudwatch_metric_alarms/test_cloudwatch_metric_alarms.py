@@ -360,3 +360,71 @@ def test_bad_input_fails_before_any_call(aws):
     result = run_module(m.main, {"alarms": [given]})
     assert result["failed"] is True
     assert "alarms[0] (a): exactly one of statistic and extended_statistic" in result["msg"]
+
+
+# --- known_tags -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_with_the_wanted_tags_read_no_tags_and_report_the_same(aws, check_mode):
+    """A no-op whose tags the snapshot shows: DescribeAlarms only, the same result as with GetResources."""
+    cw = aws.stub("cloudwatch")
+    alarms = [spec("a"), spec("b", tags={"Alarm": "b"})]
+    answered = {"a": {"Deployment": "d"}, "b": {"Deployment": "d", "Alarm": "b"}}
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a", "b"], answered)
+    read = run_module(m.main, {"alarms": alarms, "tags": {"Deployment": "d"}}, check_mode=check_mode, diff=True)
+
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    asked = aws.sent("resourcegroupstaggingapi", "GetResources")
+    reads = aws.sent("cloudwatch", "ListTagsForResource")
+    known = {ARN + name: tags for name, tags in answered.items()}
+    result = run_module(
+        m.main,
+        {"alarms": alarms, "tags": {"Deployment": "d"}, "known_tags": known},
+        check_mode=check_mode,
+        diff=True,
+    )
+
+    assert_unchanged(result)
+    assert asked == [] and reads == []
+    assert result == read
+
+
+def test_known_tags_with_another_value_are_asked_and_read_and_updated(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    # "b" is answered by the snapshot; "a" differs there, so GetResources and ListTagsForResource decide.
+    get_resources(aws, ["a"], {"a": {"Deployment": "old"}})
+    list_tags(cw, "a", {"Deployment": "old"})
+    cw.add_response("tag_resource", {}, {"ResourceARN": ARN + "a", "Tags": [{"Key": "Deployment", "Value": "d"}]})
+    known = {ARN + "a": {"Deployment": "other"}, ARN + "b": {"Deployment": "d"}}
+    result = run_module(
+        m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}, "known_tags": known}, diff=True
+    )
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["diff"]["before"]["a"]["tags"] == {"Deployment": "old"}
+    assert result["diff"]["after"]["a"]["tags"] == {"Deployment": "d"}
+    assert [a["tags"] for a in result["alarms"]] == [{"Deployment": "d"}, {"Deployment": "d"}]
+
+
+def test_known_tags_without_the_alarm_are_asked(aws):
+    cw = aws.stub("cloudwatch")
+    describe(cw, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a"], {})
+    list_tags(cw, "a", {"Deployment": "d"})
+    known = {ARN + "b": {"Deployment": "d"}}
+    result = run_module(m.main, {"alarms": [spec("a"), spec("b")], "tags": {"Deployment": "d"}, "known_tags": known})
+    assert_unchanged(result)
+    assert [a["tags"] for a in result["alarms"]] == [{"Deployment": "d"}, {"Deployment": "d"}]
+
+
+def test_known_tags_with_an_extra_tag_without_purge_read_no_tags(aws):
+    describe(aws.stub("cloudwatch"), ["a"], [described("a")])
+    known = {ARN + "a": {"Deployment": "d", "Extra": "x"}}
+    result = run_module(
+        m.main, {"alarms": [spec("a")], "tags": {"Deployment": "d"}, "purge_tags": False, "known_tags": known}
+    )
+    assert_unchanged(result)
+    assert result["alarms"][0]["tags"] == {"Deployment": "d", "Extra": "x"}

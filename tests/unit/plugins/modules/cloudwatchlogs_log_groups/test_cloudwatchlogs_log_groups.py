@@ -456,3 +456,80 @@ def test_purge_in_check_mode_deletes_nothing_and_spares_listed_groups(aws):
 def test_purge_without_prefix_fails(aws):
     result = run_module(m.main, {"log_groups": [], "purge": True})
     assert_fails_mentioning(result, "purge_prefix is required with purge=true")
+
+
+# --- known_tags -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_with_the_wanted_tags_read_no_tags_and_report_the_same(aws, check_mode):
+    """A no-op whose tags the snapshot shows: DescribeLogGroups only, the same result as with GetResources."""
+    logs = aws.stub("logs")
+    groups = [item("a"), item("b", tags={**TAGS, "Log": "b"})]
+    answered = {"a": TAGS, "b": {**TAGS, "Log": "b"}}
+    describe(logs, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a", "b"], answered)
+    read = run_module(m.main, {"log_groups": groups}, check_mode=check_mode, diff=True)
+
+    describe(logs, ["a", "b"], [described("a"), described("b")])
+    asked = aws.sent("resourcegroupstaggingapi", "GetResources")
+    reads = aws.sent("logs", "ListTagsForResource")
+    known = {ARN + name: found for name, found in answered.items()}
+    result = run_module(m.main, {"log_groups": groups, "known_tags": known}, check_mode=check_mode, diff=True)
+
+    assert_unchanged(result)
+    assert asked == [] and reads == []
+    assert result == read
+    assert [g["tags"] for g in result["log_groups"]] == [TAGS, {**TAGS, "Log": "b"}]
+
+
+def test_known_tags_with_another_value_are_asked_and_read_and_updated(aws):
+    logs = aws.stub("logs")
+    describe(logs, ["a", "b"], [described("a"), described("b")])
+    # "b" is answered by the snapshot; "a" differs there, so GetResources and ListTagsForResource decide.
+    get_resources(aws, ["a"], {"a": {"Deployment": "old"}})
+    tags(logs, "a", {"Deployment": "old"})
+    logs.add_response("tag_resource", {}, {"resourceArn": ARN + "a", "tags": TAGS})
+    known = {ARN + "a": {"Deployment": "other"}, ARN + "b": TAGS}
+    result = run_module(m.main, {"log_groups": [item("a"), item("b")], "known_tags": known}, diff=True)
+    assert_changed(result)
+    assert result["updated"] == ["a"]
+    assert result["diff"]["before"]["a"]["tags"] == {"Deployment": "old"}
+    assert result["diff"]["after"]["a"]["tags"] == TAGS
+    assert "b" not in result["diff"]["after"]
+
+
+def test_known_tags_without_the_group_are_asked(aws):
+    logs = aws.stub("logs")
+    describe(logs, ["a", "b"], [described("a"), described("b")])
+    get_resources(aws, ["a"], {})
+    tags(logs, "a", TAGS)
+    result = run_module(m.main, {"log_groups": [item("a"), item("b")], "known_tags": {ARN + "b": TAGS}})
+    assert_unchanged(result)
+    assert [g["tags"] for g in result["log_groups"]] == [TAGS, TAGS]
+
+
+def test_known_tags_with_an_extra_tag_without_purge_read_no_tags(aws):
+    describe(aws.stub("logs"), ["a"], [described("a")])
+    known = {ARN + "a": {**TAGS, "Extra": "x"}}
+    result = run_module(m.main, {"log_groups": [item("a")], "purge_tags": False, "known_tags": known})
+    assert_unchanged(result)
+    assert result["log_groups"][0]["tags"] == {**TAGS, "Extra": "x"}
+
+
+def test_known_tags_leave_the_reads_of_unmanaged_tags_and_of_a_raced_create(aws):
+    """Tags left alone are reported as ListTagsForResource answers them, and a group created meanwhile by someone
+    else is read with the service's own call (after planning), whatever the snapshot says."""
+    logs = aws.stub("logs")
+    describe(logs, ["a", "b"], [described("b", retention=None, key=None)])
+    tags(logs, "b", {"Other": "x"})
+    logs.add_client_error("create_log_group", **client_error("ResourceAlreadyExistsException"))
+    describe(logs, ["a"], [described("a")])
+    tags(logs, "a", TAGS)
+    describe(logs, ["a"], [described("a")])
+    known = {ARN + "a": TAGS, ARN + "b": {"Other": "x"}}
+    result = run_module(m.main, {"log_groups": [item("a"), {"name": "b"}], "known_tags": known})
+    # The group someone else created already is the wanted one: nothing was changed.
+    assert_unchanged(result)
+    assert result["log_groups"][0]["arn"] == ARN + "a"
+    assert [g["tags"] for g in result["log_groups"]] == [TAGS, {"Other": "x"}]

@@ -225,9 +225,119 @@ def test_check_mode_reads_the_same(aws):
             {"regions": ["eu-west-1"], "prefix_list_services": ["s3", ""]},
             "prefix_list_services: a service name is empty",
         ),
+        ({"regions": ["eu-west-1"], "tag_regions": ["us-east-1", ""]}, "tag_regions: a region name is empty"),
+        ({"regions": ["eu-west-1"], "tagged_with": {"": "x"}}, "tagged_with: a tag key is empty"),
     ],
 )
 def test_bad_input_fails_before_any_call(aws, args, message):
     result = run_module(deployment_facts_info.main, args)
     assert_fails_as(result, message)
     assert aws.clients == {}
+
+
+TAG_FILTERS = {"TagFilters": [{"Key": "Deployment", "Values": ["mrdemo"]}], "ResourcesPerPage": 100}
+
+
+def mapping(arn: str, **tags: str) -> dict:
+    """A ResourceTagMapping as GetResources documents it."""
+    return {"ResourceARN": arn, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:mrdemo-alarms"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+TABLE = "arn:aws:dynamodb:eu-west-1:123456789012:table/mrdemo-items"
+
+
+def test_without_tagged_with_the_tagging_api_is_not_called(aws):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    result = run_module(deployment_facts_info.main, {"regions": ["eu-west-1"], "tag_regions": ["us-east-1"]})
+    assert result["tagged_resources"] == {}
+    assert not [key for key in aws.clients if key[0] == "resourcegroupstaggingapi"]
+
+
+def test_tagged_resources_of_every_tag_region_every_page(aws):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    tagging = aws.stub("resourcegroupstaggingapi", "eu-west-1")
+    tagging.add_response(
+        "get_resources",
+        {"ResourceTagMappingList": [mapping(TOPIC, Deployment="mrdemo")], "PaginationToken": "p2"},
+        TAG_FILTERS,
+    )
+    tagging.add_response(
+        "get_resources",
+        {"ResourceTagMappingList": [mapping(TABLE, Deployment="mrdemo", Owner="sre")], "PaginationToken": ""},
+        {**TAG_FILTERS, "PaginationToken": "p2"},
+    )
+    aws.stub("resourcegroupstaggingapi", "us-east-1").add_response(
+        "get_resources", {"ResourceTagMappingList": [mapping(KEY, Deployment="mrdemo")]}, TAG_FILTERS
+    )
+    result = run_module(
+        deployment_facts_info.main,
+        {"regions": ["eu-west-1"], "tagged_with": {"Deployment": "mrdemo"}, "tag_regions": ["eu-west-1", "us-east-1"]},
+    )
+    assert_unchanged(result)
+    assert result["tagged_resources"] == {
+        TOPIC: {"Deployment": "mrdemo"},
+        TABLE: {"Deployment": "mrdemo", "Owner": "sre"},
+        KEY: {"Deployment": "mrdemo"},
+    }
+
+
+def test_tag_regions_default_to_the_regions_and_several_tags_are_all_filtered(aws):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    filters = {
+        "TagFilters": [{"Key": "Deployment", "Values": ["mrdemo"]}, {"Key": "Team", "Values": ["sre"]}],
+        "ResourcesPerPage": 100,
+    }
+    aws.stub("resourcegroupstaggingapi", "eu-west-1").add_response(
+        "get_resources", {"ResourceTagMappingList": []}, filters
+    )
+    result = run_module(
+        deployment_facts_info.main, {"regions": ["eu-west-1"], "tagged_with": {"Team": "sre", "Deployment": "mrdemo"}}
+    )
+    assert result["tagged_resources"] == {}
+
+
+def test_tagging_throttled_is_retried(aws):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    tagging = aws.stub("resourcegroupstaggingapi", "eu-west-1")
+    tagging.add_client_error("get_resources", **client_error("ThrottledException", status=400))
+    tagging.add_response(
+        "get_resources", {"ResourceTagMappingList": [mapping(TOPIC, Deployment="mrdemo")]}, TAG_FILTERS
+    )
+    result = run_module(deployment_facts_info.main, {"regions": ["eu-west-1"], "tagged_with": {"Deployment": "mrdemo"}})
+    assert result["tagged_resources"] == {TOPIC: {"Deployment": "mrdemo"}}
+    assert len(aws.sleeps) == 1
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "UnrecognizedClientException"])
+def test_a_refused_tag_region_is_left_out_with_a_warning(aws, code):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    aws.stub("resourcegroupstaggingapi", "eu-west-1").add_response(
+        "get_resources", {"ResourceTagMappingList": [mapping(TOPIC, Deployment="mrdemo")]}, TAG_FILTERS
+    )
+    aws.stub("resourcegroupstaggingapi", "us-east-1").add_client_error(
+        "get_resources", **client_error(code, status=400)
+    )
+    result = run_module(
+        deployment_facts_info.main,
+        {"regions": ["eu-west-1"], "tagged_with": {"Deployment": "mrdemo"}, "tag_regions": ["eu-west-1", "us-east-1"]},
+    )
+    assert_unchanged(result)
+    assert result["tagged_resources"] == {TOPIC: {"Deployment": "mrdemo"}}
+    assert any("us-east-1 could not be listed" in w for w in result["warnings"])
+
+
+def test_another_tagging_error_fails_naming_the_region(aws):
+    stub_identity(aws)
+    stub_region(aws, "eu-west-1")
+    aws.stub("resourcegroupstaggingapi", "eu-west-1").add_client_error(
+        "get_resources", **client_error("InvalidParameterException", status=400)
+    )
+    result = run_module(deployment_facts_info.main, {"regions": ["eu-west-1"], "tagged_with": {"Deployment": "mrdemo"}})
+    assert_fails_mentioning(result, "Failed to list the resources tagged {'Deployment': 'mrdemo'} in eu-west-1")

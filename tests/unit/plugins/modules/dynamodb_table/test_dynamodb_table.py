@@ -21,10 +21,13 @@ from .responses import NAME
 from .responses import OTHER_KEY_ARN
 from .responses import STATE
 from .responses import TAGS
+from .responses import backups
 from .responses import queue_describe_full
 from .responses import queue_describe_table
 from .responses import replica
 from .responses import table
+from .responses import tag_list
+from .responses import ttl
 
 
 class FakeClock:
@@ -688,3 +691,94 @@ def test_replica_removal_without_wait_returns_while_it_is_deleting(aws, clock):
     assert result["changed"] is True, result
     assert result["table"]["replicas"] == [{"region_name": "us-east-1", "replica_status": "DELETING"}]
     assert clock.sleeps == []
+
+
+# --- known_tags -----------------------------------------------------------------------------------------------
+
+
+def queue_describe_without_tags(stub, description: dict) -> None:
+    """A full describe whose tags O(known_tags) answers: DescribeTable, continuous backups and TTL only."""
+    queue_describe_table(stub, description)
+    stub.add_response("describe_continuous_backups", backups(), {"TableName": NAME})
+    stub.add_response("describe_time_to_live", ttl(), {"TableName": NAME})
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_with_the_wanted_tags_read_no_tags_and_report_the_same(aws, check_mode):
+    ddb_stub = aws.stub("dynamodb")
+    queue_describe_full(ddb_stub, table())
+    read = run(args(), check_mode=check_mode, diff=True)
+
+    queue_describe_without_tags(ddb_stub, table())
+    reads = aws.sent("dynamodb", "ListTagsOfResource")
+    known = run(args(known_tags={ARN: TAGS}), check_mode=check_mode, diff=True)
+
+    assert_unchanged_with_equal_diff(known)
+    assert reads == []
+    assert known == read
+    assert known["table"]["tags"] == TAGS
+
+
+def test_known_tags_with_the_wanted_tags_and_another_change_write_no_tags(aws, clock):
+    ddb_stub = aws.stub("dynamodb")
+    queue_describe_without_tags(ddb_stub, table())
+    ddb_stub.add_response(
+        "update_table",
+        {"TableDescription": table(protection=False)},
+        {"TableName": NAME, "DeletionProtectionEnabled": False},
+    )
+    # The result is read again once changed, tags included.
+    queue_describe_full(ddb_stub, table(protection=False))
+
+    result = run(args(deletion_protection=False, known_tags={ARN: TAGS}), diff=True)
+
+    assert_changed(result)
+    assert result["diff"]["before"]["tags"] == result["diff"]["after"]["tags"] == TAGS
+    assert result["table"]["tags"] == TAGS
+
+
+def test_known_tags_with_another_value_are_read_and_updated(aws, clock):
+    ddb_stub = aws.stub("dynamodb")
+    queue_describe_full(ddb_stub, table(), tags={"application": "old"})
+    ddb_stub.add_response("tag_resource", {}, {"ResourceArn": ARN, "Tags": tag_list(TAGS)})
+    queue_describe_full(ddb_stub, table())
+
+    result = run(args(known_tags={ARN: {"application": "other"}}), diff=True)
+
+    assert_changed(result)
+    assert result["diff"]["before"]["tags"] == {"application": "old"}
+    assert result["diff"]["after"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_table_are_read(aws):
+    queue_describe_full(aws.stub("dynamodb"), table())
+
+    result = run(args(known_tags={f"{ARN}-other": TAGS}), diff=True)
+
+    assert_unchanged_with_equal_diff(result)
+    assert result["table"]["tags"] == TAGS
+
+
+def test_known_tags_with_an_extra_tag_without_purge_read_no_tags(aws):
+    queue_describe_without_tags(aws.stub("dynamodb"), table())
+    reads = aws.sent("dynamodb", "ListTagsOfResource")
+
+    result = run(args(purge_tags=False, known_tags={ARN: {**TAGS, "team": "platform"}}), diff=True)
+
+    assert_unchanged_with_equal_diff(result)
+    assert reads == []
+    assert result["table"]["tags"] == {**TAGS, "team": "platform"}
+
+
+def test_known_tags_are_not_used_for_absent(aws):
+    ddb_stub = aws.stub("dynamodb")
+    queue_describe_full(ddb_stub, table(protection=False))
+
+    result = run(
+        {"name": NAME, "state": "absent", "tags": TAGS, "known_tags": {ARN: TAGS}, "delete_with_items": True},
+        check_mode=True,
+        diff=True,
+    )
+
+    assert_changed(result)
+    assert result["diff"]["before"]["tags"] == TAGS

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime
 import json
 
+import pytest
+
 from ansible_collections.multiregion.serverless.plugins.modules import kms_key
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_changed
 from ansible_collections.multiregion.serverless.tests.unit.conftest import assert_fails_with
@@ -355,3 +357,77 @@ def test_delete_when_no_key_has_the_alias(aws):
     result = run_module(kms_key.main, ABSENT)
     assert_unchanged(result)
     assert result["key"] == {}
+
+
+# --- known_tags: the tags a GetResources snapshot showed earlier in the run -------------------------------
+
+OTHER_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0000abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def expect_existing_without_tags(aws, meta=None):
+    """DescribeKey and the reads of the key but ListResourceTags."""
+    expect_describe(aws, meta or metadata())
+    expect(aws, "get_key_rotation_status", {"KeyRotationEnabled": True}, {"KeyId": KEY_ID})
+    expect(
+        aws,
+        "get_key_policy",
+        {"Policy": json.dumps(POLICY), "PolicyName": "default"},
+        {"KeyId": KEY_ID, "PolicyName": "default"},
+    )
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_showing_the_wanted_tags_are_not_read_again(aws, check_mode):
+    expect_existing(aws)
+    read = run_module(kms_key.main, ARGS, check_mode=check_mode, diff=True)
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing_without_tags(aws)
+    known = {ARN: dict(TAGS), OTHER_ARN: {"Deployment": "other"}}
+    result = run_module(kms_key.main, dict(ARGS, known_tags=known), check_mode=check_mode, diff=True)
+    assert_unchanged(result)
+    assert tag_reads == []
+    assert result == read  # the same result and diff as with the tags read
+
+
+def test_known_tags_with_another_value_are_read_and_the_update_planned(aws):
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing(aws, tags={"Deployment": "old"})
+    expect(aws, "tag_resource", {}, {"KeyId": KEY_ID, "Tags": [{"TagKey": "Deployment", "TagValue": "global-api"}]})
+    result = run_module(kms_key.main, dict(ARGS, known_tags={ARN: {"Deployment": "old"}}), diff=True)
+    assert_changed(result)
+    assert tag_reads == [{"KeyId": KEY_ID}]
+    assert result["diff"]["before"]["tags"] == {"Deployment": "old"}
+    assert result["key"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_key_are_read(aws):
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing(aws)
+    assert_unchanged(run_module(kms_key.main, dict(ARGS, known_tags={OTHER_ARN: dict(TAGS)})))
+    assert tag_reads == [{"KeyId": KEY_ID}]
+
+
+def test_known_tags_with_an_extra_tag_are_no_difference_without_purge(aws):
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing_without_tags(aws)
+    known = {ARN: dict(TAGS, Owner="ops")}
+    result = run_module(kms_key.main, dict(ARGS, purge_tags=False, known_tags=known), diff=True)
+    assert_unchanged(result)
+    assert tag_reads == []
+    assert result["key"]["tags"] == dict(TAGS, Owner="ops")
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_known_tags_with_an_extra_tag_are_read_with_purge(aws):
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing(aws)
+    assert_unchanged(run_module(kms_key.main, dict(ARGS, known_tags={ARN: dict(TAGS, Owner="ops")})))
+    assert tag_reads == [{"KeyId": KEY_ID}]
+
+
+def test_known_tags_are_not_taken_when_the_task_leaves_tags_alone(aws):
+    tag_reads = aws.sent("kms", "ListResourceTags")
+    expect_existing(aws)
+    args = {k: v for k, v in ARGS.items() if k != "tags"}
+    assert_unchanged(run_module(kms_key.main, dict(args, known_tags={ARN: dict(TAGS)})))
+    assert tag_reads == [{"KeyId": KEY_ID}]

@@ -555,3 +555,85 @@ def test_topic_reference(given, wanted):
 def test_topic_reference_of_a_fifo_arn():
     assert sns_topic.topic_reference(ARN, "fifo", "eu-west-1") == (f"{NAME}.fifo", f"{ARN}.fifo")
     assert sns_topic.topic_reference(f"{ARN}.fifo", "fifo", "eu-west-1") == (f"{NAME}.fifo", f"{ARN}.fifo")
+
+
+# --- known_tags: the tags a GetResources snapshot showed earlier in the run -------------------------------
+
+OTHER_ARN = f"arn:aws:sns:eu-west-1:{ACCOUNT}:other"
+
+
+def expect_existing_without_tags(aws):
+    """The reads of an existing topic that needs no change, but ListTagsForResource."""
+    expect_list(aws, [OTHER_ARN, ARN])
+    expect_attributes(aws, attributes())
+    expect_subscriptions(aws, [subscription()])
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_showing_the_wanted_tags_are_not_read_again(aws, check_mode):
+    expect_existing(aws)
+    read = run_module(sns_topic.main, ARGS, check_mode=check_mode, diff=True)
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing_without_tags(aws)
+    known = {ARN: {"Application": "global-api"}, OTHER_ARN: {"Application": "other"}}
+    result = run_module(sns_topic.main, {**ARGS, "known_tags": known}, check_mode=check_mode, diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert tag_reads == []
+    assert result == read  # the same result and diff as with the tags read
+
+
+def test_known_tags_with_another_value_are_read_and_the_update_planned(aws):
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing(aws, tags={"Application": "old"})
+    aws.stub("sns").add_response(
+        "tag_resource", {}, {"ResourceArn": ARN, "Tags": [{"Key": "Application", "Value": "global-api"}]}
+    )
+    result = run_module(sns_topic.main, {**ARGS, "known_tags": {ARN: {"Application": "old"}}}, diff=True)
+    assert_changed(result)
+    assert tag_reads == [{"ResourceArn": ARN}]
+    assert result["diff"]["before"]["tags"] == {"Application": "old"}
+    assert result["sns_topic"]["tags"] == {"Application": "global-api"}
+
+
+def test_known_tags_that_lag_behind_are_read_and_the_service_trusted(aws):
+    # The snapshot still shows a value the service no longer has: the service's answer decides, nothing is written.
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing(aws)
+    result = run_module(sns_topic.main, {**ARGS, "known_tags": {ARN: {"Application": "old"}}})
+    assert_unchanged(result)
+    assert tag_reads == [{"ResourceArn": ARN}]
+
+
+def test_known_tags_without_the_topic_are_read(aws):
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing(aws)
+    result = run_module(sns_topic.main, {**ARGS, "known_tags": {OTHER_ARN: {"Application": "global-api"}}})
+    assert_unchanged(result)
+    assert tag_reads == [{"ResourceArn": ARN}]
+
+
+def test_known_tags_with_an_extra_tag_are_no_difference_without_purge(aws):
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing_without_tags(aws)
+    known = {ARN: {"Application": "global-api", "Owner": "ops"}}
+    result = run_module(sns_topic.main, {**ARGS, "purge_tags": False, "known_tags": known}, diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert tag_reads == []
+    assert result["sns_topic"]["tags"] == {"Application": "global-api", "Owner": "ops"}
+
+
+def test_known_tags_with_an_extra_tag_are_read_with_purge(aws):
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing(aws)
+    known = {ARN: {"Application": "global-api", "Owner": "ops"}}
+    assert_unchanged(run_module(sns_topic.main, {**ARGS, "known_tags": known}))
+    assert tag_reads == [{"ResourceArn": ARN}]
+
+
+def test_known_tags_are_not_taken_when_the_task_leaves_tags_alone(aws):
+    tag_reads = aws.sent("sns", "ListTagsForResource")
+    expect_existing(aws)
+    args = {k: v for k, v in ARGS.items() if k != "tags"}
+    result = run_module(sns_topic.main, {**args, "known_tags": {ARN: {"Application": "global-api"}}})
+    assert_unchanged(result)
+    assert tag_reads == [{"ResourceArn": ARN}]

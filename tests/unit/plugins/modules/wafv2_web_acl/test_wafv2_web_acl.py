@@ -630,3 +630,86 @@ def test_rules_the_api_would_refuse_fail_before_any_call(aws, check_mode):
     result = run_module(module.main, dict(ARGS, rules=bad), check_mode=check_mode)
     assert_fails_mentioning(result, 'Unknown parameter in [0]: "Statment"')
     assert 'Missing required parameter in [1]: "VisibilityConfig"' in result["msg"]
+
+
+# --- known_tags: the tags a GetResources snapshot showed earlier in the run -------------------------------------
+
+OTHER_ARN = f"arn:aws:wafv2:eu-west-1:{ACCOUNT}:regional/webacl/other-api/11111111-2222-3333-4444-555555555555"
+
+
+def expect_existing_without_tags(aws, acl=None) -> None:
+    """The web ACL found and read, its tags not read."""
+    expect_list(aws, [summary(name="other-api", acl_id="11111111-2222-3333-4444-555555555555"), summary()])
+    expect_get(aws, acl)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_known_tags_showing_the_wanted_tags_are_not_read_again(aws, check_mode):
+    expect_existing(aws)
+    read = run_module(module.main, ARGS, check_mode=check_mode, diff=True)
+    sent = calls(aws)
+    expect_existing_without_tags(aws)
+    known = {ARN: dict(TAGS), OTHER_ARN: {"Deployment": "mrdemo"}}
+    result = run_module(module.main, dict(ARGS, known_tags=known), check_mode=check_mode, diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert sent == ["ListWebACLs", "GetWebACL"]
+    assert result == read  # the same result and diff as with the tags read
+
+
+def test_known_tags_showing_the_wanted_tags_with_a_settings_change_update_only_the_settings(aws):
+    sent = calls(aws)
+    expect_existing_without_tags(aws, described(Description="old"))
+    expect_update(aws)
+    result = run_module(module.main, dict(ARGS, known_tags={ARN: dict(TAGS)}), diff=True)
+    assert_changed(result)
+    assert sent == ["ListWebACLs", "GetWebACL", "UpdateWebACL"]
+    assert result["diff"]["before"]["tags"] == result["diff"]["after"]["tags"] == TAGS
+    assert result["web_acl"]["tags"] == TAGS
+
+
+def test_known_tags_with_another_value_are_read_and_the_update_planned(aws):
+    sent = calls(aws)
+    expect_existing(aws, tags={"Deployment": "mrdemo", "Owner": "old"})
+    aws.stub("wafv2").add_response(
+        "tag_resource", {}, {"ResourceARN": ARN, "Tags": [{"Key": "Owner", "Value": "platform"}]}
+    )
+    known = {ARN: {"Deployment": "mrdemo", "Owner": "old"}}
+    result = run_module(module.main, dict(ARGS, known_tags=known), diff=True)
+    assert_changed(result)
+    assert sent == ["ListWebACLs", "GetWebACL", "ListTagsForResource", "TagResource"]
+    assert result["diff"]["before"]["tags"] == {"Deployment": "mrdemo", "Owner": "old"}
+    assert result["web_acl"]["tags"] == TAGS
+
+
+def test_known_tags_without_the_web_acl_are_read(aws):
+    sent = calls(aws)
+    expect_existing(aws)
+    assert_unchanged(run_module(module.main, dict(ARGS, known_tags={OTHER_ARN: dict(TAGS)})))
+    assert sent == ["ListWebACLs", "GetWebACL", "ListTagsForResource"]
+
+
+def test_known_tags_with_an_extra_tag_are_no_difference_without_purge(aws):
+    sent = calls(aws)
+    expect_existing_without_tags(aws)
+    known = {ARN: {**TAGS, "Team": "edge"}}
+    result = run_module(module.main, dict(ARGS, purge_tags=False, known_tags=known), diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert sent == ["ListWebACLs", "GetWebACL"]
+    assert result["web_acl"]["tags"] == {**TAGS, "Team": "edge"}
+
+
+def test_known_tags_with_an_extra_tag_are_read_with_purge(aws):
+    sent = calls(aws)
+    expect_existing(aws)
+    assert_unchanged(run_module(module.main, dict(ARGS, known_tags={ARN: {**TAGS, "Team": "edge"}})))
+    assert sent == ["ListWebACLs", "GetWebACL", "ListTagsForResource"]
+
+
+def test_known_tags_without_tags_neither_read_nor_return_tags(aws):
+    sent = calls(aws)
+    expect_existing_without_tags(aws)
+    args = {k: v for k, v in ARGS.items() if k != "tags"}
+    result = run_module(module.main, dict(args, known_tags={ARN: dict(TAGS)}), diff=True)
+    assert_unchanged_with_equal_diff(result)
+    assert sent == ["ListWebACLs", "GetWebACL"]
+    assert "tags" not in result["web_acl"] and "tags" not in result["diff"]["before"]
