@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from itertools import combinations
@@ -20,15 +21,21 @@ PLACEHOLDER_NAMES = {"change-me", "changeme", "example"}
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "example", "invalid", "test", "localhost")
 
 
+@functools.lru_cache(maxsize=1)
 def known_aws_regions():
-    """Regions of the standard AWS partitions, from botocore's own endpoint data (no network)."""
-    import botocore.session
+    """Regions of every AWS partition, from botocore's own partition data (no network).
 
-    session = botocore.session.get_session()
+    botocore's ``partitions.json`` lists each partition's regions, a few kilobytes; the service endpoint data
+    (``endpoints.json``, which ``get_available_regions`` reads) is a megabyte parsed for the same names. Its
+    ``*-global`` entries are endpoint pseudo-regions, not regions a deployment can use. Kept for the process: the
+    preflight's check asks for them more than once.
+    """
+    import botocore.loaders
+
     regions = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
-    return regions
+    for partition in botocore.loaders.create_loader().load_data("partitions")["partitions"]:
+        regions.update(name for name in partition.get("regions", {}) if not name.endswith("-global"))
+    return frozenset(regions)
 
 
 def vpc_cidr_errors(cidr, variable="vpc_private_cidr", min_prefix=16, max_prefix=24):

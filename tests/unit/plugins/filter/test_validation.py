@@ -25,8 +25,20 @@ def test_good_input_has_no_errors():
 
 def test_known_regions_come_from_botocore():
     regions = known_aws_regions()
-    assert {"eu-west-1", "eu-central-1", "us-east-1"} <= regions
+    assert {"eu-west-1", "eu-central-1", "us-east-1", "cn-north-1", "us-gov-west-1"} <= regions
     assert "eu-westish-9" not in regions
+    # The endpoint data's pseudo-regions are not regions.
+    assert not {"aws-global", "aws-cn-global"} & regions
+
+
+def test_known_regions_are_every_region_botocore_knows_an_ec2_endpoint_for():
+    import botocore.session
+
+    session = botocore.session.get_session()
+    with_ec2 = set()
+    for partition in session.get_available_partitions():
+        with_ec2.update(session.get_available_regions("ec2", partition_name=partition))
+    assert with_ec2 <= known_aws_regions()
 
 
 @pytest.mark.parametrize(
