@@ -42,7 +42,12 @@ def actions_in(node, found: set[str]) -> set[str]:
 
 def called_actions() -> set[str]:
     found: set[str] = set()
-    files = [*ROOT.glob("roles/*/tasks/*.yml"), *ROOT.glob("roles/*/handlers/*.yml"), *ROOT.glob("playbooks/*.yml")]
+    files = [
+        *ROOT.glob("roles/*/tasks/*.yml"),
+        *ROOT.glob("roles/*/handlers/*.yml"),
+        *ROOT.glob("playbooks/*.yml"),
+        *ROOT.glob("playbooks/tasks/*.yml"),
+    ]
     for path in files:
         actions_in(yaml.safe_load(path.read_text()), found)
     return found

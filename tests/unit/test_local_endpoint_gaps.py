@@ -91,9 +91,12 @@ def test_nothing_else_defines_the_gaps():
 
 def test_the_local_inventories_load_the_file_through_the_preflight():
     preflight = yaml.safe_load((ROOT / "playbooks" / "preflight.yml").read_text())
+    (include,) = preflight[0]["tasks"]
+    assert include["ansible.builtin.include_tasks"]["file"] == "tasks/preflight.yml"
+    work = yaml.safe_load((ROOT / "playbooks" / "tasks" / "preflight.yml").read_text())
     loads = [
         task
-        for task in preflight[0]["tasks"]
+        for task in work
         if task.get("ansible.builtin.include_vars", {}).get("file") == "vars/local_endpoint_gaps.yml"
     ]
     assert len(loads) == 1, loads
