@@ -117,14 +117,20 @@ def role_options() -> frozenset[str]:
 
 
 def playbook_variables(playbook: Path) -> set[str]:
-    """The public variables a playbook (and the playbooks it imports) sets or reads with a default."""
+    """The public variables a playbook (and the playbooks and task files it imports or includes) sets or reads with
+    a default."""
     names = set()
+    texts = [playbook.read_text()]
     for play in yaml.safe_load(playbook.read_text()):
         if "ansible.builtin.import_playbook" in play:
             names |= playbook_variables(playbook.parent / play["ansible.builtin.import_playbook"])
         names |= {k for k in play.get("vars") or {} if not k.startswith("_")}
-    text = playbook.read_text()
-    names |= set(re.findall(r"\b([a-z][a-z0-9_]*) \| default\(", text))
+        for task in play.get("tasks") or []:
+            included = task.get("ansible.builtin.include_tasks") or {}
+            if isinstance(included, dict) and included.get("file"):
+                texts.append((playbook.parent / included["file"]).read_text())
+    for text in texts:
+        names |= set(re.findall(r"\b([a-z][a-z0-9_]*) \| default\(", text))
     return names
 
 
