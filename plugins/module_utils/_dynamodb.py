@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 from typing import Any
-from typing import Callable
 
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -174,20 +174,19 @@ def table_result(table: dict, backups: dict, ttl: dict, tags: dict) -> dict:
     }
 
 
-def describe_full(client, name: str, known_tags: Callable[[str], dict | None] | None = None) -> dict | None:
+def describe_full(client, name: str, params: dict | None = None) -> dict | None:
     """The table as ``table_result`` shapes it, or None when it does not exist.
 
-    ``known_tags`` (given the table's ARN) answers the table's tags without ListTagsOfResource, or None to have them
-    read: dynamodb_table's O(known_tags), module_utils/_tagging.py. Left out, the tags are read.
+    With ``params`` (dynamodb_table's, to plan with), the table's tags are those its O(known_tags) gives when they
+    already are the wanted ones (module_utils/_tagging.py); otherwise, or without ``params``, ListTagsOfResource's.
     """
     table = describe_table(client, name)
     if table is None:
         return None
     backups = describe_continuous_backups(client, name)
     ttl = describe_time_to_live(client, name)
-    tags = known_tags(table["TableArn"]) if known_tags else None
-    if tags is None:
-        tags = list_tags(client, table["TableArn"])
+    arn = table["TableArn"]
+    tags = known_or_read(params, arn, lambda: list_tags(client, arn)) if params else list_tags(client, arn)
     return table_result(table, backups, ttl, tags)
 
 

@@ -85,8 +85,15 @@ def known_current_tags(
     caller then reads them with the service's own call). ``wanted=None`` (tags left alone) is never answered here."""
     if not known or not arn or wanted is None:
         return None
-    trusted, _to_read = trusted_tags(_known_by_arn(known), {arn: wanted}, purge_tags)
+    trusted, _to_read = trusted_tags(_known_by_arn({arn: known.get(arn)}), {arn: wanted}, purge_tags)
     return trusted.get(arn)
+
+
+def known_or_read(params: Mapping[str, Any], arn: Optional[str], read: Callable[[], dict]) -> dict:
+    """The current tags of one resource of a module that takes O(known_tags), O(tags) and O(purge_tags): those
+    O(known_tags) gives ``arn`` when they already are the wanted ones, else ``read()`` (the service's own call)."""
+    known = known_current_tags(params.get("known_tags"), arn, params.get("tags"), params.get("purge_tags", True))
+    return known if known is not None else read()
 
 
 def _known_by_arn(known: Mapping[str, Any]) -> dict[str, dict]:

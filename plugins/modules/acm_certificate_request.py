@@ -185,7 +185,7 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import WaitTimeout
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -366,13 +366,6 @@ def delete_certificate(client, arn: str) -> bool:
     return True
 
 
-def current_certificate_tags(client, params: dict, arn: str) -> dict:
-    """The certificate's tags: those of O(known_tags) when they already are the wanted ones, else
-    ListTagsForCertificate."""
-    known = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
-    return known if known is not None else tags_from_acm(list_tags(client, arn))
-
-
 def find_certificates(client, params: dict, names: frozenset, statuses: list[str]) -> list[dict]:
     found = []
     for summary in list_certificates(client, statuses):
@@ -447,7 +440,9 @@ def ensure_present(module, client, params: dict, names: frozenset) -> dict:
             f"{'issued' if best_match(candidates).get('Status') == 'ISSUED' else 'newest'} one"
         )
     detail = best_match(candidates)
-    current_tags = current_certificate_tags(client, params, detail["CertificateArn"]) if detail else {}
+    arn = detail["CertificateArn"] if detail else None
+    # The certificate's tags: those of known_tags when they already are the wanted ones, else ListTagsForCertificate.
+    current_tags = known_or_read(params, arn, lambda: tags_from_acm(list_tags(client, arn))) if detail else {}
     before = diff_view(detail, current_tags)
 
     if detail is None:

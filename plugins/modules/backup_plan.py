@@ -217,7 +217,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._backup imp
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import is_not_found
@@ -473,10 +473,9 @@ def read_plan(client, name: str, params: Optional[dict] = None) -> tuple[Optiona
     if not got:
         return None, {}
     arn = got["BackupPlanArn"]
-    tags = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"]) if params else None
-    if tags is None:
-        tags = list_tags(client, arn, PLAN)
-    return got, tags
+    if params is None:
+        return got, list_tags(client, arn, PLAN)
+    return got, known_or_read(params, arn, lambda: list_tags(client, arn, PLAN))
 
 
 @BackupErrorHandler.list_error_handler("list selections of backup plan {plan_id}", [])

@@ -120,7 +120,7 @@ from ansible_collections.multiregion.serverless.plugins.module_utils._backup imp
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import tag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._backup import untag_resource
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import paginate
@@ -235,8 +235,7 @@ def read_tags(client, vault: dict, params: dict) -> dict:
     """The vault's current tags: those O(known_tags) gives it when they already are the wanted ones
     (module_utils/_tagging.py), else ListTags' answer."""
     arn = vault["BackupVaultArn"]
-    known = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
-    return known if known is not None else list_tags(client, arn, VAULT)
+    return known_or_read(params, arn, lambda: list_tags(client, arn, VAULT))
 
 
 def ensure_present(module, client) -> dict:

@@ -324,7 +324,6 @@ table:
 
 from ansible_collections.multiregion.serverless.plugins.module_utils import _dynamodb as ddb
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import resolve_kms_key_arn
@@ -505,14 +504,12 @@ def main() -> None:
     region = module.region
     params = module.params
 
-    def known(arn: str) -> dict | None:
-        # The tags O(known_tags) gives the table when they already are the wanted ones (module_utils/_tagging.py).
-        return known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
-
     run_and_exit(
         module,
         {
-            "present": lambda: ensure_present(module, client, ddb.describe_full(client, params["name"], known), region),
+            "present": lambda: ensure_present(
+                module, client, ddb.describe_full(client, params["name"], params), region
+            ),
             "absent": lambda: ensure_absent(module, client, ddb.describe_full(client, params["name"]), region),
         },
     )

@@ -166,7 +166,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import KMSErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
@@ -343,9 +343,7 @@ def read_key(client, metadata: dict, alias: str, params: dict) -> dict:
     # Rotation is a property of key material KMS generated; keys of other origins have none to read.
     rotation = get_rotation(client, key_id) if metadata.get("Origin", "AWS_KMS") == "AWS_KMS" else None
     policy = get_policy(client, key_id)
-    tags = known_current_tags(params["known_tags"], metadata.get("Arn"), params["tags"], params["purge_tags"])
-    if tags is None:
-        tags = get_tags(client, key_id)
+    tags = known_or_read(params, metadata.get("Arn"), lambda: get_tags(client, key_id))
     return key_view(metadata, alias, rotation, policy, tags)
 
 

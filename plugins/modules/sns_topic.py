@@ -191,7 +191,7 @@ from typing import Any
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSModule
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import error_handler
@@ -481,15 +481,9 @@ def create(module, client, params: dict, name: str, expected_arn: str | None) ->
     return dict(changed=True, sns_topic=topic_view(arn, name, attributes, subscriptions, tags), diff=diff)
 
 
-def current_topic_tags(client, params: dict, arn: str) -> dict:
-    """The topic's tags: those of O(known_tags) when they already are the wanted ones, else ListTagsForResource."""
-    known = known_current_tags(params["known_tags"], arn, params["tags"], params["purge_tags"])
-    return known if known is not None else tags_from_boto3(list_tags(client, arn))
-
-
 def update(module, client, params: dict, name: str, arn: str, attributes: dict) -> dict:
     subscriptions = list_subscriptions(client, arn)
-    current_tags = current_topic_tags(client, params, arn)
+    current_tags = known_or_read(params, arn, lambda: tags_from_boto3(list_tags(client, arn)))
     before = topic_view(arn, name, attributes, subscriptions, current_tags)
 
     to_set = attribute_changes(attributes, params)

@@ -278,7 +278,7 @@ except ImportError:
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import KNOWN_TAGS_OPTION
-from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_current_tags
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import known_or_read
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import RETRY_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import WAFErrorHandler
 from ansible_collections.multiregion.serverless.plugins.module_utils._wafv2 import marker_pages
@@ -657,9 +657,7 @@ def ensure_present(module, client, options: dict, model: Model) -> dict:
     current_tags = None
     if managed_tags:
         # Those of known_tags when they already are the wanted ones, else ListTagsForResource.
-        current_tags = known_current_tags(options["known_tags"], current["ARN"], options["tags"], options["purge_tags"])
-        if current_tags is None:
-            current_tags = web_acl_tags(client, name, current["ARN"])
+        current_tags = known_or_read(options, current["ARN"], lambda: web_acl_tags(client, name, current["ARN"]))
     to_set, to_remove = tag_changes(current_tags, options["tags"], options["purge_tags"])
     after_tags = updated_tags(current_tags, to_set, to_remove) if managed_tags else None
     request = update_request(current, options, model)

@@ -185,3 +185,27 @@ def test_known_tags_that_answer_everything_create_no_client(aws):
     found = _tagging.BulkTagReader(module, {ARN + "a": TAGS}).current_tags({ARN + "a": TAGS}, True, read_one)
     assert found == {ARN + "a": TAGS}
     assert module.clients == [] and reads == []
+
+
+@pytest.mark.parametrize(
+    "params, read_called, expected",
+    [
+        # The snapshot shows the wanted tags: taken, nothing read.
+        ({"known_tags": {ARN + "a": TAGS}, "tags": TAGS, "purge_tags": True}, False, TAGS),
+        # Not in it, or tags left alone, or no snapshot: the service's read.
+        ({"known_tags": {ARN + "b": TAGS}, "tags": TAGS, "purge_tags": True}, True, {"Read": "yes"}),
+        ({"known_tags": {ARN + "a": TAGS}, "tags": None, "purge_tags": True}, True, {"Read": "yes"}),
+        ({"known_tags": {}, "tags": TAGS, "purge_tags": True}, True, {"Read": "yes"}),
+        # Without purge_tags in the parameters, purging is assumed, as the modules' default: an extra tag differs.
+        ({"known_tags": {ARN + "a": {**TAGS, "Extra": "x"}}, "tags": TAGS}, True, {"Read": "yes"}),
+    ],
+)
+def test_known_or_read(params, read_called, expected):
+    reads = []
+
+    def read():
+        reads.append(ARN + "a")
+        return {"Read": "yes"}
+
+    assert _tagging.known_or_read(params, ARN + "a", read) == expected
+    assert reads == ([ARN + "a"] if read_called else [])
