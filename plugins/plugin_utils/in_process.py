@@ -144,22 +144,29 @@ def warm_data_loader(services=SERVICES):
 
 
 @contextlib.contextmanager
-def shared_data_loader(warm):
-    """While in the block, a botocore session made for the warm loader's data path is given that loader."""
-    if warm is None:
-        yield
-        return
-    data_path, loader = warm
-    original = botocore.session.create_loader
-
-    def create_loader(search_path_string=None):
-        return loader if search_path_string == data_path else original(search_path_string)
-
-    botocore.session.create_loader = create_loader
+def _session_function(name: str, make):
+    """While in the block, ``botocore.session.<name>`` is ``make(the original)``; put back after it."""
+    original = getattr(botocore.session, name)
+    setattr(botocore.session, name, make(original))
     try:
         yield
     finally:
-        botocore.session.create_loader = original
+        setattr(botocore.session, name, original)
+
+
+def shared_data_loader(warm):
+    """While in the block, a botocore session made for the warm loader's data path is given that loader."""
+    if warm is None:
+        return contextlib.nullcontext()
+    data_path, loader = warm
+
+    def make(original):
+        def create_loader(search_path_string=None):
+            return loader if search_path_string == data_path else original(search_path_string)
+
+        return create_loader
+
+    return _session_function("create_loader", make)
 
 
 def warm_event_hooks():
@@ -178,24 +185,17 @@ def warm_event_hooks():
     return emitter
 
 
-@contextlib.contextmanager
 def warm_sessions(emitter):
     """While in the block, each new botocore session (boto3 makes one per ``boto3.session.Session()``) starts from a
     copy of ``emitter`` instead of registering the builtin handlers again. Each copy is its own: a handler a session
     registers later reaches no other session."""
     if emitter is None:
-        yield
-        return
-    original = botocore.session.get_session
+        return contextlib.nullcontext()
 
     def get_session(env_vars=None):
         return botocore.session.Session(env_vars, event_hooks=copy.copy(emitter), include_builtin_handlers=False)
 
-    botocore.session.get_session = get_session
-    try:
-        yield
-    finally:
-        botocore.session.get_session = original
+    return _session_function("get_session", lambda _original: get_session)
 
 
 def same_interpreter(interpreter: object) -> bool:
