@@ -130,8 +130,9 @@ class MultiregionAWSModule(AnsibleAWSModule):
 _PAGE_TOKENS = ("NextToken", "nextToken")
 
 
-def paginate(client, operation: str, **params: Any) -> dict:
-    """The full result of a listing operation, every page of it, retried on throttling.
+def paginate(client, operation: str, extra_codes: Optional[list[str]] = None, **params: Any) -> dict:
+    """The full result of a listing operation, every page of it, retried on throttling (and ``extra_codes``, the
+    service's own codes that ``client`` was made to retry too).
 
     With a botocore paginator, the paginator's full result, retried as a whole: a client's paginator bypasses
     the ``aws_retry`` wrapper. Without one (Backup's ListTags, most Resilience Hub lists), the pages are followed
@@ -141,7 +142,7 @@ def paginate(client, operation: str, **params: Any) -> dict:
     can_paginate = getattr(client, "can_paginate", None)
     if can_paginate is not None and can_paginate(operation):
 
-        @_retry()
+        @_retry(extra_codes)
         def _all_pages() -> dict:
             return client.get_paginator(operation).paginate(**params).build_full_result()
 

@@ -149,6 +149,9 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_list_names
 from ansible_collections.multiregion.serverless.plugins.module_utils._ec2 import prefix_lists_by_service
+from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import (
+    DENIED_CODES as TAGGING_DENIED_CODES,
+)
 from ansible_collections.multiregion.serverless.plugins.module_utils._tagging import RETRY_CODES as TAGGING_RETRY_CODES
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import ModuleFailure
 from ansible_collections.multiregion.serverless.plugins.module_utils.common import MultiregionAWSError
@@ -207,12 +210,7 @@ def by_service(region: str, services: list[str], lists: list[dict]) -> dict[str,
 # GetResources answers these when the caller may not call it, or the region is not enabled for the account: the
 # region's tagged resources are left out (the modules read their tags themselves).
 TAGGING_SKIPPED_CODES = (
-    "AccessDeniedException",
-    "NotAuthorized",
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "AuthFailure",
-    "OptInRequired",
+    TAGGING_DENIED_CODES + ("UnrecognizedClientException", "InvalidClientTokenId") + REGION_NOT_ENABLED_CODES
 )
 TaggingErrors = error_handler(TAGGING_SKIPPED_CODES)
 
@@ -221,20 +219,11 @@ TaggingErrors = error_handler(TAGGING_SKIPPED_CODES)
 def tagged_resources(client, region: str, tags: dict) -> Optional[dict[str, dict]]:
     """Every resource of ``region`` carrying all of ``tags``, by ARN, every page; None when the call is refused."""
     filters = [{"Key": k, "Values": [v]} for k, v in sorted(tags.items())]
-    found: dict[str, dict] = {}
-    token = ""
-    while True:
-        # ResourcesPerPage at its maximum: a deployment's resources in a region fit in one or two pages. Each page is
-        # retried on its own (ThrottledException included): the paginator would bypass the retrying client.
-        page = client.get_resources(
-            TagFilters=filters, ResourcesPerPage=100, aws_retry=True, **({"PaginationToken": token} if token else {})
-        )
-        found.update(
-            {m["ResourceARN"]: tags_from_boto3(m.get("Tags")) for m in page.get("ResourceTagMappingList") or []}
-        )
-        token = page.get("PaginationToken") or ""
-        if not token:
-            return found
+    # ResourcesPerPage at its maximum: a deployment's resources in a region fit in one or two pages.
+    found = paginate(
+        client, "get_resources", extra_codes=TAGGING_RETRY_CODES, TagFilters=filters, ResourcesPerPage=100
+    ).get("ResourceTagMappingList")
+    return {m["ResourceARN"]: tags_from_boto3(m.get("Tags")) for m in found or []}
 
 
 def region_facts(client, region: str, services: list[str]) -> dict:
