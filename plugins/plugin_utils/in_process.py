@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import importlib
 import io
 import json
@@ -121,6 +122,8 @@ SERVICES = (
     "sts",
     "wafv2",
 )
+# The models of a service the loader parses: the API, its endpoint rules, and what a paginator or a waiter reads.
+MODEL_TYPES = ("service-2", "endpoint-rule-set-1", "paginators-1", "waiters-2")
 # The data files every client reads, whatever its service.
 COMMON_DATA = ("endpoints", "partitions", "sdk-default-configuration", "_retry")
 
@@ -137,7 +140,7 @@ def warm_data_loader(services=SERVICES):
     for name in COMMON_DATA:
         loader.load_data(name)
     for service in services:
-        for type_name in ("service-2", "endpoint-rule-set-1"):
+        for type_name in MODEL_TYPES:
             with contextlib.suppress(Exception):
                 loader.load_service_model(service, type_name)
     return session._session.get_config_variable("data_path"), loader  # pylint: disable=protected-access
@@ -295,6 +298,18 @@ def warm_jinja_plugins() -> None:
             importlib.import_module(f"{filters.__name__}.{found.name}")
 
 
+def freeze_heap() -> None:
+    """Leave every object this process holds now out of the garbage collector's later passes (``gc.freeze``).
+
+    Called in the controller's main process once the shared loader, the handlers and the plugin index are loaded,
+    before it forks the workers. They are kept for the whole run, yet every full collection went through them again:
+    in the main process, which collects as it computes each task's variables, and in each worker, where going
+    through an object writes to it and so copies the page it is on from the main process (Python's documentation
+    of ``gc.freeze`` describes this use).
+    """
+    gc.freeze()
+
+
 # Made in the controller's main process when the strategy first loads this action, before it forks the workers.
 WARM_DATA_LOADER = None
 WARM_EVENT_HOOKS = None
@@ -310,6 +325,8 @@ if HAS_DEPENDENCIES:
 warm_jinja_plugins()
 # Each template compiled in this run is compiled once, not once per task and host (plugin_utils/template_cache.py).
 template_cache.install(C.DEFAULT_LOCAL_TMP)
+# Last: what the lines above loaded is kept for the whole run; the garbage collector need not go through it again.
+freeze_heap()
 
 
 class ActionModule(NormalAction):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import re
@@ -207,6 +208,32 @@ def test_sessions_made_in_the_block_share_the_warm_loader_and_others_do_not():
         assert boto3.session.Session()._loader is not loader
     with in_process.shared_data_loader(None):
         assert boto3.session.Session()._loader is not loader
+
+
+def test_the_warm_loader_has_parsed_the_paginators_and_waiters_too(monkeypatch):
+    _data_path, loader = warm = in_process.warm_data_loader(services=("dynamodb",))
+    with in_process.shared_data_loader(warm):
+        client = boto3.session.Session(region_name="eu-west-1").client("dynamodb")
+    assert client.meta.service_model.service_name == "dynamodb"
+    # What the loader has parsed it answers without reading a model or listing a folder again (it still looks for
+    # the SDK's extras of each model, which no cache keeps).
+    files, read = loader.file_loader, []
+    monkeypatch.setattr(
+        loader, "file_loader", SimpleNamespace(exists=files.exists, load_file=lambda *a: read.append(a))
+    )
+    monkeypatch.setattr(botocore.loaders.os, "listdir", lambda *_a: pytest.fail("listed a folder again"))
+    assert client.can_paginate("list_tables") and client.get_waiter("table_exists").name == "TableExists"
+    assert [path for path, *_ in read if not path.endswith(".sdk-extras")] == []
+    assert "ListTables" in loader.load_service_model("dynamodb", "paginators-1")["pagination"]
+
+
+def test_what_the_main_process_loaded_before_the_forks_is_left_out_of_later_collections(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(in_process.gc, "freeze", lambda: frozen.append(True))
+    in_process.freeze_heap()
+    assert frozen == [True]
+    # Importing the action's module, as the strategy does in the main process, has frozen what it loaded.
+    assert gc.get_freeze_count() > 0
 
 
 def handler_key(handler):
