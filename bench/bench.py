@@ -73,6 +73,7 @@ _spec.loader.exec_module(resources)
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 SEED = 20261206
+MITOGEN_STRATEGY = "multiregion.serverless.mitogen_linear"
 PLAYBOOK = "playbooks/deploy.yml"
 RECORDING_SERVER = [sys.executable, str(ROOT / "bench" / "moto_recording_server.py")]
 # This collection's modules, which run in the task's worker process on the bench's region hosts.
@@ -149,10 +150,8 @@ def playbook_env(url: str, strategy: str) -> dict:
         }
     )
     if strategy == "mitogen":
-        import ansible_mitogen
-
-        env["ANSIBLE_STRATEGY_PLUGINS"] = str(Path(ansible_mitogen.__file__).parent / "plugins" / "strategy")
-        env["ANSIBLE_STRATEGY"] = "mitogen_linear"
+        # The collection's wrapper of Mitogen's mitogen_linear (plugins/strategy/mitogen_linear.py).
+        env["ANSIBLE_STRATEGY"] = MITOGEN_STRATEGY
     return env
 
 

@@ -223,7 +223,7 @@ def test_the_warm_loader_has_parsed_the_paginators_and_waiters_too(monkeypatch):
     )
     monkeypatch.setattr(botocore.loaders.os, "listdir", lambda *_a: pytest.fail("listed a folder again"))
     assert client.can_paginate("list_tables") and client.get_waiter("table_exists").name == "TableExists"
-    assert [path for path, *_ in read if not path.endswith(".sdk-extras")] == []
+    assert [args[0] for args in read if not args[0].endswith(".sdk-extras")] == []
     assert "ListTables" in loader.load_service_model("dynamodb", "paginators-1")["pagination"]
 
 
