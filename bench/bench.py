@@ -17,6 +17,11 @@ none). The endpoint the runs talk to is moto's server with a recording layer in 
 - the first deploy against a fresh endpoint: after each answer, the ids the fresh endpoint returned are paired
   with the recorded ones and rewritten into the requests that follow, so every request names what exists.
 
+A single run's wall time moves by about a fifth from one run to the next, and a single replay's by a third, so the
+no-op is run three times (each must change nothing and make as many API calls) and its row gives the median; the
+bound is the median of five replays of the no-op, each against the same deployed state, and of three of the first
+deploy, each against an endpoint of its own. The output and bench.json list each of them.
+
 Next to the bound it reports what the tasks alone account for ("tasks s"): each configuration also runs four tiny
 playbooks on the same region hosts (one debug task; ten module tasks run as module processes, each one STS call,
 amazon.aws.aws_caller_info; ten run in the worker process, each one EC2 call, multiregion.serverless.
@@ -32,8 +37,9 @@ The playbook measured is playbooks/deploy.yml (the core and auxiliary phases): w
 (awx/resources.yml). The DR phase's drills create and delete copies on purpose, so a rerun of them is no no-op.
 
 Strategies: ``default`` (Ansible's linear strategy, one worker process per task and host) and ``mitogen``
-(Mitogen's mitogen_linear: one interpreter per host kept alive, imports cached; each region host is given its own
-interpreter path so regions still run in parallel, see docs/performance.md). With either, this collection's modules
+(Mitogen's mitogen_linear, through the collection's multiregion.serverless.mitogen_linear: one interpreter per host
+kept alive, imports cached; each region host is given its own interpreter path so regions still run in parallel,
+see docs/performance.md). With either, this collection's modules
 run in the worker process (the region hosts' interpreter paths are links in the controller's own ``bin/``).
 Mitogen is measured when the ``mitogen`` package is installed (requirements-dev.txt installs it).
 
@@ -50,6 +56,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,6 +81,11 @@ _spec.loader.exec_module(resources)
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 SEED = 20261206
 MITOGEN_STRATEGY = "multiregion.serverless.mitogen_linear"
+# A single run's wall time moves by a fifth from run to run, and a single replay's by a third: each row gives the
+# median of several, and bench.json keeps each of them.
+NOOP_RUNS = 3
+NOOP_REPLAYS = 5
+DEPLOY_REPLAYS = 3
 PLAYBOOK = "playbooks/deploy.yml"
 RECORDING_SERVER = [sys.executable, str(ROOT / "bench" / "moto_recording_server.py")]
 # This collection's modules, which run in the task's worker process on the bench's region hosts.
@@ -252,6 +264,10 @@ def count_tasks(executed: list[tuple[str, dict]]) -> tuple[Counter, Counter, Cou
     return modules, processes, controller
 
 
+def seconds_list(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
 def spread(per_region: dict) -> str:
     """The least and the most of the regions' counts."""
     return f"{min(per_region.values())}-{max(per_region.values())}" if per_region else "-"
@@ -325,8 +341,13 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         endpoint_api(url, f"seed?a={SEED}")
         runs["first deploy"] = run_playbook(url, inventories, strategy)
         deploy_calls = recorded(recording)
-        runs["no-op"] = run_playbook(url, inventories, strategy)
+        # The no-op, run several times: the requests of the first are its floor's; each later one must make as many.
+        noops = [run_playbook(url, inventories, strategy)]
         noop_calls = recorded(recording)
+        for _again in range(NOOP_RUNS - 1):
+            noops.append(run_playbook(url, inventories, strategy))
+            noops[-1]["api_calls"] = len(recorded(recording))
+        runs["no-op"] = repeated(noops, len(noop_calls))
         managed = deployed_resources(url, all_regions, deployment)
         recorded(recording)
         costs = task_costs(tmp, url, inventories, strategy)
@@ -334,8 +355,8 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         for run in runs.values():
             run["modelled_seconds"] = modelled_seconds(run, costs)
         # The no-op's floor: its own requests, against the state they were made on.
-        seconds, failed = replay(tmp, url, noop_calls, f"no-op-{strategy}-{regions}")
-        runs["no-op"].update(bound(noop_calls, seconds, failed, runs["no-op"]["seconds"]))
+        replays = [replay(tmp, url, noop_calls, f"no-op-{strategy}-{regions}") for _replay in range(NOOP_REPLAYS)]
+        runs["no-op"].update(bound(noop_calls, replays, runs["no-op"]["seconds"]))
         runs["no-op"]["deployed_resources"] = managed
         runs["no-op"]["api_calls_per_resource"] = len(noop_calls) / managed["managed"] if managed["managed"] else None
         runs["no-op"]["api_calls_per_tagged_resource"] = (
@@ -345,23 +366,43 @@ def measure(tmp: Path, inventory: str, strategy: str, regions: int) -> dict:
         local_endpoint.stop(state)
 
     # The deploy's floor: its requests against a fresh endpoint, the ids it returns mapped into later requests.
-    fresh_state = tmp / f"fresh-{strategy}-{regions}.json"
-    fresh = local_endpoint.start(fresh_state)
-    try:
-        endpoint_api(fresh["url"], f"seed?a={SEED}")
-        seconds, failed = replay(tmp, fresh["url"], deploy_calls, f"deploy-{strategy}-{regions}")
-        runs["first deploy"].update(bound(deploy_calls, seconds, failed, runs["first deploy"]["seconds"]))
-    finally:
-        local_endpoint.stop(fresh_state)
+    replays = []
+    for number in range(DEPLOY_REPLAYS):
+        fresh_state = tmp / f"fresh-{strategy}-{regions}-{number}.json"
+        fresh = local_endpoint.start(fresh_state)
+        try:
+            endpoint_api(fresh["url"], f"seed?a={SEED}")
+            replays.append(replay(tmp, fresh["url"], deploy_calls, f"deploy-{strategy}-{regions}"))
+        finally:
+            local_endpoint.stop(fresh_state)
+    runs["first deploy"].update(bound(deploy_calls, replays, runs["first deploy"]["seconds"]))
     return {"label": label, "strategy": strategy, "regions": regions, "runs": runs, "task_costs": costs}
 
 
-def bound(entries: list[dict], seconds: float, failed: list[str], wall: float) -> dict:
+def repeated(runs: list[dict], api_calls: int) -> dict:
+    """The first of several runs of the same playbook, with the median of their wall times; each run's wall time,
+    changes and API calls are kept beside it."""
+    first = dict(runs[0])
+    first["seconds_each"] = [run["seconds"] for run in runs]
+    first["seconds"] = statistics.median(first["seconds_each"])
+    first["changed_each"] = [run["changed"] for run in runs]
+    first["changed"] = max(first["changed_each"])
+    first["api_calls_each"] = [api_calls] + [run["api_calls"] for run in runs[1:]]
+    return first
+
+
+def bound(entries: list[dict], replays: list[tuple[float, list[str]]], wall: float) -> dict:
+    """The floor of ``entries`` from several replays of them: the median of their times, and every request that one
+    of them found answered otherwise than recorded."""
+    seconds_each = [seconds for seconds, _failed in replays]
+    seconds = statistics.median(seconds_each)
+    failed = sorted({request for _seconds, differing in replays for request in differing})
     return {
         "api_calls": len(entries),
         "api_calls_by_service": dict(Counter(service_of(e) for e in entries).most_common()),
         "bound_seconds": seconds,
-        "bound_failed_replays": len(failed),
+        "bound_seconds_each": seconds_each,
+        "bound_failed_replays": max(len(differing) for _seconds, differing in replays),
         "bound_failed_examples": failed[:10],
         "ratio": wall / seconds if seconds else None,
     }
@@ -405,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         "playbook": PLAYBOOK,
         "bound": "the recorded API requests replayed in order over one keep-alive HTTP session: the no-op against "
         "the state it was recorded on, the deploy against a fresh endpoint with the ids it returns mapped into the "
-        "requests that follow; failed = answers whose status differs from the recorded one",
+        f"requests that follow; the median of {NOOP_REPLAYS} replays of the no-op and {DEPLOY_REPLAYS} of the deploy; "
+        "failed = answers whose status differs from the recorded one (the most of any replay)",
+        "no-op": f"the median wall time of {NOOP_RUNS} runs of the no-op; each must change nothing",
     }
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
 
@@ -427,6 +470,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['ratio']:>5.0f}x {r['modelled_seconds']:>8.1f}"
             )
     print(f"\nbound: {report['bound']}; JSON: {(RESULTS / 'bench.json').relative_to(ROOT)}")
+    print(f"no-op: {report['no-op']}")
+    for result in results:
+        noop, deploy = result["runs"]["no-op"], result["runs"]["first deploy"]
+        print(
+            f"{result['label']}: no-op {seconds_list(noop['seconds_each'])} s (changed {noop['changed_each']}, "
+            f"API calls {noop['api_calls_each']}), its bound {seconds_list(noop['bound_seconds_each'])} s; "
+            f"first deploy's bound {seconds_list(deploy['bound_seconds_each'])} s"
+        )
     print(
         "tasks s: the start of ansible-playbook plus the busiest region's module and controller-only tasks, each at "
         "what one such task costs when every region host runs it at once (measured below)"

@@ -1,4 +1,5 @@
-"""The benchmark counts a module call per task and per item of a looped task, and the processes among them."""
+"""The benchmark counts a module call per task and per item of a looped task, and the processes among them; a row
+is the median of its runs and of its replays."""
 
 from __future__ import annotations
 
@@ -62,3 +63,27 @@ def test_the_modelled_time_prices_processes_and_in_process_calls_apart(bench):
         "controller_task_seconds": 0.02,
     }
     assert bench.modelled_seconds(run, costs) == pytest.approx(1.0 + 2 * 0.5 + 8 * 0.1 + 5 * 0.02)
+
+
+def test_the_no_op_row_is_the_median_of_its_runs_and_keeps_each(bench):
+    runs = [
+        {"seconds": 14.0, "changed": 0, "tasks_executed": 204},
+        {"seconds": 12.0, "changed": 0, "api_calls": 135, "tasks_executed": 204},
+        {"seconds": 19.0, "changed": 1, "api_calls": 136, "tasks_executed": 204},
+    ]
+    row = bench.repeated(runs, 135)
+    assert row["seconds"] == 14.0 and row["seconds_each"] == [14.0, 12.0, 19.0]
+    # A run that changed something is not hidden by the others.
+    assert row["changed"] == 1 and row["changed_each"] == [0, 0, 1]
+    assert row["api_calls_each"] == [135, 135, 136]
+
+
+def test_the_bound_is_the_median_of_its_replays_and_counts_the_worst_ones_failures(bench):
+    entries = [{"headers": {"Authorization": "AWS4 Credential=K/20261207/eu-west-1/ec2/aws4_request"}}] * 4
+    replays = [(0.9, []), (0.7, ["POST / DescribeVpcs: 400, recorded 200"]), (1.2, [])]
+    found = bench.bound(entries, replays, wall=8.0)
+    assert found["bound_seconds"] == 0.9 and found["bound_seconds_each"] == [0.9, 0.7, 1.2]
+    assert found["ratio"] == 8.0 / 0.9
+    assert found["bound_failed_replays"] == 1
+    assert found["bound_failed_examples"] == ["POST / DescribeVpcs: 400, recorded 200"]
+    assert found["api_calls"] == 4 and found["api_calls_by_service"] == {"ec2": 4}
