@@ -105,6 +105,8 @@ CONTROLLER_ONLY = {
     "meta",
     # The collection's own action plugin that reports a step the endpoint cannot apply: it starts no module.
     "not_applied",
+    # The collection's own action plugin that sets a role's outputs as a fact and as run statistics.
+    "publish_outputs",
     "set_fact",
     "set_stats",
     "validate_argument_spec",

@@ -19,7 +19,7 @@ GROUPS = RUNTIME["action_groups"]
 UPSTREAM = re.compile(r"^(?:amazon|community)\.aws\.[a-z0-9_]+$")
 OURS = re.compile(r"^multiregion\.serverless\.([a-z0-9_]+)$")
 # The collection's modules that call no AWS API, and so belong to neither group.
-NOT_AWS = {"lambda_package", "dr_report", "not_applied"}
+NOT_AWS = {"lambda_package", "dr_report", "not_applied", "publish_outputs"}
 
 
 def members(group: str) -> set[str]:

@@ -428,7 +428,7 @@ def test_every_module_of_the_collection_has_the_in_process_action():
     modules = {path.stem for path in (root / "plugins" / "modules").glob("*.py")}
     actions = {path.stem for path in (root / "plugins" / "action").glob("*.py")}
     assert modules - actions == set()
-    for name in modules - {"not_applied"}:
+    for name in modules - {"not_applied", "publish_outputs"}:
         source = (root / "plugins" / "action" / f"{name}.py").read_text()
         assert "plugin_utils.in_process import ActionModule" in source, name
 
