@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.multiregion.serverless.plugins.plugin_utils.host_region import host_region
+
 ARGUMENT_SPEC = dict(
     gap=dict(type="str", required=True),
     what=dict(type="str", required=True),
@@ -40,11 +42,7 @@ class ActionModule(ActionBase):
             result.update(skipped=True, skip_reason=f"{args['gap']} is not a gap of this endpoint", not_applied={})
             return result
         reason = str(gaps[args["gap"]])
-        region = (
-            args["region"]
-            or self._templar.template(task_vars.get("aws_region"))
-            or task_vars.get("inventory_hostname", "")
-        )
+        region = host_region(self._templar, task_vars, args["region"])
         result.update(
             changed=False,
             msg=not_applied_message(args["what"], region, reason, args["detail"]),

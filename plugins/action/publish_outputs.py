@@ -9,6 +9,8 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.action import VariableLayer
 from ansible.utils.vars import validate_variable_name
 
+from ansible_collections.multiregion.serverless.plugins.plugin_utils.host_region import host_region
+
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     value=dict(type="dict", required=True),
@@ -33,11 +35,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         name, value = args["name"], args["value"]
         validate_variable_name(name)
-        region = (
-            args["region"]
-            or self._templar.template(task_vars.get("aws_region"))
-            or task_vars.get("inventory_hostname", "")
-        )
+        region = host_region(self._templar, task_vars, args["region"])
         # As ansible.builtin.set_fact sets a fact (not cacheable), and as ansible.builtin.set_stats returns its data.
         self.register_host_variables({}, VariableLayer.CACHEABLE_FACT)
         self.register_host_variables({name: value}, VariableLayer.EPHEMERAL_FACT)
