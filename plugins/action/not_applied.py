@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: multiregion.serverless contributors
 # Apache License 2.0 (see LICENSE)
-"""Action plugin of multiregion.serverless.not_applied: the one way a role says a step is not applied here."""
+"""Action plugin of multiregion.serverless.not_applied: a task that says a step is not applied here, and why."""
 
 from __future__ import annotations
 

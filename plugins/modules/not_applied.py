@@ -8,7 +8,10 @@ module: not_applied
 short_description: Say that a step is not applied on this endpoint, and why, and return it for the role's outputs
 version_added: 0.1.0
 description:
-  - The one way a role of this collection reports a step that the endpoint it runs against cannot do. The gaps are
+  - Reports, as a task of its own, a step that the endpoint a role runs against cannot do. A role's create says
+    these with its outputs instead, in the same words, through the entries of
+    O(multiregion.serverless.publish_outputs#module:not_applied). This action is for a step said on its own, such
+    as a delete that leaves something in place. The gaps are
     the mapping C(deployment_endpoint_gaps) (gap name to reason), which C(playbooks/preflight.yml) loads from
     C(playbooks/vars/local_endpoint_gaps.yml) for an inventory with C(deployment_local_endpoint=true); against
     AWS it is empty.
