@@ -28,6 +28,19 @@ def not_applied_message(what: str, region: str, reason: str, detail: str = "") -
     )
 
 
+def endpoint_gaps(templar, task_vars: dict) -> dict:
+    """This endpoint's gaps (``deployment_endpoint_gaps``): gap name to reason; empty against AWS."""
+    return templar.template(task_vars.get(GAPS_VARIABLE)) or {}
+
+
+def gap_said(gaps: dict, gap: str, what: str, region: str, detail: str = "") -> tuple[str, str] | None:
+    """The reason and the sentence for ``what``, when ``gap`` is one of ``gaps``; None when it is not."""
+    if gap not in gaps:
+        return None
+    reason = str(gaps[gap])
+    return reason, not_applied_message(what, region, reason, detail)
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -37,15 +50,15 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         result = super().run(tmp, task_vars)
-        gaps = self._templar.template(task_vars.get(GAPS_VARIABLE)) or {}
-        if args["gap"] not in gaps:
+        region = host_region(self._templar, task_vars, args["region"])
+        said = gap_said(endpoint_gaps(self._templar, task_vars), args["gap"], args["what"], region, args["detail"])
+        if said is None:
             result.update(skipped=True, skip_reason=f"{args['gap']} is not a gap of this endpoint", not_applied={})
             return result
-        reason = str(gaps[args["gap"]])
-        region = host_region(self._templar, task_vars, args["region"])
+        reason, message = said
         result.update(
             changed=False,
-            msg=not_applied_message(args["what"], region, reason, args["detail"]),
+            msg=message,
             not_applied={args["what"]: reason},
             _ansible_verbose_always=True,
         )

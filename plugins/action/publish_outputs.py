@@ -11,8 +11,8 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.action import VariableLayer
 from ansible.utils.vars import validate_variable_name
 
-from ansible_collections.multiregion.serverless.plugins.action.not_applied import GAPS_VARIABLE
-from ansible_collections.multiregion.serverless.plugins.action.not_applied import not_applied_message
+from ansible_collections.multiregion.serverless.plugins.action.not_applied import endpoint_gaps
+from ansible_collections.multiregion.serverless.plugins.action.not_applied import gap_said
 from ansible_collections.multiregion.serverless.plugins.plugin_utils.host_region import host_region
 
 ARGUMENT_SPEC = dict(
@@ -27,6 +27,7 @@ ARGUMENT_SPEC = dict(
             what=dict(type="str", required=True),
             detail=dict(type="str", default=""),
             report=dict(type="bool", default=True),
+            listed=dict(type="bool", default=True),
         ),
     ),
     notes=dict(type="list", elements="str", default=[]),
@@ -39,18 +40,20 @@ def statistics(name: str, region: str, value: dict) -> dict:
     return {"data": {f"{name}_by_region": {region: value}}, "per_host": False, "aggregate": True}
 
 
-def endpoint_gaps(entries: list[dict], gaps: dict, region: str) -> tuple[dict, list[str]]:
-    """``{what: why}`` of the ``entries`` whose gap this endpoint has, and the sentence multiregion.serverless.
-    not_applied says of each. An entry whose ``report`` is false, or whose gap this endpoint does not have (every
-    gap, against AWS), says nothing."""
+def gaps_said(entries: list[dict], gaps: dict, region: str) -> tuple[dict, list[str]]:
+    """``{what: why}`` of the listed ``entries`` whose gap this endpoint has, and the sentence multiregion.serverless.
+    not_applied says of each such entry. An entry whose ``report`` is false, or whose gap this endpoint does not have
+    (every gap, against AWS), says nothing; one whose ``listed`` is false is said and not added."""
     found: dict = {}
     messages: list[str] = []
     for entry in entries:
-        if not entry["report"] or entry["gap"] not in gaps:
+        said = gap_said(gaps, entry["gap"], entry["what"], region, entry["detail"]) if entry["report"] else None
+        if said is None:
             continue
-        reason = str(gaps[entry["gap"]])
-        found[entry["what"]] = reason
-        messages.append(not_applied_message(entry["what"], region, reason, entry["detail"]))
+        reason, message = said
+        messages.append(message)
+        if entry["listed"]:
+            found[entry["what"]] = reason
     return found, messages
 
 
@@ -68,8 +71,7 @@ class ActionModule(ActionBase):
         region = host_region(self._templar, task_vars, args["region"])
         messages: list[str] = []
         if args["not_applied"] is not None:
-            gaps = self._templar.template(task_vars.get(GAPS_VARIABLE)) or {}
-            found, messages = endpoint_gaps(args["not_applied"], gaps, region)
+            found, messages = gaps_said(args["not_applied"], endpoint_gaps(self._templar, task_vars), region)
             given = value.get("not_applied") or {}
             if not isinstance(given, dict):
                 kind = type(given).__name__

@@ -62,6 +62,12 @@ options:
         description: V(false) leaves the entry out, for a step that is not part of this run on this host.
         type: bool
         default: true
+      listed:
+        description:
+          - V(false) says the entry without adding it to the published C(not_applied), for what another host's outputs
+            list already.
+        type: bool
+        default: true
   notes:
     description:
       - Other sentences to say with the outputs, for example what the role left out because of a setting. Empty

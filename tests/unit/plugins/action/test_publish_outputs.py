@@ -152,6 +152,22 @@ def test_an_entry_without_a_gap_here_says_and_adds_nothing(entry, task_vars):
     assert "msg" not in result and "_ansible_verbose_always" not in result
 
 
+def test_an_entry_not_listed_is_said_and_left_out_of_the_outputs():
+    args = {
+        "name": "global_table_outputs",
+        "value": {"table_name": "items"},
+        "not_applied": [{"gap": "dynamodb_replicas", "what": "DynamoDB replicas in eu-central-1", "listed": False}],
+    }
+    result, registered = run(args, HERE)
+    assert registered[VariableLayer.EPHEMERAL_FACT] == {
+        "global_table_outputs": {"table_name": "items", "not_applied": {}}
+    }
+    assert result["msg"] == [
+        "DynamoDB replicas in eu-central-1 NOT applied in eu-west-1: the local endpoint does not replicate tables."
+        " Against AWS these tasks run."
+    ]
+
+
 def test_without_the_option_the_value_is_published_as_given():
     result, registered = run({"name": "waf_outputs", "value": {"name": "acl"}}, HERE)
     assert registered[VariableLayer.EPHEMERAL_FACT] == {"waf_outputs": {"name": "acl"}}
