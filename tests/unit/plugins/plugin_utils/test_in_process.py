@@ -227,6 +227,44 @@ def test_the_warm_loader_has_parsed_the_paginators_and_waiters_too(monkeypatch):
     assert "ListTables" in loader.load_service_model("dynamodb", "paginators-1")["pagination"]
 
 
+def ordered(value):
+    """A model as nested lists of (key, value) pairs: equal only with the same keys in the same order."""
+    if isinstance(value, dict):
+        return [(key, ordered(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [ordered(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("service", ["ec2", "iam", "dynamodb"])
+def test_the_warm_loader_reads_the_same_models_as_botocore_as_plain_dictionaries(service):
+    _data_path, loader = in_process.warm_data_loader(services=(service,))
+    own = botocore.session.get_session().get_component("data_loader")
+    for type_name in in_process.MODEL_TYPES:
+        warm, theirs = loader.load_service_model(service, type_name), own.load_service_model(service, type_name)
+        # Every key in the same order, every value the same: only the mapping's class differs.
+        assert ordered(warm) == ordered(theirs), type_name
+        assert type(warm) is dict and type(theirs) is not dict
+    assert type(loader.load_data("endpoints")) is dict
+
+
+def test_a_client_on_plain_models_builds_the_same_request():
+    params = {"VpcIds": ["vpc-1"], "Filters": [{"Name": "tag:Deployment", "Values": ["a", "b"]}], "MaxResults": 5}
+    bodies, kinds = [], []
+    for warm in (in_process.warm_data_loader(services=("ec2",)), None):
+        with in_process.shared_data_loader(warm):
+            client = boto3.session.Session(
+                aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret", region_name="eu-west-1"
+            ).client("ec2")
+        operation = client.meta.service_model.operation_model("DescribeVpcs")
+        bodies.append(client._serializer.serialize_to_request(params, operation)["body"])
+        kinds.append(type(client.meta.service_model._service_description))
+    # The warm loader's plain dictionaries, and botocore's own OrderedDict.
+    assert kinds[0] is dict and kinds[1] is not dict
+    assert bodies[0] == bodies[1]
+    assert bodies[0]["Action"] == "DescribeVpcs" and bodies[0]["Filter.1.Value.2"] == "b"
+
+
 def test_what_the_main_process_loaded_before_the_forks_is_left_out_of_later_collections(monkeypatch):
     frozen = []
     monkeypatch.setattr(in_process.gc, "freeze", lambda: frozen.append(True))
