@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import gc
 import json
@@ -244,8 +245,10 @@ def test_the_warm_loader_reads_the_same_models_as_botocore_as_plain_dictionaries
         warm, theirs = loader.load_service_model(service, type_name), own.load_service_model(service, type_name)
         # Every key in the same order, every value the same: only the mapping's class differs.
         assert ordered(warm) == ordered(theirs), type_name
-        assert type(warm) is dict and type(theirs) is not dict
-    assert type(loader.load_data("endpoints")) is dict
+        assert isinstance(warm, dict) and not isinstance(warm, collections.OrderedDict)
+        assert isinstance(theirs, collections.OrderedDict)
+    endpoints = loader.load_data("endpoints")
+    assert isinstance(endpoints, dict) and not isinstance(endpoints, collections.OrderedDict)
 
 
 def test_a_client_on_plain_models_builds_the_same_request():
@@ -258,9 +261,9 @@ def test_a_client_on_plain_models_builds_the_same_request():
             ).client("ec2")
         operation = client.meta.service_model.operation_model("DescribeVpcs")
         bodies.append(client._serializer.serialize_to_request(params, operation)["body"])
-        kinds.append(type(client.meta.service_model._service_description))
+        kinds.append(isinstance(client.meta.service_model._service_description, collections.OrderedDict))
     # The warm loader's plain dictionaries, and botocore's own OrderedDict.
-    assert kinds[0] is dict and kinds[1] is not dict
+    assert kinds == [False, True]
     assert bodies[0] == bodies[1]
     assert bodies[0]["Action"] == "DescribeVpcs" and bodies[0]["Filter.1.Value.2"] == "b"
 
