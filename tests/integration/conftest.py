@@ -15,6 +15,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -22,6 +23,9 @@ VENV_BIN = ROOT / ".venv" / "bin"
 _spec = importlib.util.spec_from_file_location("local_endpoint", ROOT / "tools" / "local_endpoint.py")
 local_endpoint = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(local_endpoint)
+
+# The region hosts of inventories/local, in its order: what the tests that run its playbooks deploy to.
+LOCAL_REGIONS = tuple(yaml.safe_load((ROOT / "inventories" / "local" / "hosts.yml").read_text())["regions"]["hosts"])
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 

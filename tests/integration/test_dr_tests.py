@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-REGIONS = ("eu-west-1", "eu-central-1")
+from .conftest import LOCAL_REGIONS as REGIONS
+
 TABLE, KEY = "mrdemo-items", "pk"
 CANARY_PREFIX = "__dr_canary__"
 # The default drills' objectives, and what the local endpoint lets each of them be.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-REGIONS = ("eu-west-1", "eu-central-1")
+from .conftest import LOCAL_REGIONS as REGIONS
 
 
 def test_a_missing_zone_it_may_not_create_fails_before_any_change(ansible_playbook, boto):
